@@ -1,0 +1,70 @@
+"""The ``toolkit`` command: builds the typer app from one module per part and maps errors to exit codes.
+
+Exit codes: 0 success, 1 input or runtime error (one line on stderr), 2 usage error, 130 interrupted.
+``--debug`` shows the full traceback instead of the one line.
+"""
+
+from __future__ import annotations
+
+import sys
+
+import click
+import typer
+
+from toolkit.errors import ToolkitError
+
+app = typer.Typer(
+    name="toolkit",
+    help="Terminology, summarisation and scoring for MT and summarisation evaluation.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+    rich_markup_mode=None,
+)
+
+_state = {"debug": False}
+
+
+@app.callback()
+def _global_options(
+    debug: bool = typer.Option(False, "--debug", help="Show full tracebacks on errors."),
+) -> None:
+    _state["debug"] = debug
+
+
+def _register_commands() -> None:
+    # Each module adds its subcommands; imports stay light (no torch) until a command runs.
+    from toolkit.cli import meta_cmds, run_cmds, score_cmds, summarize_cmds, terms_cmds
+
+    for module in (terms_cmds, summarize_cmds, score_cmds, run_cmds, meta_cmds):
+        module.register(app)
+
+
+_register_commands()
+
+
+def _error(message: str) -> None:
+    click.echo(f"error: {message}", err=True)
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the CLI with ``argv`` (default: ``sys.argv[1:]``) and return the exit code."""
+    args = sys.argv[1:] if argv is None else list(argv)
+    _state["debug"] = "--debug" in args
+    command = typer.main.get_command(app)
+    try:
+        result = command.main(args=args, prog_name="toolkit", standalone_mode=False)
+    except click.exceptions.Exit as exc:
+        return exc.exit_code
+    except click.ClickException as exc:
+        exc.show()
+        return exc.exit_code
+    except (click.exceptions.Abort, KeyboardInterrupt):
+        _error("interrupted; work done so far is saved")
+        return 130
+    except ToolkitError as exc:
+        if _state["debug"]:
+            raise
+        _error(str(exc))
+        return exc.exit_code
+    return result if isinstance(result, int) else 0

@@ -1,0 +1,9 @@
+"""CLI subcommands for the meta part (placeholder until its issue lands)."""
+
+from __future__ import annotations
+
+import typer
+
+
+def register(app: typer.Typer) -> None:
+    """Add this part's subcommands to ``app``."""

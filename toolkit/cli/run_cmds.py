@@ -1,0 +1,107 @@
+"""CLI subcommands for evaluation runs: ``run``, ``validate`` and ``report``."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any, Optional
+
+import typer
+
+
+def _results_table(results: dict[str, Any]) -> Any:
+    from rich.table import Table
+
+    metrics: list[str] = []
+    for info in results["systems"].values():
+        for metric in info["metrics"]:
+            if metric not in metrics:
+                metrics.append(metric)
+    significant = {(c["b"], c["metric"]) for c in results.get("comparisons", []) if c.get("significant")}
+    table = Table(title=f"{results['name']}: {results['documents']} documents (95% bootstrap CI)")
+    table.add_column("system")
+    table.add_column("input")
+    for metric in metrics:
+        table.add_column(metric, justify="right")
+    for system, info in results["systems"].items():
+        cells = []
+        for metric in metrics:
+            value = info["metrics"].get(metric)
+            if value is None:
+                cells.append("-")
+                continue
+            ci = value.get("ci")
+            mark = "*" if (system, metric) in significant else ""
+            cells.append(f"{value['score']:.2f}{mark}" + (f" [{ci[0]:.1f},{ci[1]:.1f}]" if ci else ""))
+        table.add_row(system, info.get("input", ""), *cells)
+    return table
+
+
+def _terminology_table(terminology: dict[str, Any]) -> Any:
+    from rich.table import Table
+
+    table = Table(title=f"Terminology: {terminology['edits']} edits, {terminology['suspects']} suspect findings")
+    table.add_column("text")
+    keys = ["accuracy", "variant_leak_rate"]
+    for key in keys:
+        table.add_column(key, justify="right")
+    for label, values in terminology["term_accuracy"].items():
+        table.add_row(label, *(f"{values.get(k, float('nan')):.1f}" for k in keys))
+    return table
+
+
+def run_command(
+    config: Path = typer.Argument(..., help="YAML run config, e.g. configs/seed.yaml"),
+    overrides: Optional[list[str]] = typer.Argument(None, help="key=value overrides, e.g. limit=5 bootstrap.seed=7"),
+    fresh: bool = typer.Option(False, "--fresh", help="Delete the run folder and start over."),
+    resume: bool = typer.Option(True, "--resume/--no-resume", help="Reuse stored results (default: on)."),
+    executor: Optional[str] = typer.Option(None, "--executor", help="local or ray (default: the config's)."),
+    progress: bool = typer.Option(True, "--progress/--no-progress", help="Show progress bars on stderr."),
+) -> None:
+    """Run an evaluation: normalise -> summarise -> score -> compare -> report."""
+    from rich.console import Console
+
+    from toolkit.runs.config import load_config
+    from toolkit.runs.engine import run
+
+    extra = list(overrides or [])
+    if executor:
+        extra.append(f"executor={executor}")
+    cfg = load_config(config, extra)
+    result = run(cfg, fresh=fresh or not resume, progress=progress, config_path=str(config))
+    console = Console()
+    console.print(_results_table(result.results))
+    if result.results.get("terminology"):
+        console.print(_terminology_table(result.results["terminology"]))
+    console.print(f"outputs: {result.run_dir}/ (report.html, results.json, scores.jsonl, summaries/)")
+    console.print(f"run signature: {result.signature}", soft_wrap=True)
+
+
+def validate_command(
+    configs: list[Path] = typer.Argument(..., help="YAML run configs to check"),
+    overrides: list[str] = typer.Option([], "--set", help="key=value override applied before checking"),
+) -> None:
+    """Check run configs without running them (keys, types, names of metrics and models)."""
+    from toolkit.errors import ConfigError
+    from toolkit.runs.config import load_config
+    from toolkit.runs.validate import check_names
+
+    failures: list[str] = []
+    for path in configs:
+        try:
+            check_names(load_config(path, list(overrides)), source=str(path))
+            typer.echo(f"ok: {path}")
+        except ConfigError as exc:
+            failures.append(str(exc))
+    if failures:
+        raise ConfigError(failures)
+
+
+def register(app: typer.Typer) -> None:
+    """Add ``run``, ``validate`` and ``report`` to ``app``."""
+    app.command("run", epilog="Example: toolkit run configs/seed.yaml limit=3 --fresh")(run_command)
+    app.command("validate", epilog="Example: toolkit validate configs/*.yaml")(validate_command)
+    try:
+        from toolkit.runs.report_cli import register_report_command
+    except ImportError:  # report module not installed
+        return
+    register_report_command(app)

@@ -1,0 +1,64 @@
+"""Typed errors. Library code raises these; the CLI turns them into one stderr line and exit code 1.
+
+Every message says *where* (file, line, key or field) and *what to do*.
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Iterable
+
+
+class ToolkitError(Exception):
+    """Base class of every error the toolkit raises on purpose."""
+
+    exit_code = 1
+
+
+class ConfigError(ToolkitError):
+    """A run configuration is invalid; the message lists every problem with its key path."""
+
+    def __init__(self, problems: list[str], source: str | None = None) -> None:
+        self.problems = list(problems)
+        self.source = source
+        where = f"{source}: " if source else ""
+        super().__init__(where + "; ".join(self.problems))
+
+
+class InputError(ToolkitError):
+    """An input file or value is unusable (encoding, format, missing field, ...)."""
+
+
+class GlossaryError(InputError):
+    """A glossary file is invalid."""
+
+
+class InputLengthError(InputError):
+    """Predictions and references (or sources) have different counts."""
+
+
+class ModelUnavailableError(ToolkitError):
+    """A model cannot be loaded here (not installed, not cached offline, unsafe weights)."""
+
+
+class UnsafeModelError(ModelUnavailableError):
+    """Loading would execute code or unpickle data, and the user did not opt in."""
+
+
+class RunDirError(ToolkitError):
+    """A run folder is unusable (not writable, or made by an incompatible config)."""
+
+
+class UnknownNameError(ToolkitError, KeyError):
+    """A registry lookup missed; the message suggests close names and lists the available ones."""
+
+    def __init__(self, kind: str, name: str, available: Iterable[str]) -> None:
+        names = sorted(available)
+        close = difflib.get_close_matches(name, names, n=1, cutoff=0.5)
+        hint = f" Did you mean '{close[0]}'?" if close else ""
+        self.kind, self.name, self.available = kind, name, names
+        message = f"{kind} '{name}' not found.{hint} Available: {', '.join(names)}"
+        super().__init__(message)
+
+    def __str__(self) -> str:  # KeyError would otherwise quote the message
+        return str(self.args[0])

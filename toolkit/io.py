@@ -1,0 +1,167 @@
+"""Reading and writing text, JSONL and run files, always as explicit UTF-8; no domain logic.
+
+Input conventions shared by every subcommand:
+- ``-`` reads standard input;
+- a ``.jsonl`` file holds one JSON object a line (``{"id", "text"}`` by default);
+- any other file is plain text: one document for ``read_documents``, one segment a line for ``read_segments``.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+import tempfile
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, TextIO
+
+from toolkit.errors import InputError
+
+
+@dataclass(frozen=True)
+class Document:
+    """One input item: an id, its text, and any other fields it came with."""
+
+    id: str
+    text: str
+    extra: dict[str, Any] = field(default_factory=dict, compare=False)
+
+
+def read_text(path: str | Path) -> str:
+    """Read a whole UTF-8 file (a BOM is dropped, CRLF becomes LF); ``-`` reads stdin.
+
+    Raises:
+        InputError: the file is missing, a folder, not UTF-8, or holds a NUL byte.
+    """
+    name = str(path)
+    if name == "-":
+        data = sys.stdin.buffer.read()
+    else:
+        p = Path(path)
+        if not p.exists():
+            raise InputError(f"{name}: file not found; check the path")
+        if p.is_dir():
+            raise InputError(f"{name}: is a folder, not a file; give a file path")
+        data = p.read_bytes()
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        raise InputError(
+            f"{name}:{line}: not valid UTF-8 (byte 0x{data[exc.start]:02x} at offset {exc.start}); "
+            "re-save the file as UTF-8, e.g. iconv -f LATIN1 -t UTF-8"
+        ) from None
+    if "\x00" in text:
+        line = text[: text.index("\x00")].count("\n") + 1
+        raise InputError(f"{name}:{line}: contains a NUL byte; this is a binary file, not text")
+    return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+def iter_jsonl(path: str | Path, text: str | None = None) -> Iterator[tuple[int, dict[str, Any]]]:
+    """Yield ``(line_number, object)`` for each non-blank line of a JSONL file.
+
+    Raises:
+        InputError: a line is not JSON, or not a JSON object; the message gives its line number.
+    """
+    content = read_text(path) if text is None else text
+    for number, line in enumerate(content.split("\n"), start=1):
+        if not line.strip():
+            continue
+        try:
+            obj = json.loads(line)
+        except json.JSONDecodeError as exc:
+            raise InputError(f"{path}:{number}: broken JSON ({exc.msg}, column {exc.colno}); fix or remove this line") from None
+        if not isinstance(obj, dict):
+            raise InputError(f"{path}:{number}: expected a JSON object like {{\"id\": ..., \"text\": ...}}")
+        yield number, obj
+
+
+def is_jsonl(path: str | Path) -> bool:
+    """True when the path names a JSONL file (by its extension)."""
+    return str(path).lower().endswith((".jsonl", ".ndjson"))
+
+
+def read_documents(path: str | Path, *, id_field: str = "id", text_field: str = "text") -> list[Document]:
+    """Read documents from a JSONL file of objects, or a plain text file (one document).
+
+    Raises:
+        InputError: missing or duplicate ids, a missing or non-string text field, or no documents.
+    """
+    if not is_jsonl(path):
+        text = read_text(path)
+        if not text.strip():
+            raise InputError(f"{path}: file is empty; give a file with text in it")
+        stem = "stdin" if str(path) == "-" else Path(path).stem
+        return [Document(id=stem, text=text)]
+    docs: list[Document] = []
+    seen: dict[str, int] = {}
+    for number, obj in iter_jsonl(path):
+        if text_field not in obj:
+            raise InputError(f"{path}:{number}: missing field '{text_field}'; each line needs {{\"{id_field}\": ..., \"{text_field}\": ...}}")
+        value = obj[text_field]
+        if not isinstance(value, str):
+            raise InputError(f"{path}:{number}: field '{text_field}' must be a string, got {type(value).__name__}")
+        doc_id = str(obj.get(id_field, number))
+        if doc_id in seen:
+            raise InputError(f"{path}:{number}: duplicate id '{doc_id}' (first on line {seen[doc_id]}); ids must be unique")
+        seen[doc_id] = number
+        extra = {k: v for k, v in obj.items() if k not in (id_field, text_field)}
+        docs.append(Document(id=doc_id, text=value, extra=extra))
+    if not docs:
+        raise InputError(f"{path}: no documents found; the file is empty")
+    return docs
+
+
+def read_segments(path: str | Path) -> list[str]:
+    """Read one segment a line (sacreBLEU's convention); the final newline does not add a segment."""
+    text = read_text(path)
+    if text.endswith("\n"):
+        text = text[:-1]
+    if text == "":
+        raise InputError(f"{path}: file is empty; give one segment a line")
+    return text.split("\n")
+
+
+@contextmanager
+def atomic_writer(path: str | Path) -> Iterator[TextIO]:
+    """Write a file through a temporary sibling renamed into place, so no half-written file is ever seen."""
+    target = Path(path)
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+    except OSError as exc:
+        raise InputError(f"{target}: cannot write here ({exc.strerror}); choose a writable folder") from None
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
+            yield handle
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(tmp, target)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def write_text(path: str | Path, text: str) -> None:
+    """Write a text file atomically."""
+    with atomic_writer(path) as handle:
+        handle.write(text)
+
+
+def write_json(path: str | Path, obj: Any) -> None:
+    """Write pretty JSON atomically."""
+    write_text(path, json.dumps(obj, ensure_ascii=False, indent=2, sort_keys=False) + "\n")
+
+
+def write_jsonl(path: str | Path, rows: Iterable[dict[str, Any]]) -> None:
+    """Write JSONL atomically (``-`` writes to stdout)."""
+    if str(path) == "-":
+        for row in rows:
+            sys.stdout.write(json.dumps(row, ensure_ascii=False) + "\n")
+        return
+    with atomic_writer(path) as handle:
+        for row in rows:
+            handle.write(json.dumps(row, ensure_ascii=False) + "\n")

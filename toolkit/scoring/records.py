@@ -1,0 +1,234 @@
+"""Immutable results of scoring: one ``MetricResult`` per metric, a ``ScoreReport`` per system, a ``Comparison``.
+
+Scores are on a 0-100 scale (diagnostics such as length or density keep their natural unit). Every result
+carries the signature of the settings that produced it. ``NaN`` (an undefined value, e.g. term accuracy of
+a segment without glossary terms) becomes ``null`` in ``to_dict()``.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:  # pandas is imported lazily, inside to_frame()
+    import pandas as pd
+
+
+def _clean(value: Any) -> Any:
+    """JSON-safe copy: NaN/inf floats become None, tuples become lists, numpy scalars become Python numbers."""
+    if isinstance(value, Mapping):
+        return {str(k): _clean(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_clean(v) for v in value]
+    if hasattr(value, "item") and not isinstance(value, (str, bytes)):
+        value = value.item()
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    return value
+
+
+@dataclass(frozen=True)
+class MetricResult:
+    """The corpus value of one metric, with its confidence interval and signature.
+
+    Attributes:
+        name: registry name of the metric (e.g. ``"bleu"``, ``"rougeLsum"``).
+        score: the exact corpus value (never a bootstrap estimate).
+        ci: ``(low, high)`` seeded bootstrap 95% interval, or None when bootstrap is off.
+        signature: every setting and package version that produced the number.
+        higher_is_better: direction of the metric (None for descriptive diagnostics).
+        n_segments: how many segments the value is computed over.
+        extra: metric-specific fields (e.g. ROUGE ``precision``/``recall``, BLEU ``counts``).
+
+    Example:
+        >>> r = MetricResult(name="chrf", score=57.1, ci=(55.0, 59.2), signature="chrf|nrefs:1")
+        >>> r.to_dict()["ci"]
+        [55.0, 59.2]
+    """
+
+    name: str
+    score: float
+    ci: tuple[float, float] | None
+    signature: str
+    higher_is_better: bool | None = True
+    n_segments: int = 0
+    extra: Mapping[str, Any] = field(default_factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready dict: ``score``, ``ci``, ``signature`` first, then the rest."""
+        out: dict[str, Any] = {
+            "score": _clean(float(self.score)),
+            "ci": _clean(list(self.ci)) if self.ci is not None else None,
+            "signature": self.signature,
+            "higher_is_better": self.higher_is_better,
+            "n_segments": self.n_segments,
+        }
+        out.update(_clean(dict(self.extra)))
+        return out
+
+
+@dataclass(frozen=True)
+class ScoreReport:
+    """Scores of one system: corpus results per metric plus per-segment values.
+
+    Attributes:
+        corpus: metric name -> ``MetricResult``, in the order requested.
+        segments: one dict per segment: ``id`` then metric columns (``rouge1``, ``rouge1_p``, ``bleu``...).
+        warnings: messages about the input (e.g. empty hypotheses), also emitted as Python warnings.
+
+    Example:
+        >>> rep = ScoreReport(corpus={"x": MetricResult("x", 50.0, None, "x|v1")},
+        ...                   segments=({"id": "1", "x": 50.0},))
+        >>> rep.to_dict()["x"]["score"]
+        50.0
+    """
+
+    corpus: Mapping[str, MetricResult]
+    segments: Sequence[Mapping[str, Any]] = ()
+    warnings: Sequence[str] = ()
+
+    def __getitem__(self, name: str) -> MetricResult:
+        return self.corpus[name]
+
+    @property
+    def signatures(self) -> dict[str, str]:
+        """Metric name -> signature."""
+        return {name: result.signature for name, result in self.corpus.items()}
+
+    def to_dict(self, *, segments: bool = False) -> dict[str, Any]:
+        """Object keyed by metric name, each with ``score``, ``ci``, ``signature`` (+ ``segments`` on request)."""
+        out: dict[str, Any] = {}
+        for name, result in self.corpus.items():
+            entry = result.to_dict()
+            if segments:
+                entry["segments"] = [_clean(row.get(name)) for row in self.segments]
+            out[name] = entry
+        return out
+
+    def segment_rows(self) -> list[dict[str, Any]]:
+        """Per-segment rows, JSON-safe (for ``scores.jsonl``)."""
+        return [_clean(dict(row)) for row in self.segments]
+
+    def to_frame(self) -> pd.DataFrame:
+        """Corpus results as a DataFrame indexed by metric: score, ci_low, ci_high, signature, ..."""
+        import pandas as pd
+
+        rows = []
+        for name, r in self.corpus.items():
+            rows.append(
+                {
+                    "metric": name,
+                    "score": r.score,
+                    "ci_low": r.ci[0] if r.ci else math.nan,
+                    "ci_high": r.ci[1] if r.ci else math.nan,
+                    "higher_is_better": r.higher_is_better,
+                    "n_segments": r.n_segments,
+                    "signature": r.signature,
+                }
+            )
+        return pd.DataFrame(rows).set_index("metric")
+
+    def segments_frame(self) -> pd.DataFrame:
+        """Per-segment values as a DataFrame indexed by segment id."""
+        import pandas as pd
+
+        return pd.DataFrame([dict(row) for row in self.segments]).set_index("id")
+
+
+@dataclass(frozen=True)
+class SystemComparison:
+    """One system on one metric, compared with the baseline (the first system).
+
+    Attributes:
+        metric: metric name.
+        system: system name.
+        score: exact corpus value.
+        ci: bootstrap interval from the same resamples as the test (None for the AR test).
+        delta: ``score - baseline score`` (0 for the baseline).
+        p_value: p-value of the paired test against the baseline (None for the baseline itself).
+        p_holm: Holm-adjusted p-value over all systems compared on this metric.
+        baseline: True for the baseline row.
+    """
+
+    metric: str
+    system: str
+    score: float
+    ci: tuple[float, float] | None
+    delta: float
+    p_value: float | None
+    p_holm: float | None
+    baseline: bool = False
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready dict."""
+        return {
+            "system": self.system,
+            "score": _clean(float(self.score)),
+            "ci": _clean(list(self.ci)) if self.ci is not None else None,
+            "delta": _clean(float(self.delta)),
+            "p_value": self.p_value,
+            "p_holm": self.p_holm,
+            "baseline": self.baseline,
+        }
+
+
+@dataclass(frozen=True)
+class Comparison:
+    """Paired significance tests of several systems against the first one, for each metric.
+
+    Attributes:
+        method: ``"bootstrap"`` (paired bootstrap resampling) or ``"ar"`` (approximate randomisation).
+        resamples: bootstrap resamples or AR trials.
+        seed: RNG seed.
+        rows: metric name -> one ``SystemComparison`` per system, baseline first.
+        signatures: metric name -> signature (includes the test, its sample count and seed).
+    """
+
+    method: str
+    resamples: int
+    seed: int
+    rows: Mapping[str, Sequence[SystemComparison]]
+    signatures: Mapping[str, str]
+
+    def p_value(self, metric: str, system: str) -> float | None:
+        """The raw p-value of ``system`` against the baseline on ``metric``."""
+        for row in self.rows[metric]:
+            if row.system == system:
+                return row.p_value
+        raise KeyError(system)
+
+    def to_dict(self) -> dict[str, Any]:
+        """Object keyed by metric name: ``signature`` and ``systems`` (list of rows)."""
+        return {
+            "method": self.method,
+            "resamples": self.resamples,
+            "seed": self.seed,
+            "metrics": {
+                name: {"signature": self.signatures[name], "systems": [r.to_dict() for r in rows]}
+                for name, rows in self.rows.items()
+            },
+        }
+
+    def to_frame(self) -> pd.DataFrame:
+        """Long DataFrame: one row per (metric, system)."""
+        import pandas as pd
+
+        records = []
+        for name, rows in self.rows.items():
+            for r in rows:
+                records.append(
+                    {
+                        "metric": name,
+                        "system": r.system,
+                        "score": r.score,
+                        "ci_low": r.ci[0] if r.ci else math.nan,
+                        "ci_high": r.ci[1] if r.ci else math.nan,
+                        "delta": r.delta,
+                        "p_value": r.p_value,
+                        "p_holm": r.p_holm,
+                        "baseline": r.baseline,
+                    }
+                )
+        return pd.DataFrame(records)

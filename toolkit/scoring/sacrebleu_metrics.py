@@ -1,0 +1,196 @@
+"""BLEU, chrF, chrF++ and TER through sacreBLEU (Post, 2018), per segment and per corpus.
+
+We wrap sacreBLEU and never re-implement it: its own ``Metric`` objects extract the per-segment sufficient
+statistics, and its own ``_compute_score_from_stats`` turns column sums into scores, so the corpus value,
+the bootstrap and the paired tests agree with ``sacrebleu`` to the digit. Segment BLEU is sentence BLEU with
+``effective_order=True`` (as ``sacrebleu.sentence_bleu``); segment chrF and TER are the metric on one row.
+
+The BLEU tokenizer is chosen from the target language as sacreBLEU does (``zh`` -> ``zh``, ``ja`` ->
+``ja-mecab``, ``ko`` -> ``ko-mecab``, otherwise ``13a``), unless ``options`` name one.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+import numpy as np
+
+from toolkit.errors import ConfigError, ModelUnavailableError
+from toolkit.scoring.base import MetricInfo, MetricSpec, ScoringContext, SegmentStats
+
+_KINDS = {"bleu": "bleu", "chrf": "chrf", "chrf++": "chrf", "ter": "ter"}
+
+
+def to_streams(references: Sequence[Sequence[str]]) -> list[list[str | None]]:
+    """Convert per-segment references (``refs[i]`` = references of segment i) to sacreBLEU's streams.
+
+    Segments with fewer references than the most are padded with ``None``, which sacreBLEU reads as
+    "no reference here" (its signature then says ``nrefs:var``).
+
+    Example:
+        >>> to_streams([["a", "b"], ["c"]])
+        [['a', 'c'], ['b', None]]
+    """
+    width = max((len(refs) for refs in references), default=0)
+    return [[refs[j] if j < len(refs) else None for refs in references] for j in range(width)]
+
+
+def to_segments(streams: Sequence[Sequence[str | None]]) -> list[list[str]]:
+    """Inverse of :func:`to_streams`: sacreBLEU streams -> per-segment lists (``None`` dropped).
+
+    Example:
+        >>> to_segments([["a", "c"], ["b", None]])
+        [['a', 'b'], ['c']]
+    """
+    return [[r for r in column if r is not None] for column in zip(*streams)]
+
+
+def make_metric(name: str, *, target_lang: str = "en", options: Mapping[str, Any] | None = None) -> Any:
+    """Build the sacreBLEU metric object for ``name`` (``bleu``, ``chrf``, ``chrf++`` or ``ter``).
+
+    Args:
+        name: metric name.
+        target_lang: target language code; picks the BLEU tokenizer when ``options`` do not.
+        options: keyword arguments of ``sacrebleu.metrics.BLEU``/``CHRF``/``TER``.
+
+    Returns:
+        A ``sacrebleu.metrics`` object.
+
+    Raises:
+        ConfigError: unknown option for that metric.
+        ModelUnavailableError: the tokenizer needs a package that is not installed (e.g. MeCab for ``ja``).
+
+    Example:
+        >>> make_metric("bleu", target_lang="zh").tokenizer.signature()
+        'zh'
+    """
+    from sacrebleu.metrics import BLEU, CHRF, TER
+
+    kwargs = dict(options or {})
+    kind = _KINDS[name]
+    try:
+        if kind == "bleu":
+            kwargs.setdefault("trg_lang", target_lang or "")
+            return BLEU(**kwargs)
+        if kind == "chrf":
+            kwargs.setdefault("word_order", 2 if name == "chrf++" else 0)
+            return CHRF(**kwargs)
+        return TER(**kwargs)
+    except TypeError as exc:
+        raise ConfigError([f"{name}: {exc}; see sacrebleu.metrics.{kind.upper()} for the accepted options"]) from None
+    except ImportError as exc:
+        raise ModelUnavailableError(
+            f"{name}: the tokenizer for target language '{target_lang}' needs {exc.name or exc}; "
+            "install it (e.g. pip install 'sacrebleu[ja]' or 'sacrebleu[ko]')"
+        ) from None
+
+
+def _segment_bleu(metric: Any, row: np.ndarray) -> float:
+    order = metric.max_ngram_order
+    return float(
+        metric.compute_bleu(
+            correct=row[2 : 2 + order],
+            total=row[2 + order :],
+            sys_len=int(row[0]),
+            ref_len=int(row[1]),
+            smooth_method=metric.smooth_method,
+            smooth_value=metric.smooth_value,
+            effective_order=True,
+            max_ngram_order=order,
+        ).score
+    )
+
+
+def sacrebleu_stats(
+    name: str,
+    *,
+    predictions: Sequence[str],
+    references: Sequence[Sequence[str]],
+    target_lang: str = "en",
+    options: Mapping[str, Any] | None = None,
+) -> SegmentStats:
+    """Per-segment sufficient statistics of a sacreBLEU metric, with its corpus score and signature.
+
+    Args:
+        name: ``bleu``, ``chrf``, ``chrf++`` or ``ter``.
+        predictions: one hypothesis per segment.
+        references: per segment, one or more references.
+        target_lang: target language (BLEU tokenizer choice).
+        options: sacreBLEU keyword arguments (e.g. ``{"tokenize": "intl"}``).
+
+    Returns:
+        ``SegmentStats`` whose ``corpus_score`` equals ``sacrebleu.corpus_<metric>`` exactly.
+
+    Example:
+        >>> s = sacrebleu_stats("bleu", predictions=["the cat sat"], references=[["the cat sat"]])
+        >>> round(s.corpus_score, 6), s.signature.split("|")[1]
+        (100.0, 'nrefs:1')
+    """
+    metric = make_metric(name, target_lang=target_lang, options=options)
+    raw = metric._extract_corpus_statistics(list(predictions), to_streams(references))
+    corpus = metric._aggregate_and_compute(raw)
+    stats = np.array(raw) if raw else np.zeros((0, 2))
+
+    def aggregate(sums: np.ndarray) -> float:
+        return float(metric._compute_score_from_stats(sums).score)
+
+    kind = _KINDS[name]
+    extra: dict[str, Any] = {}
+    if kind == "bleu":
+        segment = np.array([_segment_bleu(metric, row) for row in stats])
+        extra = {
+            "counts": [int(c) for c in corpus.counts],
+            "totals": [int(t) for t in corpus.totals],
+            "precisions": [float(p) for p in corpus.precisions],
+            "bp": float(corpus.bp),
+            "sys_len": int(corpus.sys_len),
+            "ref_len": int(corpus.ref_len),
+        }
+    else:
+        segment = np.array([aggregate(row) for row in stats])
+        if kind == "ter":
+            extra = {"num_edits": float(corpus.num_edits), "ref_length": float(corpus.ref_length)}
+    signature = f"{name}|{metric.get_signature().format()}"
+    return SegmentStats(
+        stats=stats,
+        aggregate=aggregate,
+        corpus_score=float(corpus.score),
+        segment_scores=segment,
+        signature=signature,
+        resample_dtype=np.float32,  # sacrebleu.significance resamples float32 rows
+        corpus_extra=extra,
+    )
+
+
+def _compute(name: str):
+    def compute(ctx: ScoringContext) -> SegmentStats:
+        return sacrebleu_stats(
+            name, predictions=ctx.predictions, references=ctx.references, target_lang=ctx.settings.target_lang
+        )
+
+    compute.__name__ = f"compute_{name}"
+    return compute
+
+
+METRICS = [
+    MetricSpec(
+        MetricInfo("bleu", "sacreBLEU BLEU (corpus: from summed n-gram counts; segment: sentence BLEU, effective order)",
+                   higher_is_better=True, range=(0.0, 100.0)),
+        _compute("bleu"),
+    ),
+    MetricSpec(
+        MetricInfo("chrf", "sacreBLEU chrF2 (character 6-grams, beta 2)", higher_is_better=True, range=(0.0, 100.0)),
+        _compute("chrf"),
+    ),
+    MetricSpec(
+        MetricInfo("chrf++", "sacreBLEU chrF++ (chrF2 plus word 1-2-grams)", higher_is_better=True, range=(0.0, 100.0)),
+        _compute("chrf++"),
+    ),
+    MetricSpec(
+        MetricInfo("ter", "sacreBLEU TER (translation edit rate; lower is better)", higher_is_better=False,
+                   range=(0.0, float("inf"))),
+        _compute("ter"),
+    ),
+]
+ALIASES = {"chrfpp": "chrf++", "chrf2": "chrf"}

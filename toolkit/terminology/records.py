@@ -1,0 +1,318 @@
+"""Immutable records of the terminology engine: glossary entries, matches, edits and term statistics.
+
+Only the standard library is imported here; every record is a frozen dataclass with ``to_dict()``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+#: Entry types a glossary row may declare.
+ENTRY_TYPES = ("person", "place", "org", "other")
+
+#: Kinds of a :class:`TermMatch` (``alternative`` marks an acceptable rendering; ``source`` a
+#: source-language term, only reported when asked for).
+MATCH_KINDS = ("canonical", "alternative", "variant", "calque", "fuzzy", "source")
+
+
+@dataclass(frozen=True)
+class GlossaryEntry:
+    """One concept of a glossary: the canonical English term and its other renderings.
+
+    Attributes:
+        id: stable identifier (the ``id`` column, else the canonical term; ``#2``... on clashes).
+        canonical: the correct English term.
+        variants: wrong renderings that normalisation rewrites to ``canonical``.
+        alternatives: acceptable renderings: matched and counted correct, never rewritten.
+        source: the source-language term (e.g. ``金湘军``), or ``""``.
+        type: ``person``, ``place``, ``org`` or ``other``.
+        case_sensitive: match only with the exact case given.
+        note: free text.
+        line: line (or item number) in the file it came from; not part of equality.
+    """
+
+    id: str
+    canonical: str
+    variants: tuple[str, ...] = ()
+    alternatives: tuple[str, ...] = ()
+    source: str = ""
+    type: str = "other"
+    case_sensitive: bool = False
+    note: str = ""
+    line: int | None = field(default=None, compare=False)
+
+    def to_dict(self) -> dict[str, Any]:
+        """Return the entry as a JSON-ready dict (lists for the ``|`` fields)."""
+        return {
+            "id": self.id,
+            "canonical": self.canonical,
+            "variants": list(self.variants),
+            "alternatives": list(self.alternatives),
+            "source": self.source,
+            "type": self.type,
+            "case_sensitive": self.case_sensitive,
+            "note": self.note,
+        }
+
+
+#: The name the public API documents for a glossary entry.
+Term = GlossaryEntry
+
+
+@dataclass(frozen=True)
+class Glossary:
+    """An ordered, immutable collection of :class:`GlossaryEntry` with a cached matching index.
+
+    Build one with :func:`toolkit.terminology.load_glossary` or :meth:`Glossary.from_records`.
+
+    Example:
+        >>> g = Glossary.from_records([{"canonical": "Jin Xiangjun", "variants": "Jinxiang Army"}])
+        >>> len(g), g.entries[0].variants
+        (1, ('Jinxiang Army',))
+    """
+
+    entries: tuple[GlossaryEntry, ...]
+    path: str | None = field(default=None, compare=False)
+    _cache: dict[str, Any] = field(default_factory=dict, compare=False, repr=False, hash=False)
+
+    @classmethod
+    def from_records(cls, records: Iterable[Mapping[str, Any]], *, path: str | None = None) -> Glossary:
+        """Build a glossary from mappings with the glossary columns (see :mod:`.glossary_io`).
+
+        Raises:
+            GlossaryError: a record has an error (empty canonical, bad type, a variant of two entries...).
+        """
+        from toolkit.terminology.validate import build_glossary
+
+        return build_glossary(list(records), path=path)
+
+    def __len__(self) -> int:
+        return len(self.entries)
+
+    def __iter__(self) -> Iterator[GlossaryEntry]:
+        return iter(self.entries)
+
+    def __getitem__(self, entry_id: str) -> GlossaryEntry:
+        by_id = self._cache.get("by_id")
+        if by_id is None:
+            by_id = {e.id: e for e in self.entries}
+            self._cache["by_id"] = by_id
+        return by_id[entry_id]
+
+    @property
+    def fingerprint(self) -> str:
+        """SHA-256 of the normalised content (entries in order, all fields but ``line``)."""
+        cached = self._cache.get("fingerprint")
+        if cached is None:
+            payload = json.dumps([e.to_dict() for e in self.entries], ensure_ascii=False, sort_keys=True)
+            cached = hashlib.sha256(payload.encode("utf-8")).hexdigest()
+            self._cache["fingerprint"] = cached
+        return cached
+
+
+@dataclass(frozen=True)
+class TermMatch:
+    """One glossary term found in a text. Offsets are characters of the original text, end exclusive.
+
+    Attributes:
+        start, end: span of the term's surface (a possessive ``'s`` is not inside it; see ``possessive``).
+        text: the surface, ``original[start:end]``.
+        canonical: the entry's canonical term.
+        entry: the entry id.
+        kind: ``canonical``, ``alternative``, ``variant``, ``calque``, ``fuzzy`` (or ``source``).
+        score: 1.0 for exact matches, the similarity (0-1) for fuzzy ones.
+        term: the glossary string that matched (a variant, a generated calque...).
+        possessive: the possessive right after the surface (``'s``, ``’s``, ``'``, ``’``) or ``""``.
+        plural: the surface is a regular plural of ``term``.
+    """
+
+    start: int
+    end: int
+    text: str
+    canonical: str
+    entry: str
+    kind: str
+    score: float = 1.0
+    term: str = ""
+    possessive: str = ""
+    plural: bool = False
+
+    def to_dict(self) -> dict[str, Any]:
+        """Return the match as a JSON-ready dict."""
+        return {
+            "start": self.start,
+            "end": self.end,
+            "text": self.text,
+            "canonical": self.canonical,
+            "entry": self.entry,
+            "kind": self.kind,
+            "score": self.score,
+            "term": self.term,
+            "possessive": self.possessive,
+            "plural": self.plural,
+        }
+
+
+@dataclass(frozen=True)
+class Edit:
+    """One rewrite made by normalisation, with its span in the old and in the new text."""
+
+    old_start: int
+    old_end: int
+    new_start: int
+    new_end: int
+    before: str
+    after: str
+    entry: str
+    kind: str
+
+    def to_dict(self) -> dict[str, Any]:
+        """Return the edit as a JSON-ready dict."""
+        return {
+            "old_start": self.old_start,
+            "old_end": self.old_end,
+            "new_start": self.new_start,
+            "new_end": self.new_end,
+            "before": self.before,
+            "after": self.after,
+            "entry": self.entry,
+            "kind": self.kind,
+        }
+
+
+@dataclass(frozen=True)
+class Normalization:
+    """The result of :func:`toolkit.terminology.normalize`: the new text and its audit log."""
+
+    text: str
+    edits: tuple[Edit, ...]
+    original: str = field(default="", repr=False)
+    reported: tuple[TermMatch, ...] = ()
+
+    def to_dict(self) -> dict[str, Any]:
+        """Return ``{"text", "edits", "reported"}`` (``reported``: fuzzy matches left unchanged)."""
+        return {
+            "text": self.text,
+            "edits": [e.to_dict() for e in self.edits],
+            "reported": [m.to_dict() for m in self.reported],
+        }
+
+
+@dataclass(frozen=True)
+class Suspect:
+    """A token that reads as a romanisation (pinyin) but matches no glossary entry; for review."""
+
+    start: int
+    end: int
+    text: str
+    reason: str
+
+    def to_dict(self) -> dict[str, Any]:
+        """Return the suspect as a JSON-ready dict (``kind`` is always ``suspect``)."""
+        return {"start": self.start, "end": self.end, "text": self.text, "reason": self.reason, "kind": "suspect"}
+
+
+@dataclass(frozen=True)
+class EntryStat:
+    """How one glossary entry fared in one segment."""
+
+    entry: str
+    canonical: str
+    in_source: bool
+    in_prediction: bool
+    correct: bool
+    leaked: bool
+    surfaces: tuple[str, ...] = ()
+
+    def to_dict(self) -> dict[str, Any]:
+        """Return the detail as a JSON-ready dict."""
+        return {
+            "entry": self.entry,
+            "canonical": self.canonical,
+            "in_source": self.in_source,
+            "in_prediction": self.in_prediction,
+            "correct": self.correct,
+            "leaked": self.leaked,
+            "surfaces": list(self.surfaces),
+        }
+
+
+@dataclass(frozen=True)
+class TermStats:
+    """Per-segment sufficient statistics of term accuracy (summed by :func:`term_accuracy`).
+
+    Attributes:
+        expected: entries found in the source (by canonical, alternative, variant, calque or source term).
+        correct: of those, entries whose canonical term or an alternative is in the prediction.
+        leaked: of those, entries with a variant or calque in the prediction.
+        extra: entries in the prediction that the source lacks.
+        found: entries in the prediction.
+        details: one :class:`EntryStat` per entry seen in the source or the prediction.
+    """
+
+    expected: int
+    correct: int
+    leaked: int
+    extra: int
+    found: int
+    details: tuple[EntryStat, ...] = ()
+
+    def to_dict(self) -> dict[str, Any]:
+        """Return the counts and details as a JSON-ready dict."""
+        return {
+            "expected": self.expected,
+            "correct": self.correct,
+            "leaked": self.leaked,
+            "extra": self.extra,
+            "found": self.found,
+            "details": [d.to_dict() for d in self.details],
+        }
+
+
+@dataclass(frozen=True)
+class TermAccuracy:
+    """Corpus-level term accuracy, a pure function of the per-segment :class:`TermStats`.
+
+    Percentages are 0-100; ``None`` where the denominator is 0.
+    """
+
+    accuracy: float | None
+    variant_leak_rate: float | None
+    recall: float | None
+    precision: float | None
+    segments: int
+    expected: int
+    correct: int
+    leaked: int
+    extra: int
+    found: int
+    per_entry: tuple[dict[str, Any], ...] = ()
+    signature: str = ""
+
+    def to_dict(self) -> dict[str, Any]:
+        """Return the scores, counts and per-entry detail as a JSON-ready dict."""
+        return {
+            "accuracy": self.accuracy,
+            "variant_leak_rate": self.variant_leak_rate,
+            "recall": self.recall,
+            "precision": self.precision,
+            "segments": self.segments,
+            "expected": self.expected,
+            "correct": self.correct,
+            "leaked": self.leaked,
+            "extra": self.extra,
+            "found": self.found,
+            "per_entry": [dict(p) for p in self.per_entry],
+            "signature": self.signature,
+        }
+
+    def to_frame(self) -> Any:
+        """Return the per-entry detail as a pandas DataFrame (one row per entry)."""
+        import pandas as pd
+
+        columns = ["entry", "canonical", "expected", "correct", "leaked", "extra", "accuracy"]
+        return pd.DataFrame([dict(p) for p in self.per_entry], columns=columns)
