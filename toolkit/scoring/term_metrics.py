@@ -1,0 +1,96 @@
+"""Term accuracy and variant-leak rate, over ``toolkit.terminology.term_stats``.
+
+For each segment the glossary entries *expected* are those whose source term or any rendering occurs in its
+source (when sources are given, e.g. the Chinese original) or otherwise in its references. Term accuracy is
+micro-averaged: ``100 * sum(correct) / sum(expected)``; the leak rate is ``100 * sum(leaked) / sum(expected)``
+(an expected entry rendered with a non-preferred or wrong variant). A segment with no expected entry has no
+value of its own (NaN) and adds nothing to the corpus value.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from toolkit.errors import ConfigError, InputError
+from toolkit.scoring.base import MetricInfo, MetricSpec, ScoringContext, SegmentStats, ratio_stats
+
+
+def _count(value: Any) -> int:
+    return int(value) if isinstance(value, (int, float)) else len(value)
+
+
+def glossary_id(glossary: Any) -> str:
+    """A short identity for a glossary in signatures: its own ``signature`` or name, and its size."""
+    for attr in ("signature", "name", "path"):
+        value = getattr(glossary, attr, None)
+        if value:
+            label = str(value)
+            break
+    else:
+        label = type(glossary).__name__
+    try:
+        size = len(glossary)
+    except TypeError:
+        size = len(getattr(glossary, "entries", ()) or ())
+    return f"{label}:{size}"
+
+
+def _all(ctx: ScoringContext) -> list[Any]:
+    key = ("terms",)
+    if key in ctx.cache:
+        return ctx.cache[key]
+    if ctx.glossary is None:
+        raise ConfigError(["metrics: 'terms' needs a glossary; pass glossary= (CLI: --glossary FILE)"])
+    try:
+        from toolkit.terminology import term_stats
+    except ImportError as exc:
+        raise ConfigError([f"metrics: 'terms' needs toolkit.terminology, which cannot be imported ({exc})"]) from None
+    if ctx.sources is not None:
+        where = list(ctx.sources)
+    else:
+        where = ["\n".join(refs) for refs in ctx.references]
+    rows = []
+    for i, (prediction, source) in enumerate(zip(ctx.predictions, where)):
+        if source is None:
+            raise InputError(f"segment {ctx.ids[i]}: no source text for term accuracy; give a source for every segment")
+        rows.append(term_stats(prediction, source=source, glossary=ctx.glossary))
+    ctx.cache[key] = rows
+    return rows
+
+
+def _signature(ctx: ScoringContext, name: str) -> str:
+    expected = "source" if ctx.sources is not None else "references"
+    return f"{name}|expected:{expected}|glossary:{glossary_id(ctx.glossary)}|agg:micro"
+
+
+def compute_terms(ctx: ScoringContext) -> SegmentStats:
+    """Term accuracy statistics ``[correct, expected]`` per segment."""
+    rows = _all(ctx)
+    correct = [_count(r.correct) for r in rows]
+    expected = [_count(r.expected) for r in rows]
+    return ratio_stats(correct, expected, _signature(ctx, "terms"),
+                       corpus_extra={"correct": sum(correct), "expected": sum(expected)})
+
+
+def compute_terms_leak(ctx: ScoringContext) -> SegmentStats:
+    """Variant-leak statistics ``[leaked, expected]`` per segment."""
+    rows = _all(ctx)
+    leaked = [_count(r.leaked) for r in rows]
+    expected = [_count(r.expected) for r in rows]
+    return ratio_stats(leaked, expected, _signature(ctx, "terms_leak"),
+                       corpus_extra={"leaked": sum(leaked), "expected": sum(expected)})
+
+
+METRICS = [
+    MetricSpec(
+        MetricInfo("terms", "term accuracy: % of expected glossary entries rendered correctly (micro-average)",
+                   higher_is_better=True, range=(0.0, 100.0), needs_glossary=True),
+        compute_terms,
+    ),
+    MetricSpec(
+        MetricInfo("terms_leak", "variant-leak rate: % of expected entries rendered with a wrong variant",
+                   higher_is_better=False, range=(0.0, 100.0), needs_glossary=True),
+        compute_terms_leak,
+    ),
+]
+ALIASES = {"term_accuracy": "terms", "terms-leak": "terms_leak"}

@@ -1,0 +1,122 @@
+"""Batched generation helpers: device, dtype and thread choice; length-sorted batches.
+
+Texts are sorted by token length (longest first, so memory peaks in the first batch) and cut into
+batches; padding goes on the left for decoder-only models so every row's last token is real. Results
+are returned in the caller's order.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+from collections.abc import Iterator, Sequence
+from typing import Any
+
+# bfloat16 on CPU: measured on SmolLM2-135M (eval/bench/results/summarize.md), greedy texts drift from
+# float32 (ROUGE-L below the 95 bar), so "auto" keeps float32 on CPU and uses bfloat16 only on CUDA.
+CPU_AUTO_DTYPE = "float32"
+CUDA_AUTO_DTYPE = "bfloat16"
+
+
+def choose_device(device: str | None = None) -> str:
+    """``device`` if given, else ``cuda`` when torch sees a GPU, else ``cpu``.
+
+    Example:
+        >>> choose_device("cpu")
+        'cpu'
+    """
+    if device:
+        return device
+    import torch
+
+    return "cuda" if torch.cuda.is_available() else "cpu"
+
+
+def choose_dtype(dtype: str, device: str) -> str:
+    """Resolve ``"auto"`` to a concrete dtype name for ``device``.
+
+    Example:
+        >>> choose_dtype("auto", "cpu"), choose_dtype("auto", "cuda"), choose_dtype("bfloat16", "cpu")
+        ('float32', 'bfloat16', 'bfloat16')
+    """
+    if dtype != "auto":
+        return dtype
+    return CUDA_AUTO_DTYPE if device.startswith("cuda") else CPU_AUTO_DTYPE
+
+
+def torch_dtype(name: str) -> Any:
+    """The torch dtype object for a dtype name."""
+    import torch
+
+    return {"float32": torch.float32, "bfloat16": torch.bfloat16}[name]
+
+
+def available_cpus() -> int:
+    """CPUs this process may run on.
+
+    Example:
+        >>> available_cpus() >= 1
+        True
+    """
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        return os.cpu_count() or 1
+
+
+@contextlib.contextmanager
+def torch_threads(n: int | None = None) -> Iterator[None]:
+    """Run a block with ``n`` intra-op threads (default: all available CPUs), then restore.
+
+    Example:
+        >>> with torch_threads(1):
+        ...     pass
+    """
+    import torch
+
+    before = torch.get_num_threads()
+    torch.set_num_threads(max(1, n or available_cpus()))
+    try:
+        yield
+    finally:
+        torch.set_num_threads(before)
+
+
+def length_sorted_batches(lengths: Sequence[int], batch_size: int) -> list[list[int]]:
+    """Indices grouped into batches of similar length, longest first (stable for ties).
+
+    Args:
+        lengths: Token count of each item.
+        batch_size: Items per batch (>= 1).
+
+    Returns:
+        Batches of indices into ``lengths``.
+
+    Example:
+        >>> length_sorted_batches([5, 1, 9, 3], 2)
+        [[2, 0], [3, 1]]
+    """
+    order = sorted(range(len(lengths)), key=lambda i: (-lengths[i], i))
+    return [order[start : start + batch_size] for start in range(0, len(order), batch_size)]
+
+
+def pad_batch(rows: Sequence[Sequence[int]], pad_id: int, *, left: bool) -> tuple[Any, Any]:
+    """Pad token-id rows into ``(input_ids, attention_mask)`` tensors.
+
+    Example:
+        >>> ids, mask = pad_batch([[5, 6], [7]], 0, left=True)
+        >>> ids.tolist(), mask.tolist()
+        ([[5, 6], [0, 7]], [[1, 1], [0, 1]])
+    """
+    import torch
+
+    width = max(len(row) for row in rows)
+    ids = torch.full((len(rows), width), pad_id, dtype=torch.long)
+    mask = torch.zeros((len(rows), width), dtype=torch.long)
+    for i, row in enumerate(rows):
+        if not row:
+            continue
+        span = slice(width - len(row), width) if left else slice(0, len(row))
+        ids[i, span] = torch.tensor(list(row), dtype=torch.long)
+        mask[i, span] = 1
+    return ids, mask
