@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import sys
 
-import click
 import typer
 
 from toolkit.errors import ToolkitError
@@ -44,7 +43,7 @@ _register_commands()
 
 
 def _error(message: str) -> None:
-    click.echo(f"error: {message}", err=True)
+    typer.echo(f"error: {message}", err=True)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -54,12 +53,12 @@ def main(argv: list[str] | None = None) -> int:
     command = typer.main.get_command(app)
     try:
         result = command.main(args=args, prog_name="toolkit", standalone_mode=False)
-    except click.exceptions.Exit as exc:
+    except typer.Exit as exc:
         return exc.exit_code
-    except click.ClickException as exc:
+    except typer.TyperException as exc:  # usage errors (click's, as vendored by typer): exit 2
         exc.show()
-        return exc.exit_code
-    except (click.exceptions.Abort, KeyboardInterrupt):
+        return getattr(exc, "exit_code", 2)
+    except (typer.Abort, KeyboardInterrupt):
         _error("interrupted; work done so far is saved")
         return 130
     except ToolkitError as exc:

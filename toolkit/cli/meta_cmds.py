@@ -35,6 +35,11 @@ def meta_evaluate_command(
     seed: int = typer.Option(0, "--seed", help="Seed for all resampling (default: 0)."),
     compare: list[str] = typer.Option([], "--compare", help="A:B, test whether metric A correlates better than metric B (repeatable)."),
     test: str = typer.Option("perm-both", "--test", help="Paired test: perm-both, perm-inputs, perm-systems, boot-inputs, boot-systems, boot-both (default: perm-both)."),
+    system_scores: str = typer.Option("mean", "--system-scores", help="System level uses the mean of item scores (mean) or the corpus score of each system, e.g. corpus BLEU (corpus; no CI) (default: mean)."),
+    stem: bool = typer.Option(False, "--stem", help="Porter stemming for ROUGE (default: off)."),
+    multi_ref: str = typer.Option("best", "--multi-ref", help="Several references: best or average (default: best)."),
+    rouge_mode: str = typer.Option("rouge-score", "--rouge-mode", help="ROUGE implementation mode of toolkit.scoring (default: rouge-score)."),
+    target_lang: str = typer.Option("en", "--target-lang", help="Target language code for BLEU tokenisation (default: en)."),
     output: Optional[Path] = typer.Option(None, "--output", help="Write the result as JSON here."),
     csv: Optional[Path] = typer.Option(None, "--csv", help="Write the table as CSV here (one row per metric, dimension, level, coefficient)."),
     write_items: Optional[Path] = typer.Option(None, "--write-items", help="Also write the converted items as JSONL here."),
@@ -44,6 +49,7 @@ def meta_evaluate_command(
     from toolkit.errors import InputError
     from toolkit.io import iter_jsonl, write_json, write_jsonl, write_text
     from toolkit.metaeval import convert, items_from_dicts, meta_evaluate
+    from toolkit.metaeval.metrics import ScoringOptions
 
     if format == "items":
         items = items_from_dicts((obj for _, obj in iter_jsonl(human)), name=str(human))
@@ -68,6 +74,8 @@ def meta_evaluate_command(
         seed=seed,
         compare=pairs,
         test=test,
+        scoring=ScoringOptions(rouge_mode=rouge_mode, stem=stem, multi_ref=multi_ref, target_lang=target_lang),
+        system_scores=system_scores,
     )
     typer.echo(f"{result.n_items} items, {len(result.systems)} systems, {len(result.documents)} documents")
     typer.echo(result.to_markdown(ci=not no_ci), nl=False)

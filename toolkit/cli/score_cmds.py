@@ -1,9 +1,303 @@
-"""CLI subcommands for the score part (placeholder until its issue lands)."""
+"""CLI subcommands ``score`` and ``compare`` over ``toolkit.scoring``.
+
+Input files hold one segment a line (as sacreBLEU), or are JSONL: hypotheses ``{"id", "text"}``, references
+``{"id", "references": [...]}`` or ``{"id", "text"}``, sources ``{"id", "text"}``, matched by id. A newline
+inside a JSONL text separates sentences (for rougeLsum and ``rouge155``). A blank line in a plain reference
+file means "no reference from this file for that segment"; a segment left with no reference is an error.
+"""
 
 from __future__ import annotations
 
+import json
+import warnings
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import click
 import typer
+
+from toolkit.errors import InputError, InputLengthError
+
+_EPILOG_SCORE = (
+    "Examples:  toolkit score --hyp sys.en --ref ref.en --metrics bleu,chrf,ter --target-lang en\n\n"
+    "toolkit score --hyp summaries.jsonl --ref refs.jsonl --metrics rouge --stem --format json --segments"
+)
+_EPILOG_COMPARE = "Example:  toolkit compare --ref ref.en base.en sysA.en sysB.en --metrics bleu,chrf,rougeL"
+
+
+@dataclass(frozen=True)
+class Segments:
+    """Hypotheses (or one system) read from a file, with ids."""
+
+    path: str
+    ids: list[str]
+    texts: list[str]
+    jsonl: bool
+
+
+def _io() -> Any:
+    from toolkit import io
+
+    return io
+
+
+def read_hypotheses(path: str) -> Segments:
+    """Read a hypothesis file: JSONL ``{"id", "text"}`` or one segment a line (ids ``1``, ``2``, ...)."""
+    io = _io()
+    if io.is_jsonl(path):
+        docs = io.read_documents(path)
+        return Segments(path, [d.id for d in docs], [d.text for d in docs], True)
+    lines = io.read_segments(path)
+    return Segments(path, [str(i) for i in range(1, len(lines) + 1)], lines, False)
+
+
+def _count_error(hyp: Segments, other: str, n_other: int, what: str) -> InputLengthError:
+    return InputLengthError(
+        f"{hyp.path} has {len(hyp.texts)} segments but {other} has {n_other} {what}; "
+        "give one entry per hypothesis segment"
+    )
+
+
+def _read_ref_file(path: str, hyp: Segments) -> list[list[str]]:
+    """References of one file, per hypothesis segment (empty list = none from this file)."""
+    io = _io()
+    if io.is_jsonl(path):
+        if not hyp.jsonl:
+            raise InputError(f"{path}: JSONL references need JSONL hypotheses with ids ({hyp.path} is plain text)")
+        by_id: dict[str, tuple[int, list[str]]] = {}
+        for number, obj in io.iter_jsonl(path):
+            if "id" not in obj:
+                raise InputError(f"{path}:{number}: missing field 'id'; each line needs {{\"id\": ..., \"references\": [...]}}")
+            if "references" in obj:
+                refs = obj["references"]
+                if not isinstance(refs, list) or not all(isinstance(r, str) for r in refs):
+                    raise InputError(f"{path}:{number}: field 'references' must be a list of strings")
+            elif "text" in obj:
+                if not isinstance(obj["text"], str):
+                    raise InputError(f"{path}:{number}: field 'text' must be a string")
+                refs = [obj["text"]]
+            else:
+                raise InputError(f"{path}:{number}: needs a 'references' list or a 'text' field")
+            key = str(obj["id"])
+            if key in by_id:
+                raise InputError(f"{path}:{number}: duplicate id '{key}' (first on line {by_id[key][0]})")
+            by_id[key] = (number, refs)
+        if len(by_id) != len(hyp.ids):
+            raise _count_error(hyp, path, len(by_id), "reference entries")
+        out = []
+        for seg_id in hyp.ids:
+            if seg_id not in by_id:
+                raise InputError(f"{path}: no reference entry for id '{seg_id}' of {hyp.path}; add it or remove the hypothesis")
+            out.append(list(by_id[seg_id][1]))
+        return out
+    lines = io.read_segments(path)
+    if len(lines) != len(hyp.texts):
+        raise _count_error(hyp, path, len(lines), "lines")
+    return [[line] if line.strip() else [] for line in lines]
+
+
+def read_references(paths: list[str], hyp: Segments) -> list[list[str]]:
+    """Merge one or more reference files into per-segment reference lists.
+
+    Raises:
+        InputLengthError: a file's count differs from the hypotheses (names both files and counts).
+        InputError: a segment has no reference in any file, or an id is missing.
+    """
+    per_file = [_read_ref_file(p, hyp) for p in paths]
+    merged: list[list[str]] = []
+    for i, seg_id in enumerate(hyp.ids):
+        refs = [r for file_refs in per_file for r in file_refs[i]]
+        if not refs:
+            where = f"line {i + 1}" if not hyp.jsonl else f"id '{seg_id}'"
+            raise InputError(
+                f"{', '.join(paths)}: no reference for {where} (blank or empty); add a reference or drop the segment"
+            )
+        merged.append(refs)
+    return merged
+
+
+def read_sources(path: str, hyp: Segments) -> list[str]:
+    """Sources matched to hypotheses: JSONL by id (``{"id", "text"}``), or one a line."""
+    io = _io()
+    if io.is_jsonl(path):
+        docs = {d.id: d.text for d in io.read_documents(path)}
+        missing = [i for i in hyp.ids if i not in docs]
+        if len(docs) != len(hyp.ids):
+            raise _count_error(hyp, path, len(docs), "sources")
+        if missing:
+            raise InputError(f"{path}: no source for id '{missing[0]}' of {hyp.path}")
+        return [docs[i] for i in hyp.ids]
+    lines = io.read_segments(path)
+    if len(lines) != len(hyp.texts):
+        raise _count_error(hyp, path, len(lines), "lines")
+    return lines
+
+
+def _load_glossary(path: str | None) -> Any:
+    if path is None:
+        return None
+    from toolkit.terminology import load_glossary
+
+    return load_glossary(path)
+
+
+def _metrics_arg(metrics: str | None, glossary: str | None) -> list[str]:
+    from toolkit.scoring.registry import DEFAULT_METRICS, resolve_metrics
+
+    if metrics:
+        return resolve_metrics(metrics)
+    return [*DEFAULT_METRICS, "terms"] if glossary else list(DEFAULT_METRICS)
+
+
+def _fmt(value: float | None, width: int = 2) -> str:
+    if value is None or value != value:
+        return "n/a"
+    return f"{value:.{width}f}"
+
+
+def _table(header: list[str], rows: list[list[str]]) -> str:
+    widths = [max(len(h), *(len(r[k]) for r in rows)) if rows else len(h) for k, h in enumerate(header)]
+    lines = ["  ".join(h.ljust(w) for h, w in zip(header, widths)).rstrip()]
+    lines.append("  ".join("-" * w for w in widths))
+    lines.extend("  ".join(c.ljust(w) for c, w in zip(r, widths)).rstrip() for r in rows)
+    return "\n".join(lines)
+
+
+def _echo_warnings(caught: list[warnings.WarningMessage]) -> None:
+    for w in caught:
+        click.echo(f"warning: {w.message}", err=True)
+
+
+def render_report(report: Any, *, segments: bool) -> str:
+    """Plain-text table of a ``ScoreReport`` (score, 95% CI, signature), and per-segment values on request."""
+    rows = []
+    for name, r in report.corpus.items():
+        ci = f"[{_fmt(r.ci[0])}, {_fmt(r.ci[1])}]" if r.ci else "-"
+        rows.append([name, _fmt(r.score), ci, r.signature])
+    out = _table(["metric", "score", "95% CI", "signature"], rows)
+    if segments:
+        names = list(report.corpus)
+        seg_rows = [[str(row["id"]), *(_fmt(row.get(n)) for n in names)] for row in report.segments]
+        out += "\n\n" + _table(["id", *names], seg_rows)
+    return out
+
+
+def render_comparison(comparison: Any) -> str:
+    """Plain-text table of a ``Comparison`` with p-values (and Holm-adjusted ones for 3+ systems)."""
+    holm = any(len(rows) > 2 for rows in comparison.rows.values())
+    header = ["metric", "system", "score", "95% CI", "delta", "p"] + (["p (Holm)"] if holm else [])
+    rows = []
+    for name, metric_rows in comparison.rows.items():
+        for r in metric_rows:
+            ci = f"[{_fmt(r.ci[0])}, {_fmt(r.ci[1])}]" if r.ci else "-"
+            cells = [name, r.system + (" (baseline)" if r.baseline else ""), _fmt(r.score), ci,
+                     "-" if r.baseline else f"{r.delta:+.2f}",
+                     "-" if r.p_value is None else f"{r.p_value:.4f}"]
+            if holm:
+                cells.append("-" if r.p_holm is None else f"{r.p_holm:.4f}")
+            rows.append(cells)
+    test = "paired bootstrap resampling" if comparison.method == "bootstrap" else "approximate randomisation"
+    sigs = "\n".join(f"  {name}: {sig}" for name, sig in comparison.signatures.items())
+    return f"{_table(header, rows)}\n\n{test}, {comparison.resamples} samples, seed {comparison.seed}\nsignatures:\n{sigs}"
 
 
 def register(app: typer.Typer) -> None:
-    """Add this part's subcommands to ``app``."""
+    """Add ``score`` and ``compare`` to ``app``."""
+
+    @app.command("score", epilog=_EPILOG_SCORE)
+    def score_cmd(
+        hyp: str = typer.Option(..., "--hyp", help="Hypotheses: one segment a line, or JSONL {id, text} ('-' = stdin)."),
+        ref: list[str] = typer.Option(..., "--ref", help="References (repeat for several): lines or JSONL {id, references|text}."),
+        metrics: str = typer.Option(None, "--metrics", help="Comma-separated metrics or groups (rouge, mt, diagnostics) (default: rouge1,rouge2,rougeL,rougeLsum,bleu,chrf,ter [+terms with --glossary])."),
+        rouge_mode: str = typer.Option("rouge-score", "--rouge-mode", help="ROUGE mode: rouge-score, rouge155 or unicode (default: rouge-score)."),
+        stem: bool = typer.Option(False, "--stem", help="Porter stemming for ROUGE (default: off)."),
+        multi_ref: str = typer.Option("best", "--multi-ref", help="Multi-reference rule: best or average (default: best)."),
+        lsum_split: str = typer.Option("newline", "--lsum-split", help="Sentence splitting for rougeLsum (default: newline)."),
+        glossary: str = typer.Option(None, "--glossary", help="Glossary file for term accuracy (terms, terms_leak)."),
+        source: str = typer.Option(None, "--source", help="Sources (lines or JSONL {id, text}): term expectations and diagnostics."),
+        target_lang: str = typer.Option("en", "--target-lang", help="Target language; picks the BLEU tokenizer, zh -> zh (default: en)."),
+        bootstrap: int = typer.Option(1000, "--bootstrap", help="Bootstrap resamples for the 95% CI, 0 = off (default: 1000)."),
+        seed: int = typer.Option(12345, "--seed", help="Bootstrap seed (default: 12345)."),
+        segments: bool = typer.Option(False, "--segments", help="Also print per-segment scores."),
+        fmt: str = typer.Option("table", "--format", help="Output format: table or json (default: table)."),
+    ) -> None:
+        """Score hypotheses against references: ROUGE, BLEU/chrF/TER, term accuracy, diagnostics."""
+        if fmt not in ("table", "json"):
+            raise typer.BadParameter(f"'{fmt}' is not one of table, json", param_hint="--format")
+        from toolkit.scoring import score
+
+        names = _metrics_arg(metrics, glossary)
+        hyps = read_hypotheses(hyp)
+        refs = read_references(list(ref), hyps)
+        sources = read_sources(source, hyps) if source else None
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            report = score(
+                predictions=hyps.texts, references=refs, metrics=names, sources=sources,
+                glossary=_load_glossary(glossary), rouge_mode=rouge_mode, stem=stem, multi_ref=multi_ref,
+                lsum_split=lsum_split, target_lang=target_lang, bootstrap=bootstrap, seed=seed, ids=hyps.ids,
+            )
+        _echo_warnings(caught)
+        if fmt == "json":
+            click.echo(json.dumps(report.to_dict(segments=segments), ensure_ascii=False, indent=2))
+        else:
+            click.echo(render_report(report, segments=segments))
+
+    @app.command("compare", epilog=_EPILOG_COMPARE)
+    def compare_cmd(
+        systems: list[str] = typer.Argument(..., help="System outputs, baseline first (lines or JSONL {id, text})."),
+        ref: list[str] = typer.Option(..., "--ref", help="References (repeat for several)."),
+        metrics: str = typer.Option(None, "--metrics", help="Comma-separated metrics or groups (default: rouge1,rouge2,rougeL,rougeLsum,bleu,chrf,ter [+terms with --glossary])."),
+        method: str = typer.Option("bootstrap", "--method", help="Paired test: bootstrap or ar (default: bootstrap)."),
+        resamples: int = typer.Option(None, "--resamples", help="Bootstrap resamples or AR trials (default: 1000 / 10000)."),
+        seed: int = typer.Option(12345, "--seed", help="RNG seed (default: 12345, as SACREBLEU_SEED)."),
+        rouge_mode: str = typer.Option("rouge-score", "--rouge-mode", help="ROUGE mode (default: rouge-score)."),
+        stem: bool = typer.Option(False, "--stem", help="Porter stemming for ROUGE."),
+        multi_ref: str = typer.Option("best", "--multi-ref", help="Multi-reference rule: best or average (default: best)."),
+        glossary: str = typer.Option(None, "--glossary", help="Glossary file for term accuracy."),
+        source: str = typer.Option(None, "--source", help="Sources (lines or JSONL {id, text})."),
+        target_lang: str = typer.Option("en", "--target-lang", help="Target language (default: en)."),
+        fmt: str = typer.Option("table", "--format", help="Output format: table or json (default: table)."),
+    ) -> None:
+        """Paired significance tests of systems against the first one, with p-values (Holm for 3+ systems)."""
+        if fmt not in ("table", "json"):
+            raise typer.BadParameter(f"'{fmt}' is not one of table, json", param_hint="--format")
+        if len(systems) < 2:
+            raise typer.BadParameter("give at least two system files (baseline first)", param_hint="SYSTEMS")
+        from toolkit.scoring import compare
+
+        names = _metrics_arg(metrics, glossary)
+        read = [read_hypotheses(path) for path in systems]
+        first = read[0]
+        for other in read[1:]:
+            if len(other.texts) != len(first.texts):
+                raise _count_error(first, other.path, len(other.texts), "segments")
+            if other.jsonl and first.jsonl and other.ids != first.ids:
+                order = {k: i for i, k in enumerate(other.ids)}
+                if set(order) != set(first.ids):
+                    raise InputError(f"{other.path}: ids differ from {first.path}; systems must cover the same segments")
+        labels = [Path(p).name for p in systems]
+        if len(set(labels)) != len(labels):
+            labels = list(systems)
+        by_system = {}
+        for label, seg in zip(labels, read):
+            if seg.jsonl and first.jsonl and seg.ids != first.ids:
+                lookup = dict(zip(seg.ids, seg.texts))
+                by_system[label] = [lookup[i] for i in first.ids]
+            else:
+                by_system[label] = seg.texts
+        refs = read_references(list(ref), first)
+        sources = read_sources(source, first) if source else None
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            result = compare(
+                systems=by_system, references=refs, metrics=names, sources=sources,
+                glossary=_load_glossary(glossary), rouge_mode=rouge_mode, stem=stem, multi_ref=multi_ref,
+                target_lang=target_lang, method=method, resamples=resamples, seed=seed, ids=first.ids,
+            )
+        _echo_warnings(caught)
+        if fmt == "json":
+            click.echo(json.dumps(result.to_dict(), ensure_ascii=False, indent=2))
+        else:
+            click.echo(render_comparison(result))

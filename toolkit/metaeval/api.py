@@ -27,12 +27,14 @@ from toolkit.metaeval.correlate import (
     paired_test,
 )
 from toolkit.metaeval.items import MetaItem
-from toolkit.metaeval.metrics import LOWER_IS_BETTER, _segment_scores
+from toolkit.metaeval.correlate import correlate
+from toolkit.metaeval.metrics import ScoringOptions, _segment_scores, corpus_system_scores, higher_is_better, resolve
 
 if TYPE_CHECKING:
     import pandas as pd
 
 LEVEL_CHOICES = ("system", "summary", "global", "both", "all")
+SYSTEM_SCORES = ("mean", "corpus")
 _LEVEL_SETS = {"both": ("system", "summary"), "all": ("system", "summary", "global")}
 
 
@@ -196,6 +198,21 @@ def _matrices(
     return matrix
 
 
+def _corpus_row(
+    metric: str, dim: str, corr: str, sign: float, corpus: Mapping[str, float], systems: Sequence[str], human: np.ndarray
+) -> CorrelationRow:
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", category=RuntimeWarning)
+        human_means = np.nanmean(human, axis=1)
+    metric_values = np.array([sign * corpus[s] for s in systems])
+    value = correlate(corr, metric_values, human_means)
+    n_systems = int(np.isfinite(human_means).sum())
+    n_docs = int((~np.isnan(human)).any(axis=0).sum())
+    return CorrelationRow(metric, dim, "system", corr, None if math.isnan(value) else value, None, None, n_systems, n_docs, sign < 0)
+
+
 def _levels(level: str) -> tuple[str, ...]:
     check_name("level", level, LEVEL_CHOICES)
     return _LEVEL_SETS.get(level, (level,))
@@ -216,12 +233,15 @@ def meta_evaluate(
     alternative: str = "greater",
     negate_lower_is_better: bool = True,
     item_scores: Mapping[str, Sequence[float]] | None = None,
+    scoring: ScoringOptions = ScoringOptions(),
+    system_scores: str = "mean",
 ) -> MetaEvalResult:
     """Correlate per-item metric scores with human scores.
 
     Args:
         items: the items (see ``toolkit.metaeval.items``); ``id`` groups them by document.
-        metrics: metric names (computed per item, or read from the items' ``scores``).
+        metrics: metric names or groups of ``toolkit.scoring`` (computed per item as segment scores), or
+            names found in the items' ``scores`` or in ``item_scores``.
         level: ``"system"``, ``"summary"``, ``"global"``, ``"both"`` (system + summary) or ``"all"``.
         correlations: any of ``"kendall"``, ``"spearman"``, ``"pearson"``.
         dimensions: human dimensions to use (default: every dimension found in the items).
@@ -234,6 +254,10 @@ def meta_evaluate(
         negate_lower_is_better: multiply scores of error-rate metrics (TER) by -1 so that every
             correlation is positive when the metric agrees with the humans.
         item_scores: precomputed scores ``{metric: [one per item]}``, used instead of computing them.
+        scoring: settings for ``toolkit.scoring.score`` (ROUGE mode, stemming, multi-reference rule, language).
+        system_scores: metric score of a system at the system level: ``"mean"`` of its item scores (SummEval,
+            default) or ``"corpus"``, the metric computed over all its items at once (corpus BLEU, as WMT does);
+            with ``"corpus"`` the system level has no CI and no paired tests (they would need re-scoring).
 
     Returns:
         A ``MetaEvalResult``.
@@ -262,10 +286,7 @@ def meta_evaluate(
     check_name("paired test", test, PAIRED_TESTS)
     if resamples < 0:
         raise InputError(f"resamples must be >= 0, got {resamples}")
-    for a, b in compare:
-        for name in (a, b):
-            if name not in metrics:
-                raise InputError(f"compare: metric {name!r} is not among --metrics ({', '.join(metrics)})")
+    check_name("system scores", system_scores, SYSTEM_SCORES)
     all_dims = list(dict.fromkeys(dim for item in items for dim in item.human))
     dims = list(dimensions) if dimensions else all_dims
     for dim in dims:
@@ -273,31 +294,45 @@ def meta_evaluate(
             raise InputError(f"human dimension {dim!r} not found in the items; available: {', '.join(all_dims)}")
 
     supplied = dict(item_scores or {})
+    expanded: list[str] = []
+    for name in metrics:
+        for metric in [name] if name in supplied else resolve([name], items):
+            if metric not in expanded:
+                expanded.append(metric)
+    metrics = expanded
+    for a, b in compare:
+        for name in (a, b):
+            if name not in metrics:
+                raise InputError(f"compare: metric {name!r} is not among the metrics ({', '.join(metrics)})")
     for name, values in supplied.items():
         if len(values) != len(items):
             raise InputError(f"item_scores[{name!r}]: {len(values)} values for {len(items)} items")
     to_compute = [m for m in metrics if m not in supplied]
     scores: dict[str, list[float]] = {m: [float(v) for v in supplied[m]] for m in metrics if m in supplied}
-    scores.update(_segment_scores(to_compute, items) if to_compute else {})
+    scores.update(_segment_scores(to_compute, items, scoring) if to_compute else {})
 
     systems = sorted({item.system for item in items})
     documents = list(dict.fromkeys(item.id for item in items))
-    sign = {m: (-1.0 if negate_lower_is_better and m in LOWER_IS_BETTER else 1.0) for m in metrics}
+    sign = {m: (-1.0 if negate_lower_is_better and not higher_is_better(m) else 1.0) for m in metrics}
     metric_mats = {m: sign[m] * _matrices(items, scores[m], systems, documents) for m in metrics}
     human_mats = {d: _matrices(items, [item.human.get(d, math.nan) for item in items], systems, documents) for d in dims}
 
+    corpus = corpus_system_scores(metrics, items, scoring) if system_scores == "corpus" and "system" in levels else {}
     rows = []
     for lvl in levels:
         for corr in correlations:
             for metric in metrics:
                 for dim in dims:
+                    if lvl == "system" and corpus:
+                        rows.append(_corpus_row(metric, dim, corr, sign[metric], corpus[metric], systems, human_mats[dim]))
+                        continue
                     est = estimate(lvl, corr, metric_mats[metric], human_mats[dim], resamples=resamples, resampling=resampling, seed=seed)
                     rows.append(
                         CorrelationRow(metric, dim, lvl, corr, est.value, est.ci_low, est.ci_high, est.n_systems, est.n_documents, sign[metric] < 0)
                     )
     tests = []
     for a, b in compare:
-        for lvl in levels:
+        for lvl in (lv for lv in levels if not (lv == "system" and corpus)):
             for corr in correlations:
                 for dim in dims:
                     t = paired_test(
@@ -307,7 +342,9 @@ def meta_evaluate(
                     tests.append(PairedTestRow(a, b, dim, lvl, corr, t.value_a, t.value_b, t.delta, t.p_value, t.method, t.alternative, t.resamples))
     signature = (
         f"metaeval|boot:{resampling},{resamples}|ci:95%percentile|seed:{seed}"
-        f"|test:{test},{alternative}|negate-lower-is-better:{'yes' if negate_lower_is_better else 'no'}|toolkit:{__version__}"
+        f"|test:{test},{alternative}|negate-lower-is-better:{'yes' if negate_lower_is_better else 'no'}"
+        f"|sys:{system_scores}|scoring:{scoring.rouge_mode},stem:{'yes' if scoring.stem else 'no'},refs:{scoring.multi_ref},lang:{scoring.target_lang}"
+        f"|toolkit:{__version__}"
     )
     return MetaEvalResult(
         rows=tuple(rows),

@@ -33,11 +33,15 @@ RESAMPLING = ("inputs", "systems", "both")
 PAIRED_TESTS = ("perm-both", "perm-inputs", "perm-systems", "boot-inputs", "boot-systems", "boot-both")
 ALTERNATIVES = ("greater", "two-sided", "less")
 
+# Values equal to this many decimals are ties: means of 1-5 ratings such as 10/3 come out as 3.3333333333333335
+# or 3.333333333333333 depending on summation order, and must still tie for Kendall and Spearman.
+TIE_DECIMALS = 9
 _KENDALL_CELLS = 4_000_000  # rows * n * n kept in memory at once by the pairwise Kendall computation
 
 
 def _constant(values: np.ndarray, valid: np.ndarray) -> np.ndarray:
-    """Rows whose valid values are all equal (exactly), where a correlation is undefined."""
+    """Rows whose valid values are all equal (to ``TIE_DECIMALS``), where a correlation is undefined."""
+    values = np.round(values, TIE_DECIMALS)
     high = np.where(valid, values, -np.inf).max(axis=1)
     low = np.where(valid, values, np.inf).min(axis=1)
     return high == low
@@ -62,6 +66,7 @@ def _pearson_rows(a: np.ndarray, b: np.ndarray, valid: np.ndarray) -> np.ndarray
 def _spearman_rows(a: np.ndarray, b: np.ndarray, valid: np.ndarray) -> np.ndarray:
     from scipy.stats import rankdata
 
+    a, b = np.round(a, TIE_DECIMALS), np.round(b, TIE_DECIMALS)
     ra = rankdata(np.where(valid, a, np.nan), axis=1, nan_policy="omit")
     rb = rankdata(np.where(valid, b, np.nan), axis=1, nan_policy="omit")
     return _pearson_rows(np.nan_to_num(ra), np.nan_to_num(rb), valid)
@@ -74,8 +79,8 @@ def _kendall_rows(a: np.ndarray, b: np.ndarray, valid: np.ndarray) -> np.ndarray
     rows, n = a.shape
     out = np.empty(rows)
     step = max(1, _KENDALL_CELLS // max(1, n * n))
-    a0 = np.where(valid, a, 0.0)
-    b0 = np.where(valid, b, 0.0)
+    a0 = np.where(valid, np.round(a, TIE_DECIMALS), 0.0)
+    b0 = np.where(valid, np.round(b, TIE_DECIMALS), 0.0)
     for start in range(0, rows, step):
         sl = slice(start, start + step)
         pair = valid[sl, :, None] & valid[sl, None, :]
@@ -105,7 +110,8 @@ def check_name(kind: str, name: str, allowed: tuple[str, ...]) -> str:
 def correlate_rows(correlation: str, a: np.ndarray, b: np.ndarray) -> np.ndarray:
     """Correlate each row of ``a`` with the same row of ``b``, ignoring cells where either is NaN.
 
-    A row with fewer than 2 complete pairs, or constant values on either side, gives NaN.
+    A row with fewer than 2 complete pairs, or constant values on either side, gives NaN. Values that agree
+    to ``TIE_DECIMALS`` decimals count as ties (Kendall, Spearman) and as constant.
 
     Args:
         correlation: ``"kendall"`` (tau-b), ``"spearman"`` or ``"pearson"``.

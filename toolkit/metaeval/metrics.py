@@ -1,54 +1,88 @@
-"""Per-item metric scores for meta-evaluation (0-100 scale, one value per item).
+"""Per-item metric scores for meta-evaluation (0-100 scale, one value per item), from ``toolkit.scoring``.
 
-Item-level scores are segment-level scores: ROUGE F-measure from rouge-score (no stemming; with several
-references the best F per item, rouge-score's ``score_multi``), and sacrebleu's sentence BLEU (effective
-order), chrF2 and TER. A metric named in every item's ``scores`` field (for example REALSumm's
+Item-level scores are the scoring engine's segment-level scores (ROUGE F-measure from rouge-score by default,
+best reference per item; sacrebleu sentence BLEU with effective order, chrF2, TER; any other metric the engine
+registers). A metric named in every item's ``scores`` field (for example REALSumm's
 ``released_rouge_1_f_score``) is read from there instead of being computed.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 
-from toolkit.errors import InputError, UnknownNameError
+from toolkit.errors import InputError
 from toolkit.metaeval.items import MetaItem
 
-ROUGE_METRICS = ("rouge1", "rouge2", "rougeL", "rougeLsum")
-SACREBLEU_METRICS = ("bleu", "chrf", "ter")
-COMPUTED_METRICS = ROUGE_METRICS + SACREBLEU_METRICS
-LOWER_IS_BETTER = frozenset({"ter", "released_ter"})
+_RELEASED = "released_"  # prefix the converters give to metric values published with the data
 
 
-def _rouge(name: str, items: Sequence[MetaItem]) -> list[float]:
-    from rouge_score import rouge_scorer
+@dataclass(frozen=True)
+class ScoringOptions:
+    """Settings passed to ``toolkit.scoring.score`` (see its docstring)."""
 
-    scorer = rouge_scorer.RougeScorer([name], use_stemmer=False)
-    out = []
-    for item in items:
-        best = max(scorer.score(ref, item.text)[name].fmeasure for ref in item.references)
-        out.append(100.0 * best)
+    rouge_mode: str = "rouge-score"
+    stem: bool = False
+    multi_ref: str = "best"
+    target_lang: str = "en"
+
+    def to_dict(self) -> dict[str, object]:
+        """Plain-JSON form."""
+        return dict(self.__dict__)
+
+
+def resolve(metric_names: Sequence[str], items: Sequence[MetaItem]) -> list[str]:
+    """Expand metric groups and aliases (``rouge`` -> rouge1, rouge2, rougeL, rougeLsum), keeping order.
+
+    Names supplied in every item's ``scores`` are kept as they are.
+
+    Raises:
+        UnknownNameError: a name is neither a scoring metric nor supplied with the items.
+    """
+    from toolkit.scoring import resolve_metrics
+
+    out: list[str] = []
+    for name in metric_names:
+        supplied = bool(items) and any(name in item.scores for item in items)
+        for metric in [name] if supplied else resolve_metrics([name]):
+            if metric not in out:
+                out.append(metric)
     return out
 
 
-def _sacrebleu(name: str, items: Sequence[MetaItem]) -> list[float]:
-    import sacrebleu
+def higher_is_better(name: str) -> bool:
+    """Whether higher scores are better, from the scoring registry (``released_X`` follows ``X``; unknown: True).
 
-    function = {"bleu": sacrebleu.sentence_bleu, "chrf": sacrebleu.sentence_chrf, "ter": sacrebleu.sentence_ter}[name]
-    return [float(function(item.text, list(item.references)).score) for item in items]
+    Example:
+        >>> higher_is_better("ter"), higher_is_better("released_ter"), higher_is_better("rouge1")
+        (False, False, True)
+    """
+    from toolkit.errors import UnknownNameError
+    from toolkit.scoring import metric_info
+
+    base = name[len(_RELEASED):] if name.startswith(_RELEASED) else name
+    try:
+        return bool(metric_info(base).higher_is_better)
+    except UnknownNameError:
+        return True
 
 
-def _segment_scores(metric_names: Sequence[str], items: Sequence[MetaItem]) -> dict[str, list[float]]:
+def _segment_scores(
+    metric_names: Sequence[str], items: Sequence[MetaItem], options: ScoringOptions = ScoringOptions()
+) -> dict[str, list[float]]:
     """Score every item with every metric.
 
     Args:
-        metric_names: names from ``COMPUTED_METRICS``, or names present in every item's ``scores``.
+        metric_names: names known to ``toolkit.scoring`` or present in every item's ``scores``.
         items: the items.
+        options: scoring settings.
 
     Returns:
         ``{name: [score of item 0, score of item 1, ...]}``.
 
     Raises:
-        UnknownNameError: a name is neither computable nor supplied with the items.
+        UnknownNameError: a name is neither a scoring metric nor supplied with the items.
+        InputError: a name is supplied with some items only.
 
     Example:
         >>> from toolkit.metaeval.items import MetaItem
@@ -57,17 +91,78 @@ def _segment_scores(metric_names: Sequence[str], items: Sequence[MetaItem]) -> d
         85.71
     """
     out: dict[str, list[float]] = {}
+    to_compute: list[str] = []
     for name in metric_names:
         if items and all(name in item.scores for item in items):
             out[name] = [float(item.scores[name]) for item in items]
-        elif name in ROUGE_METRICS:
-            out[name] = _rouge(name, items)
-        elif name in SACREBLEU_METRICS:
-            out[name] = _sacrebleu(name, items)
+        elif any(name in item.scores for item in items):
+            missing = next(i for i, item in enumerate(items) if name not in item.scores)
+            raise InputError(
+                f"item {missing} (id={items[missing].id!r}, system={items[missing].system!r}) has no scores.{name}; "
+                "supply it for every item or for none"
+            )
         else:
-            supplied = set.intersection(*(set(item.scores) for item in items)) if items else set()
-            if any(name in item.scores for item in items):
-                missing = next(i for i, item in enumerate(items) if name not in item.scores)
-                raise InputError(f"item {missing} (id={items[missing].id!r}, system={items[missing].system!r}) has no scores.{name}; supply it for every item")
-            raise UnknownNameError("metric", name, set(COMPUTED_METRICS) | supplied)
+            to_compute.append(name)
+    if to_compute:
+        from toolkit.scoring import score
+
+        sources = [item.source for item in items]
+        report = score(
+            predictions=[item.text for item in items],
+            references=[list(item.references) for item in items],
+            metrics=to_compute,
+            sources=sources if all(s is not None for s in sources) else None,  # type: ignore[arg-type]
+            rouge_mode=options.rouge_mode,
+            stem=options.stem,
+            multi_ref=options.multi_ref,
+            target_lang=options.target_lang,
+            bootstrap=0,
+            ids=[f"{item.id}/{item.system}" for item in items],
+        )
+        for name in to_compute:
+            out[name] = [float(row[name]) for row in report.segments]
+    return {name: out[name] for name in metric_names}
+
+
+def corpus_system_scores(
+    metric_names: Sequence[str], items: Sequence[MetaItem], options: ScoringOptions = ScoringOptions()
+) -> dict[str, dict[str, float]]:
+    """Corpus-level score of each system (e.g. corpus BLEU over its items), as WMT's system level uses.
+
+    Args:
+        metric_names: names known to ``toolkit.scoring`` (values supplied with the items cannot be pooled).
+        items: the items; each system is scored on the items it has, in item order.
+        options: scoring settings.
+
+    Returns:
+        ``{metric: {system: corpus score}}``.
+
+    Raises:
+        InputError: a metric is supplied with the items rather than computed.
+    """
+    from toolkit.scoring import score
+
+    for name in metric_names:
+        if any(name in item.scores for item in items):
+            raise InputError(f"metric {name!r} comes with the items: corpus system scores need a metric computed by toolkit.scoring")
+    by_system: dict[str, list[MetaItem]] = {}
+    for item in items:
+        by_system.setdefault(item.system, []).append(item)
+    out: dict[str, dict[str, float]] = {name: {} for name in metric_names}
+    for system, group in by_system.items():
+        sources = [item.source for item in group]
+        report = score(
+            predictions=[item.text for item in group],
+            references=[list(item.references) for item in group],
+            metrics=list(metric_names),
+            sources=sources if all(s is not None for s in sources) else None,  # type: ignore[arg-type]
+            rouge_mode=options.rouge_mode,
+            stem=options.stem,
+            multi_ref=options.multi_ref,
+            target_lang=options.target_lang,
+            bootstrap=0,
+            ids=[f"{item.id}/{item.system}" for item in group],
+        )
+        for name in metric_names:
+            out[name][system] = float(report[name].score)
     return out

@@ -29,6 +29,7 @@ class MetricInfo:
         needs_model: loads a neural model (slow, optional).
         needs_source: needs the source documents/segments.
         needs_glossary: needs a glossary.
+        rouge_modes: the ROUGE modes in which the metric exists (None: every mode).
     """
 
     name: str
@@ -38,6 +39,7 @@ class MetricInfo:
     needs_model: bool = False
     needs_source: bool = False
     needs_glossary: bool = False
+    rouge_modes: tuple[str, ...] | None = None
 
     @property
     def best(self) -> float | None:
@@ -181,7 +183,7 @@ def ratio_stats(
 
     Example:
         >>> s = ratio_stats([1, 0, 2], [2, 0, 2], "demo|v1")
-        >>> s.corpus_score, [round(x, 1) for x in s.segment_scores]
+        >>> s.corpus_score, s.segment_scores.tolist()
         (75.0, [50.0, nan, 100.0])
     """
     num = np.asarray(numerators, dtype=np.float64)

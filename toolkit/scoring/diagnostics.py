@@ -29,7 +29,7 @@ def tokenize(text: str) -> list[str]:
 
     Example:
         >>> tokenize("The cat's 2 mats. 太原市")
-        ["the", "cat's", '2', 'mats', '太', '原', '市']
+        ['the', "cat's", '2', 'mats', '太', '原', '市']
     """
     return _TOKEN.findall(text.lower())
 

@@ -1,6 +1,6 @@
 """ROUGE metrics for the scoring registry (Lin, 2004), over ``toolkit.scoring.rouge``.
 
-The ROUGE algorithms live in ``toolkit.scoring.rouge``; this module only turns its per-segment
+The ROUGE algorithms live in ``toolkit.scoring.rouge`` (another part of issue 8); this module only turns its per-segment
 precision/recall/F into registry metrics. The corpus value is the mean of the per-segment F (0-100), as
 rouge-score users compute it; the means of P and R are in ``extra``, and ``rouge1_p`` / ``rouge1_r`` (etc.)
 are metrics of their own. In ``rouge155`` mode the result also carries ``rouge155_average`` and
@@ -15,18 +15,11 @@ from typing import Any
 import numpy as np
 
 from toolkit.scoring.base import MetricInfo, MetricSpec, ScoringContext, SegmentStats, mean_stats
+from toolkit.scoring.rouge import rouge, rouge155_average, rouge_signature
 
 VARIANTS = ("rouge1", "rouge2", "rouge3", "rouge4", "rougeL", "rougeLsum")
+ROUGE155_ONLY = ("rougeW", "rougeS4", "rougeSU4")
 _COMPONENTS = {"": "fmeasure", "_p": "precision", "_r": "recall"}
-
-
-def _api() -> tuple[Callable[..., Any], Callable[..., str], Callable[..., Any] | None]:
-    """The ROUGE implementation: ``toolkit.scoring.rouge`` when present, else the rouge-score stand-in."""
-    try:
-        from toolkit.scoring import rouge as impl
-    except ImportError:
-        from toolkit.scoring import _rouge_fallback as impl
-    return impl.rouge, impl.rouge_signature, getattr(impl, "rouge155_average", None)
 
 
 def _settings_key(ctx: ScoringContext) -> tuple[Any, ...]:
@@ -41,7 +34,6 @@ def _per_segment(ctx: ScoringContext, variant: str) -> list[Any]:
     if variant not in cached:
         wanted = tuple(dict.fromkeys([*ctx.cache.get("rouge_variants", ()), variant]))
         wanted = tuple(v for v in wanted if v not in cached)
-        rouge, _, _ = _api()
         s = ctx.settings
         rows = rouge(
             predictions=list(ctx.predictions),
@@ -58,29 +50,30 @@ def _per_segment(ctx: ScoringContext, variant: str) -> list[Any]:
 
 
 def _signature(ctx: ScoringContext, variant: str, component: str) -> str:
-    _, rouge_signature, _ = _api()
     s = ctx.settings
     base = rouge_signature(
-        variant=variant, mode=s.rouge_mode, stem=s.stem, multi_ref=s.multi_ref, lsum_split=s.lsum_split
+        variants=[variant], mode=s.rouge_mode, stem=s.stem, multi_ref=s.multi_ref, lsum_split=s.lsum_split
     )
-    return f"{base}|value:{component}|agg:mean"
+    # "rouge|variants:X|...|toolkit:V" -> "X|...": the registry name leads, the toolkit version is added later
+    parts = [p for p in base.split("|")[1:] if not p.startswith(("variants:", "toolkit:"))]
+    name = variant + {"fmeasure": "", "precision": "_p", "recall": "_r"}[component]
+    return "|".join([name, *parts, f"value:{component}", "agg:mean"])
 
 
 def _prf_dict(prf: Any) -> dict[str, float]:
     return {"precision": float(prf.precision), "recall": float(prf.recall), "fmeasure": float(prf.fmeasure)}
 
 
-def _rouge155_extra(ctx: ScoringContext, variant: str, prfs: list[Any]) -> dict[str, Any]:
-    _, _, rouge155_average = _api()
-    if ctx.settings.rouge_mode != "rouge155" or rouge155_average is None:
+def _rouge155_extra(ctx: ScoringContext, prfs: list[Any]) -> dict[str, Any]:
+    """ROUGE-1.5.5's printed ``Average_R/P/F`` and CI (0-1 scale, 5 digits), beside the exact mean."""
+    if ctx.settings.rouge_mode != "rouge155":
         return {}
     result = rouge155_average(dict(zip(ctx.ids, prfs)))
-    ci = result.get("ci")
-    if isinstance(ci, dict):
-        ci = {k: _prf_dict(v) if hasattr(v, "fmeasure") else v for k, v in ci.items()}
-    elif hasattr(ci, "fmeasure"):
-        ci = _prf_dict(ci)
-    return {"rouge155_average": _prf_dict(result["average"]), "rouge155_ci": ci}
+    printed = result.to_dict() if hasattr(result, "to_dict") else dict(result)
+    average = printed["average"]
+    if hasattr(average, "fmeasure"):
+        average = _prf_dict(average)
+    return {"rouge155_average": average, "rouge155_ci": printed.get("ci")}
 
 
 def _make(variant: str, suffix: str) -> Callable[[ScoringContext], SegmentStats]:
@@ -99,7 +92,7 @@ def _make(variant: str, suffix: str) -> Callable[[ScoringContext], SegmentStats]
                 "precision": float(p.mean()) if p.size else float("nan"),
                 "recall": float(r.mean()) if r.size else float("nan"),
             }
-            extra.update(_rouge155_extra(ctx, variant, prfs))
+            extra.update(_rouge155_extra(ctx, prfs))
             seg_extra = {f"{variant}_p": p, f"{variant}_r": r}
         return mean_stats(values, _signature(ctx, variant, component), segment_extra=seg_extra, corpus_extra=extra)
 
@@ -111,15 +104,19 @@ def _info(variant: str, suffix: str) -> MetricInfo:
     what = {"": "F-measure", "_p": "precision", "_r": "recall"}[suffix]
     kind = {
         "rougeL": "sentence-level LCS",
-        "rougeLsum": "summary-level union LCS over sentences (newline-split)",
+        "rougeLsum": "summary-level union LCS over sentences",
+        "rougeW": "weighted LCS, W-1.2 (rouge155 mode only)",
+        "rougeS4": "skip-bigram, max gap 4 (rouge155 mode only)",
+        "rougeSU4": "skip-bigram plus unigram, max gap 4 (rouge155 mode only)",
     }.get(variant, f"{variant[5:]}-gram overlap")
     return MetricInfo(
         f"{variant}{suffix}",
         f"ROUGE {kind}, {what}; corpus value = mean over segments",
         higher_is_better=True,
         range=(0.0, 100.0),
+        rouge_modes=("rouge155",) if variant in ROUGE155_ONLY else None,
     )
 
 
-METRICS = [MetricSpec(_info(v, s), _make(v, s)) for v in VARIANTS for s in _COMPONENTS]
+METRICS = [MetricSpec(_info(v, s), _make(v, s)) for v in (*VARIANTS, *ROUGE155_ONLY) for s in _COMPONENTS]
 ALIASES = {"rouge-1": "rouge1", "rouge-2": "rouge2", "rouge-l": "rougeL", "rouge-lsum": "rougeLsum"}

@@ -88,7 +88,7 @@ def resolve_metrics(names: Iterable[str] | str) -> list[str]:
     for name in items:
         if not name:
             continue
-        expanded = GROUPS.get(name, (get_metric(name).name,))
+        expanded = GROUPS[name] if name in GROUPS else (get_metric(name).name,)
         for metric in expanded:
             if metric not in out:
                 out.append(metric)

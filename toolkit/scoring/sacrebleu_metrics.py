@@ -86,6 +86,19 @@ def make_metric(name: str, *, target_lang: str = "en", options: Mapping[str, Any
         ) from None
 
 
+def score_from_stats(
+    name: str, sums: Sequence[float], *, target_lang: str = "en", options: Mapping[str, Any] | None = None
+) -> float:
+    """Corpus value from summed statistics, in sacreBLEU's row layout (BLEU: sys_len, ref_len, correct, total).
+
+    Example:
+        >>> round(score_from_stats("bleu", [11, 11, 9, 7, 5, 3, 10, 8, 6, 4]), 8)
+        83.75922397
+    """
+    metric = make_metric(name, target_lang=target_lang, options=options)
+    return float(metric._compute_score_from_stats(np.asarray(sums)).score)
+
+
 def _segment_bleu(metric: Any, row: np.ndarray) -> float:
     order = metric.max_ngram_order
     return float(
@@ -123,9 +136,9 @@ def sacrebleu_stats(
         ``SegmentStats`` whose ``corpus_score`` equals ``sacrebleu.corpus_<metric>`` exactly.
 
     Example:
-        >>> s = sacrebleu_stats("bleu", predictions=["the cat sat"], references=[["the cat sat"]])
-        >>> round(s.corpus_score, 6), s.signature.split("|")[1]
-        (100.0, 'nrefs:1')
+        >>> s = sacrebleu_stats("bleu", predictions=["the cat sat on the mat"], references=[["the cat sat on a mat"]])
+        >>> round(s.corpus_score, 4), s.stats.tolist(), s.signature
+        (53.7285, [[6, 6, 5, 3, 2, 1, 6, 5, 4, 3]], 'bleu|nrefs:1|case:mixed|eff:no|tok:13a|smooth:exp|version:2.6.0')
     """
     metric = make_metric(name, target_lang=target_lang, options=options)
     raw = metric._extract_corpus_statistics(list(predictions), to_streams(references))

@@ -19,22 +19,6 @@ def _count(value: Any) -> int:
     return int(value) if isinstance(value, (int, float)) else len(value)
 
 
-def glossary_id(glossary: Any) -> str:
-    """A short identity for a glossary in signatures: its own ``signature`` or name, and its size."""
-    for attr in ("signature", "name", "path"):
-        value = getattr(glossary, attr, None)
-        if value:
-            label = str(value)
-            break
-    else:
-        label = type(glossary).__name__
-    try:
-        size = len(glossary)
-    except TypeError:
-        size = len(getattr(glossary, "entries", ()) or ())
-    return f"{label}:{size}"
-
-
 def _all(ctx: ScoringContext) -> list[Any]:
     key = ("terms",)
     if key in ctx.cache:
@@ -59,8 +43,12 @@ def _all(ctx: ScoringContext) -> list[Any]:
 
 
 def _signature(ctx: ScoringContext, name: str) -> str:
+    from toolkit.terminology import terms_signature
+
     expected = "source" if ctx.sources is not None else "references"
-    return f"{name}|expected:{expected}|glossary:{glossary_id(ctx.glossary)}|agg:micro"
+    # "terms.v1|align...|glossary:<sha256[:12]>|...|toolkit:V" -> our name first, toolkit version added by score()
+    parts = [p for p in terms_signature(ctx.glossary).split("|") if not p.startswith("toolkit:")]
+    return "|".join([name, f"expected:{expected}", *parts, "agg:micro"])
 
 
 def compute_terms(ctx: ScoringContext) -> SegmentStats:

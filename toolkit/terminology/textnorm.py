@@ -37,6 +37,13 @@ def _build_table() -> dict[int, str]:
 
 
 _TABLE = _build_table()
+# str.translate is slow on non-ASCII strings (a dict lookup a character); a character-class regex finds
+# the few characters to fold at C speed, and only those runs are translated.
+_FOLDABLE = re.compile("[" + "".join(re.escape(chr(c)) for c in sorted(_TABLE) if chr(c) != " ") + "]+")
+
+
+def _translate_run(m: re.Match[str]) -> str:
+    return m.group().translate(_TABLE)
 _LOWER_FIX = {ord("\u03c2"): "\u03c3"}  # final sigma folds like sigma
 _SPACES = re.compile(r" {2,}")
 _SPACES_OR_NON_ASCII = re.compile(r" {2,}|[^\x00-\x7f]+")
@@ -124,7 +131,7 @@ def fold_text(text: str) -> FoldedText:
         >>> ft.to_original(len("jinxiang army")), ft.to_original(9)
         (15, 11)
     """
-    translated = text.translate(_TABLE)
+    translated = _FOLDABLE.sub(_translate_run, text)
     normalized = translated.isascii() or unicodedata.is_normalized("NFKC", translated)
     pattern = _SPACES if normalized else _SPACES_OR_NON_ASCII
     if normalized and "  " not in translated:

@@ -1,0 +1,309 @@
+"""``score`` and ``compare``: the library entry points of the scoring engine.
+
+``score`` validates the inputs once, asks each registered metric for its per-segment statistics, and returns
+the exact corpus values with seeded bootstrap intervals and signatures. ``compare`` runs paired tests
+(bootstrap resampling or approximate randomisation) of several systems against the first one, with Holm's
+correction when more than two systems are compared.
+"""
+
+from __future__ import annotations
+
+import warnings
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from toolkit.errors import ConfigError, InputError, InputLengthError
+from toolkit.scoring.base import ScoringContext, ScoringSettings, SegmentStats
+from toolkit.scoring.records import Comparison, MetricResult, ScoreReport, SystemComparison
+from toolkit.scoring.registry import DEFAULT_METRICS, get_metric, resolve_metrics
+from toolkit.scoring.rouge import LSUM_SPLITS, MULTI_REF
+from toolkit.scoring.rouge import MODES as ROUGE_MODES
+from toolkit.scoring.stats import DEFAULT_SEED, approximate_randomization, bootstrap_ci, holm, paired_bootstrap
+METHODS = ("bootstrap", "ar")
+DEFAULT_RESAMPLES = {"bootstrap": 1000, "ar": 10000}
+
+
+class EmptyPredictionWarning(UserWarning):
+    """Some predictions are empty; they score 0 (or the metric's worst value)."""
+
+
+def _toolkit_version() -> str:
+    from toolkit import __version__
+
+    return __version__
+
+
+def _check_settings(
+    metrics: Sequence[str],
+    settings: ScoringSettings,
+    *,
+    sources: Sequence[str] | None,
+    glossary: Any,
+    extra_problems: Sequence[str] = (),
+) -> None:
+    problems = list(extra_problems)
+    if settings.rouge_mode not in ROUGE_MODES:
+        problems.append(f"rouge_mode: '{settings.rouge_mode}' is not one of {', '.join(ROUGE_MODES)}")
+    if settings.lsum_split not in LSUM_SPLITS:
+        problems.append(f"lsum_split: '{settings.lsum_split}' is not one of {', '.join(LSUM_SPLITS)}")
+    if settings.multi_ref not in MULTI_REF:
+        problems.append(f"multi_ref: '{settings.multi_ref}' is not one of {', '.join(MULTI_REF)}")
+    for name in metrics:
+        info = get_metric(name).info
+        if info.needs_source and sources is None:
+            problems.append(f"metrics: '{name}' needs the source documents; pass sources= (CLI: --source FILE)")
+        if info.rouge_modes is not None and settings.rouge_mode not in info.rouge_modes:
+            problems.append(f"metrics: '{name}' exists only with rouge_mode {' or '.join(info.rouge_modes)} (CLI: --rouge-mode)")
+        if info.needs_glossary and glossary is None:
+            problems.append(f"metrics: '{name}' needs a glossary; pass glossary= (CLI: --glossary FILE)")
+    if problems:
+        raise ConfigError(problems)
+
+
+def _check_inputs(
+    predictions: Sequence[str],
+    references: Sequence[Sequence[str]],
+    sources: Sequence[str] | None,
+    ids: Sequence[str] | None,
+    *,
+    label: str = "predictions",
+) -> tuple[list[str], list[tuple[str, ...]], list[str]]:
+    if isinstance(predictions, str) or isinstance(references, str):
+        raise InputError(f"{label}/references: pass sequences (one item per segment), not a single string")
+    n_pred, n_ref = len(predictions), len(references)
+    if n_pred != n_ref:
+        raise InputLengthError(f"{n_pred} {label} but {n_ref} references; give one reference entry per segment")
+    if n_pred == 0:
+        raise InputError(f"{label}: no segments to score; give at least one prediction")
+    if sources is not None and len(sources) != n_pred:
+        raise InputLengthError(f"{n_pred} {label} but {len(sources)} sources; give one source per segment")
+    seg_ids = [str(i) for i in ids] if ids is not None else [str(i) for i in range(n_pred)]
+    if len(seg_ids) != n_pred:
+        raise InputLengthError(f"{n_pred} {label} but {len(seg_ids)} ids")
+    preds: list[str] = []
+    for i, p in enumerate(predictions):
+        if not isinstance(p, str):
+            raise InputError(f"{label}[{i}] (id {seg_ids[i]}): expected a string, got {type(p).__name__}")
+        preds.append(p)
+    refs: list[tuple[str, ...]] = []
+    for i, r in enumerate(references):
+        if isinstance(r, str):
+            raise InputError(
+                f"references[{i}] (id {seg_ids[i]}) is a string; pass one list of references per segment, "
+                "e.g. [[ref] for ref in refs]"
+            )
+        present = tuple(x for x in r if x is not None)
+        if any(not isinstance(x, str) for x in present):
+            raise InputError(f"references[{i}] (id {seg_ids[i]}): every reference must be a string")
+        if not present:
+            raise InputError(f"references[{i}] (id {seg_ids[i]}): no reference for this segment; add one or drop the segment")
+        refs.append(present)
+    return preds, refs, seg_ids
+
+
+def _warn_empty(predictions: Sequence[str], ids: Sequence[str], label: str) -> list[str]:
+    empty = [ids[i] for i, p in enumerate(predictions) if not p.strip()]
+    if not empty:
+        return []
+    shown = ", ".join(empty[:10]) + (" ..." if len(empty) > 10 else "")
+    message = f"{label}: {len(empty)} empty prediction(s) (ids {shown}) score 0 (TER: the worst value)"
+    warnings.warn(message, EmptyPredictionWarning, stacklevel=3)
+    return [message]
+
+
+def _compute_all(ctx: ScoringContext, metrics: Sequence[str]) -> dict[str, SegmentStats]:
+    ctx.cache["rouge_variants"] = tuple(dict.fromkeys(m.split("_")[0] for m in metrics if m.startswith("rouge")))
+    return {name: get_metric(name).compute(ctx) for name in metrics}
+
+
+def _full_signature(base: str, tail: str) -> str:
+    return f"{base}|{tail}toolkit:{_toolkit_version()}"
+
+
+def score(
+    *,
+    predictions: Sequence[str],
+    references: Sequence[Sequence[str]],
+    metrics: Sequence[str] | str | None = None,
+    sources: Sequence[str] | None = None,
+    glossary: Any = None,
+    rouge_mode: str = "rouge-score",
+    stem: bool = False,
+    multi_ref: str = "best",
+    lsum_split: str = "newline",
+    target_lang: str = "en",
+    bootstrap: int = 1000,
+    seed: int = DEFAULT_SEED,
+    ids: Sequence[str] | None = None,
+) -> ScoreReport:
+    """Score predictions against references with the requested metrics.
+
+    Args:
+        predictions: one prediction per segment.
+        references: per segment, a list of one or more references (counts may vary; ``None`` entries dropped).
+        metrics: metric names, aliases or groups (list or comma-separated); default
+            rouge1, rouge2, rougeL, rougeLsum, bleu, chrf, ter.
+        sources: source documents/segments (diagnostics; term expectations from the source).
+        glossary: a glossary from ``toolkit.terminology.load_glossary`` (for ``terms``/``terms_leak``).
+        rouge_mode: ``rouge-score`` (default), ``rouge155`` or ``unicode``.
+        stem: Porter stemming for ROUGE.
+        multi_ref: ``best`` or ``average`` over references (ROUGE, minilm-cosine).
+        lsum_split: how rougeLsum splits sentences (``newline`` or the ROUGE module's splitter name).
+        target_lang: target language code; picks the BLEU tokenizer (``zh`` -> ``zh``).
+        bootstrap: bootstrap resamples for the 95% interval (0 turns it off).
+        seed: bootstrap seed.
+        ids: segment ids (default ``"0"``, ``"1"``, ...); used in messages and per-segment rows.
+
+    Returns:
+        A ``ScoreReport``: exact corpus values with intervals and signatures, and per-segment values.
+
+    Raises:
+        InputLengthError: predictions, references (or sources) differ in count.
+        InputError: a segment has no reference, or an item is not a string.
+        ConfigError: bad settings, or a metric lacks the sources or glossary it needs.
+        UnknownNameError: unknown metric name.
+
+    Example:
+        >>> rep = score(predictions=["the cat sat on the mat"], references=[["the cat sat on a mat"]],
+        ...             metrics=["rouge1", "bleu"], bootstrap=0)
+        >>> round(rep["rouge1"].score, 4), round(rep["bleu"].score, 4)
+        (83.3333, 53.7285)
+    """
+    names = resolve_metrics(metrics if metrics is not None else DEFAULT_METRICS)
+    settings = ScoringSettings(
+        rouge_mode=rouge_mode, stem=stem, multi_ref=multi_ref, lsum_split=lsum_split, target_lang=target_lang
+    )
+    problems = [] if bootstrap >= 0 else [f"bootstrap: must be >= 0 (got {bootstrap})"]
+    _check_settings(names, settings, sources=sources, glossary=glossary, extra_problems=problems)
+    preds, refs, seg_ids = _check_inputs(predictions, references, sources, ids)
+    messages = _warn_empty(preds, seg_ids, "predictions")
+    ctx = ScoringContext(
+        predictions=preds, references=refs, ids=seg_ids, settings=settings,
+        sources=list(sources) if sources is not None else None, glossary=glossary,
+    )
+    all_stats = _compute_all(ctx, names)
+    tail = f"bs:{bootstrap}|rs:{seed}|" if bootstrap > 0 else ""
+    corpus: dict[str, MetricResult] = {}
+    for name, seg in all_stats.items():
+        info = get_metric(name).info
+        corpus[name] = MetricResult(
+            name=name,
+            score=seg.corpus_score,
+            ci=bootstrap_ci(seg, resamples=bootstrap, seed=seed) if bootstrap > 0 else None,
+            signature=_full_signature(seg.signature, tail),
+            higher_is_better=info.higher_is_better,
+            n_segments=len(preds),
+            extra=seg.corpus_extra,
+        )
+    rows = []
+    for i, seg_id in enumerate(seg_ids):
+        row: dict[str, Any] = {"id": seg_id}
+        for name, seg in all_stats.items():
+            row[name] = float(seg.segment_scores[i])
+            for column, values in seg.segment_extra.items():
+                row[column] = float(values[i])
+        rows.append(row)
+    return ScoreReport(corpus=corpus, segments=tuple(rows), warnings=tuple(messages))
+
+
+def compare(
+    *,
+    systems: Mapping[str, Sequence[str]],
+    references: Sequence[Sequence[str]],
+    metrics: Sequence[str] | str | None = None,
+    sources: Sequence[str] | None = None,
+    glossary: Any = None,
+    rouge_mode: str = "rouge-score",
+    stem: bool = False,
+    multi_ref: str = "best",
+    lsum_split: str = "newline",
+    target_lang: str = "en",
+    method: str = "bootstrap",
+    resamples: int | None = None,
+    seed: int = DEFAULT_SEED,
+    ids: Sequence[str] | None = None,
+) -> Comparison:
+    """Paired significance tests of every system against the first one (the baseline), for every metric.
+
+    ``method="bootstrap"`` is paired bootstrap resampling (default 1,000 resamples), ``"ar"`` approximate
+    randomisation (default 10,000 trials), both seeded; for BLEU/chrF/TER they give sacreBLEU's own p-values
+    (``--paired-bs`` / ``--paired-ar`` with ``SACREBLEU_SEED`` equal to ``seed``). With more than two systems
+    ``p_holm`` holds Holm-adjusted p-values over the comparisons of each metric.
+
+    Args:
+        systems: system name -> predictions, baseline first (at least two systems).
+        references: per segment, one or more references (shared by all systems).
+        metrics: as in :func:`score`.
+        sources, glossary, rouge_mode, stem, multi_ref, lsum_split, target_lang: as in :func:`score`.
+        method: ``bootstrap`` or ``ar``.
+        resamples: resamples or trials (default 1,000 for bootstrap, 10,000 for ar).
+        seed: RNG seed.
+        ids: segment ids.
+
+    Returns:
+        A ``Comparison`` (``to_dict``, ``to_frame``).
+
+    Raises:
+        ConfigError: fewer than two systems, unknown method, bad settings.
+        InputLengthError: a system's prediction count differs from the references.
+
+    Example:
+        >>> cmp = compare(systems={"a": ["the cat sat"] * 5, "b": ["a dog ran"] * 5},
+        ...               references=[["the cat sat"]] * 5, metrics=["rouge1"], resamples=100)
+        >>> cmp.p_value("rouge1", "b")
+        0.009900990099009901
+    """
+    names = resolve_metrics(metrics if metrics is not None else DEFAULT_METRICS)
+    settings = ScoringSettings(
+        rouge_mode=rouge_mode, stem=stem, multi_ref=multi_ref, lsum_split=lsum_split, target_lang=target_lang
+    )
+    problems = []
+    if len(systems) < 2:
+        problems.append(f"systems: need at least two systems to compare (got {len(systems)})")
+    if method not in METHODS:
+        problems.append(f"method: '{method}' is not one of {', '.join(METHODS)}")
+    n_samples = resamples if resamples is not None else DEFAULT_RESAMPLES.get(method, 1000)
+    if n_samples < 1:
+        problems.append(f"resamples: must be >= 1 (got {n_samples})")
+    _check_settings(names, settings, sources=sources, glossary=glossary, extra_problems=problems)
+
+    per_system: dict[str, dict[str, SegmentStats]] = {}
+    for system, predictions in systems.items():
+        preds, refs, seg_ids = _check_inputs(predictions, references, sources, ids, label=f"system '{system}'")
+        _warn_empty(preds, seg_ids, f"system '{system}'")
+        ctx = ScoringContext(
+            predictions=preds, references=refs, ids=seg_ids, settings=settings,
+            sources=list(sources) if sources is not None else None, glossary=glossary,
+        )
+        per_system[system] = _compute_all(ctx, names)
+
+    system_names = list(systems)
+    baseline_name = system_names[0]
+    test_tag = "bs" if method == "bootstrap" else "ar"
+    rows: dict[str, list[SystemComparison]] = {}
+    signatures: dict[str, str] = {}
+    for name in names:
+        base = per_system[baseline_name][name]
+        results = {}
+        for system in system_names[1:]:
+            seg = per_system[system][name]
+            if method == "bootstrap":
+                results[system] = paired_bootstrap(base, seg, resamples=n_samples, seed=seed)
+            else:
+                results[system] = approximate_randomization(base, seg, trials=n_samples, seed=seed)
+        raw = [results[s].p_value for s in system_names[1:]]
+        adjusted = holm(raw)
+        first = results[system_names[1]]
+        metric_rows = [
+            SystemComparison(name, baseline_name, base.corpus_score, first.baseline_ci, 0.0, None, None, baseline=True)
+        ]
+        for system, p_adj in zip(system_names[1:], adjusted):
+            res = results[system]
+            metric_rows.append(
+                SystemComparison(
+                    name, system, per_system[system][name].corpus_score, res.system_ci, res.delta, res.p_value, p_adj
+                )
+            )
+        rows[name] = metric_rows
+        signatures[name] = _full_signature(base.signature, f"test:{method}|{test_tag}:{n_samples}|rs:{seed}|")
+    return Comparison(method=method, resamples=n_samples, seed=seed, rows=rows, signatures=signatures)

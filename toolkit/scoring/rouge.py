@@ -1,0 +1,330 @@
+"""ROUGE (Lin 2004) in three modes: ``rouge-score``, ``rouge155`` and ``unicode``.
+
+* ``rouge-score`` (default): the numbers of Google's rouge-score 0.1.2 (``RougeScorer(...).score`` and,
+  with several references, ``score_multi``) to 1e-9, including its tokenizer (lower-case, anything
+  outside ``[a-z0-9]`` separates tokens, NLTK Porter stemming of tokens longer than 3 characters),
+  ``rougeL`` (LCS of the whole texts) and ``rougeLsum`` (summary-level union LCS over sentences). It is
+  a re-implementation proved equal by ``tests/test_rouge_parity.py``: tokens and stems are cached, n-grams
+  counted with ``Counter`` and the LCS computed bit-parallel (:mod:`toolkit.scoring.rouge_lcs`), which
+  makes it 20-100x+ faster (``eval/bench/bench_rouge.py``).
+* ``rouge155``: the original ROUGE-1.5.5 Perl script run as ``-c 95 -2 4 -U -r 1000 -n 4 -w 1.2 -a -d
+  [-m]`` (:mod:`toolkit.scoring.rouge155`), to the 5 digits it prints; adds ``rougeW`` (ROUGE-W-1.2),
+  ``rougeS4``, ``rougeSU4`` and ``rouge3``..``rouge9``.
+* ``unicode``: rouge-score's algorithms over a tokenizer that keeps letters and digits of every script
+  and makes each CJK character a token (identical Chinese strings score 1, not 0).
+
+Multi-reference: ``best`` keeps, per variant, the reference with the highest F (first on ties), as
+rouge-score's ``score_multi``; ``average`` averages precision, recall and F over the references. In
+``rouge155`` mode ``average`` is the script's ``-f A`` (hits and counts summed over references, its
+default) and ``best`` its ``-f B`` (the reference with the best recall).
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Callable, Hashable, Sequence
+from importlib import metadata
+
+from toolkit.errors import InputError, InputLengthError, UnknownNameError
+from toolkit.scoring.rouge155 import PERL_OPTIONS, rouge155_average, rouge155_segment, rouge155_variant_ok
+from toolkit.scoring.rouge155 import Rouge155Average as Rouge155Average
+from toolkit.scoring.rouge_lcs import CandidateMasks, SummaryLCS
+from toolkit.scoring.rouge_records import PRF
+from toolkit.scoring.rouge_tokenize import split_sentences, tokenize_rouge_score, tokenize_unicode
+
+__all__ = [
+    "MODES",
+    "PRF",
+    "Rouge155Average",
+    "rouge",
+    "rouge155_average",
+    "rouge_signature",
+    "rouge_variants",
+]
+
+MODES = ("rouge-score", "rouge155", "unicode")
+MULTI_REF = ("best", "average")
+LSUM_SPLITS = ("newline", "builtin")
+_NGRAM = re.compile(r"rouge([1-9])$")
+_ZERO = PRF(precision=0.0, recall=0.0, fmeasure=0.0)
+_TOKENIZER_NAMES = {"rouge-score": "rouge-score.v1", "unicode": "unicode.v1", "rouge155": "rouge155.v1"}
+
+
+def rouge_variants(mode: str = "rouge-score") -> tuple[str, ...]:
+    """The variant names a mode accepts (``rouge155`` also takes ``rougeS<d>`` / ``rougeSU<d>``).
+
+    Example:
+        >>> rouge_variants()[-2:]
+        ('rougeL', 'rougeLsum')
+    """
+    base = tuple(f"rouge{n}" for n in range(1, 10)) + ("rougeL", "rougeLsum")
+    return base + ("rougeW", "rougeS4", "rougeSU4") if mode == "rouge155" else base
+
+
+def _check_settings(variants: Sequence[str], mode: str, multi_ref: str, lsum_split: str) -> None:
+    if mode not in MODES:
+        raise UnknownNameError("rouge mode", mode, MODES)
+    if multi_ref not in MULTI_REF:
+        raise UnknownNameError("multi-reference rule", multi_ref, MULTI_REF)
+    if lsum_split not in LSUM_SPLITS:
+        raise UnknownNameError("rougeLsum sentence splitter", lsum_split, LSUM_SPLITS)
+    if isinstance(variants, str):
+        raise InputError(f"variants: expected a list of names, got the string {variants!r}")
+    if not variants:
+        raise InputError("variants: empty; name at least one, e.g. ['rouge1', 'rougeL']")
+    for v in variants:
+        ok = rouge155_variant_ok(v) if mode == "rouge155" else bool(v in ("rougeL", "rougeLsum") or _NGRAM.match(v))
+        if not ok:
+            raise UnknownNameError(f"ROUGE variant (mode {mode})", v, rouge_variants(mode))
+
+
+def _fmeasure(p: float, r: float) -> float:
+    return 2 * p * r / (p + r) if p + r > 0 else 0.0
+
+
+def _ngrams(tokens: list[str], n: int) -> Counter[Hashable]:
+    if n == 1:
+        return Counter(tokens)
+    if n == 2:
+        return Counter(zip(tokens, tokens[1:]))
+    return Counter(zip(*(tokens[i:] for i in range(n))))
+
+
+class _Side:
+    """One text tokenised once, with lazily built n-gram counts and LCS structures."""
+
+    __slots__ = ("sents", "tokens", "_grams", "_masks", "_summary", "_counts")
+
+    def __init__(self, sents: list[list[str]], tokens: list[str]) -> None:
+        self.sents = sents
+        self.tokens = tokens
+        self._grams: dict[int, Counter[Hashable]] = {}
+        self._masks: CandidateMasks | None = None
+        self._summary: SummaryLCS | None = None
+        self._counts: Counter[str] | None = None
+
+    def grams(self, n: int) -> Counter[Hashable]:
+        g = self._grams.get(n)
+        if g is None:
+            g = self._grams[n] = _ngrams(self.tokens, n)
+        return g
+
+    def masks(self) -> CandidateMasks:
+        if self._masks is None:
+            self._masks = CandidateMasks(self.tokens)
+        return self._masks
+
+    def summary(self) -> SummaryLCS:
+        if self._summary is None:
+            self._summary = SummaryLCS(self.sents)
+        return self._summary
+
+    def counts(self) -> Counter[str]:
+        if self._counts is None:
+            self._counts = Counter(self.tokens)
+        return self._counts
+
+
+def _make_side(text: str, tokenize: Callable[[str, bool], list[str]], stem: bool, lsum_split: str, need_sents: bool) -> _Side:
+    if lsum_split == "newline":
+        # The tokenizers treat "\n" as a separator, so the sentence tokens concatenate to the text's.
+        sents = [tokenize(s, stem) for s in text.split("\n") if len(s)]
+        return _Side(sents, [t for s in sents for t in s])
+    tokens = tokenize(text, stem)
+    sents = [tokenize(s, stem) for s in split_sentences(text, lsum_split)] if need_sents else []
+    return _Side(sents, tokens)
+
+
+def _score_ngram(ref: _Side, pred: _Side, n: int) -> PRF:
+    rg = ref.grams(n)
+    pg = pred.grams(n)
+    hits = 0
+    get = pg.get
+    for g, c in rg.items():
+        pc = get(g)
+        if pc:
+            hits += c if c < pc else pc
+    p = hits / max(len(pred.tokens) - n + 1, 1)
+    r = hits / max(len(ref.tokens) - n + 1, 1)
+    return PRF(precision=p, recall=r, fmeasure=_fmeasure(p, r))
+
+
+def _score_lcs(ref: _Side, pred: _Side) -> PRF:
+    if not ref.tokens or not pred.tokens:
+        return _ZERO
+    lcs = pred.masks().lcs_length(ref.tokens)
+    p = lcs / len(pred.tokens)
+    r = lcs / len(ref.tokens)
+    return PRF(precision=p, recall=r, fmeasure=_fmeasure(p, r))
+
+
+def _score_lsum(ref: _Side, pred: _Side) -> PRF:
+    if not ref.sents or not pred.sents:
+        return _ZERO
+    m = len(ref.tokens)
+    n = len(pred.tokens)
+    if not n or not m:
+        return _ZERO
+    cnt_r = Counter(ref.counts())
+    cnt_c = Counter(pred.counts())
+    hits = 0
+    for sent, positions in zip(ref.sents, pred.summary().positions(ref.sents)):
+        for i in positions:
+            t = sent[i]
+            if cnt_c[t] > 0 and cnt_r[t] > 0:
+                hits += 1
+                cnt_c[t] -= 1
+                cnt_r[t] -= 1
+    r = hits / m
+    p = hits / n
+    return PRF(precision=p, recall=r, fmeasure=_fmeasure(p, r))
+
+
+def _score_pair(ref: _Side, pred: _Side, variant: str) -> PRF:
+    if variant == "rougeL":
+        return _score_lcs(ref, pred)
+    if variant == "rougeLsum":
+        return _score_lsum(ref, pred)
+    return _score_ngram(ref, pred, int(variant[5:]))
+
+
+def _combine(scores: list[PRF], multi_ref: str) -> PRF:
+    if len(scores) == 1:
+        return scores[0]
+    if multi_ref == "best":
+        best = scores[0]
+        for s in scores[1:]:
+            if s.fmeasure > best.fmeasure:
+                best = s
+        return best
+    k = len(scores)
+    return PRF(
+        precision=sum(s.precision for s in scores) / k,
+        recall=sum(s.recall for s in scores) / k,
+        fmeasure=sum(s.fmeasure for s in scores) / k,
+    )
+
+
+def rouge(
+    *,
+    predictions: Sequence[str],
+    references: Sequence[Sequence[str]],
+    variants: Sequence[str] = ("rouge1", "rouge2", "rougeL", "rougeLsum"),
+    mode: str = "rouge-score",
+    stem: bool = False,
+    multi_ref: str = "best",
+    lsum_split: str = "newline",
+    rouge155_exceptions: bool = True,
+) -> list[dict[str, PRF]]:
+    """Per-segment ROUGE scores (0-1 scale).
+
+    Args:
+        predictions: One text per segment; ``\\n`` separates sentences (for ``rougeLsum`` and
+            ``rouge155``).
+        references: ``references[i]`` holds the reference texts of segment ``i`` (one or more).
+        variants: ``rouge1``..``rouge9``, ``rougeL``, ``rougeLsum``; in ``rouge155`` mode also ``rougeW``
+            (ROUGE-W-1.2), ``rougeS4`` and ``rougeSU4``.
+        mode: ``"rouge-score"``, ``"rouge155"`` or ``"unicode"`` (see the module doc).
+        stem: Porter stemming (``rouge155``: ROUGE-1.5.5 ``-m``, with the WordNet 2.0 exceptions).
+        multi_ref: ``"best"`` or ``"average"`` (see the module doc for ``rouge155``).
+        lsum_split: Sentences for ``rougeLsum``: ``"newline"`` or ``"builtin"`` (no download).
+        rouge155_exceptions: ``rouge155`` with ``stem``: use the WordNet exception lists (``False``
+            reproduces ROUGE-1.5.5 installed with an empty exception database).
+
+    Returns:
+        One dict per segment, variant name -> :class:`PRF`. An empty prediction or reference scores 0.
+
+    Raises:
+        InputLengthError: ``predictions`` and ``references`` differ in length.
+        InputError: A segment without references, or a non-string text.
+        UnknownNameError: An unknown mode, variant, rule or splitter.
+
+    Example:
+        >>> s = rouge(predictions=["the cat sat on the mat"], references=[["the cat was on the mat"]])
+        >>> round(s[0]["rouge1"].fmeasure, 4), round(s[0]["rouge2"].fmeasure, 4)
+        (0.8333, 0.6)
+        >>> rouge(predictions=["北京欢迎你"], references=[["北京欢迎你"]], mode="unicode")[0]["rougeL"].fmeasure
+        1.0
+    """
+    _check_settings(variants, mode, multi_ref, lsum_split)
+    if len(predictions) != len(references):
+        raise InputLengthError(
+            f"{len(predictions)} predictions but {len(references)} references; give one reference list per prediction"
+        )
+    for i, (pred, refs) in enumerate(zip(predictions, references)):
+        if not isinstance(pred, str):
+            raise InputError(f"predictions[{i}]: expected a string, got {type(pred).__name__}")
+        if isinstance(refs, str):
+            raise InputError(f"references[{i}]: expected a list of reference strings, got a string")
+        if len(refs) == 0:
+            raise InputError(f"references[{i}]: no reference for this segment; give at least one")
+        for k, r in enumerate(refs):
+            if not isinstance(r, str):
+                raise InputError(f"references[{i}][{k}]: expected a string, got {type(r).__name__}")
+    variants = list(variants)
+    if mode == "rouge155":
+        rule = "average" if multi_ref == "average" else "best"
+        return [
+            rouge155_segment(
+                pred, list(refs), variants, stem=stem, exceptions=rouge155_exceptions,
+                multi_ref=rule, lsum_split=lsum_split,
+            )  # fmt: skip
+            for pred, refs in zip(predictions, references)
+        ]
+    tokenize = tokenize_rouge_score if mode == "rouge-score" else tokenize_unicode
+    need_sents = "rougeLsum" in variants
+    out: list[dict[str, PRF]] = []
+    for pred, refs in zip(predictions, references):
+        p_side = _make_side(pred, tokenize, stem, lsum_split, need_sents)
+        r_sides = [_make_side(r, tokenize, stem, lsum_split, need_sents) for r in refs]
+        out.append({v: _combine([_score_pair(r, p_side, v) for r in r_sides], multi_ref) for v in variants})
+    return out
+
+
+def _version(dist: str) -> str:
+    try:
+        return metadata.version(dist)
+    except metadata.PackageNotFoundError:
+        return "none"
+
+
+def rouge_signature(
+    *,
+    variants: Sequence[str] = ("rouge1", "rouge2", "rougeL", "rougeLsum"),
+    mode: str = "rouge-score",
+    stem: bool = False,
+    multi_ref: str = "best",
+    lsum_split: str = "newline",
+    rouge155_exceptions: bool = True,
+) -> str:
+    """The signature of every setting behind a ROUGE number (sacreBLEU style ``key:value|...``).
+
+    Example:
+        >>> rouge_signature(variants=["rougeL"]).split("|")[:6]
+        ['rouge', 'variants:rougeL', 'mode:rouge-score', 'tok:rouge-score.v1', 'stem:no', 'lsum:newline']
+    """
+    _check_settings(variants, mode, multi_ref, lsum_split)
+    if not stem:
+        stemmer = "no"
+    elif mode == "rouge155":
+        stemmer = "rouge155-porter+wordnet-2.0-exc" if rouge155_exceptions else "rouge155-porter+empty-exc-db"
+    else:
+        stemmer = f"nltk-porter-{_version('nltk')}"
+    parts = [
+        "rouge",
+        f"variants:{','.join(variants)}",
+        f"mode:{mode}",
+        f"tok:{_TOKENIZER_NAMES[mode]}",
+        f"stem:{stemmer}",
+        f"lsum:{lsum_split}",
+    ]
+    if mode == "rouge155":
+        parts.append(f"multi:{multi_ref}({'-f A' if multi_ref == 'average' else '-f B'})")
+        parts.append(f"perl:{PERL_OPTIONS}{' -m' if stem else ''}")
+    else:
+        parts.append(f"multi:{multi_ref}")
+        if mode == "rouge-score":
+            parts.append(f"rouge-score:{_version('rouge-score')}-equivalent")
+    parts.append(f"toolkit:{_version('toolkit')}")
+    return "|".join(parts)

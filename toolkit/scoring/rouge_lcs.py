@@ -1,0 +1,273 @@
+"""Longest-common-subsequence kernels for ROUGE-L, ROUGE-Lsum and ROUGE-W.
+
+The LCS length uses the bit-parallel algorithm of Allison & Dix (1986) in the form of
+Crochemore et al. (2001): one machine-word-wide pass per reference token over Python big ints.
+
+ROUGE-Lsum (summary-level LCS, Lin 2004 section 3.2) needs more than the length: for each reference
+sentence, the union over candidate sentences of the reference positions on *one particular* LCS, the
+one that ROUGE-1.5.5's ``markLCS`` (and rouge-score's ``_backtrack_norec``) reads out of the DP table
+(diagonal on a match, otherwise left only when the left cell is strictly larger, else up). We recover
+exactly that path without building the quadratic table:
+
+* all candidate sentences are laid side by side in one bit vector, separated by guard bits that stop
+  the carries, so one pass per reference token computes the LCS rows against every candidate sentence;
+* per row ``i`` we keep ``D_i(j) = c[i][j] - c[i-1][j]`` (a bit mask of intervals, from the step bits);
+* walking back, the path at column ``j`` of row ``i`` takes the row (a hit) iff token ``i`` matches at
+  ``j`` or ``D_i(j) = 1``, and then lands on the nearest match at or left of ``j``; otherwise it goes up.
+  The "nearest match to the left" for every candidate sentence at once is one addition in bit-reversed
+  order.
+
+ROUGE-W (weighted LCS) keeps the plain quadratic DP of ROUGE-1.5.5 (floats compared as it does).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Hashable, Sequence
+
+_REV8 = bytes(int(f"{b:08b}"[::-1], 2) for b in range(256))
+
+
+def _reverse_bits(x: int, nbytes: int) -> int:
+    """Reverse the order of the ``8 * nbytes`` low bits of ``x``."""
+    return int.from_bytes(x.to_bytes(nbytes, "big").translate(_REV8), "little")
+
+
+def lcs_length(ref: Sequence[Hashable], cand: Sequence[Hashable]) -> int:
+    """Length of the longest common subsequence of two token sequences (bit-parallel).
+
+    Args:
+        ref: Reference tokens.
+        cand: Candidate tokens.
+
+    Returns:
+        The LCS length.
+
+    Example:
+        >>> lcs_length("a b c d".split(), "a c x d".split())
+        3
+    """
+    n = len(cand)
+    if not n or not ref:
+        return 0
+    masks: dict[Hashable, int] = {}
+    for j, tok in enumerate(cand):
+        masks[tok] = masks.get(tok, 0) | (1 << j)
+    full = (1 << n) - 1
+    v = full
+    get = masks.get
+    for tok in ref:
+        m = get(tok)
+        if m:
+            u = v & m
+            v = ((v + u) | (v - u)) & full
+    return n - v.bit_count()
+
+
+class SummaryLCS:
+    """Candidate sentences laid out once as bit vectors, to be matched against many references.
+
+    Args:
+        cand_sents: Tokenised candidate sentences.
+
+    Example:
+        >>> SummaryLCS([["w1", "w2", "w6", "w7", "w8"], ["w1", "w3", "w8", "w9", "w5"]]).positions(
+        ...     [["w1", "w2", "w3", "w4", "w5"]])
+        [[0, 1, 2, 4]]
+    """
+
+    __slots__ = ("_masks", "_cols", "_cols_r", "_start_r", "_nbytes", "_full", "_rev")
+
+    def __init__(self, cand_sents: Sequence[Sequence[Hashable]]) -> None:
+        # Layout: bit 0 is a guard; each non-empty sentence takes one bit per token, then a guard.
+        masks: dict[Hashable, int] = {}
+        guards = 1
+        start_cols = 0  # the last column of every sentence: where each backtrack starts
+        pos = 1
+        for sent in cand_sents:
+            if not sent:
+                continue
+            for tok in sent:
+                masks[tok] = masks.get(tok, 0) | (1 << pos)
+                pos += 1
+            start_cols |= 1 << (pos - 1)
+            guards |= 1 << pos
+            pos += 1
+        self._masks = masks
+        self._nbytes = nbytes = (pos + 7) // 8
+        self._full = (1 << (nbytes * 8)) - 1
+        self._cols = cols = ((1 << pos) - 1) & ~guards
+        self._cols_r = _reverse_bits(cols, nbytes)
+        self._start_r = _reverse_bits(start_cols, nbytes)
+        self._rev: dict[Hashable, tuple[int, int]] = {}
+
+    def positions(self, ref_sents: Sequence[Sequence[Hashable]]) -> list[list[int]]:
+        """Ascending union-LCS positions of each reference sentence (see the module doc)."""
+        out: list[list[int]] = [[] for _ in ref_sents]
+        masks = self._masks
+        if not masks:
+            return out
+        get = masks.get
+        cols, nbytes, full = self._cols, self._nbytes, self._full
+        cols_r, start_r, rev_cache = self._cols_r, self._start_r, self._rev
+        from_bytes, to_bytes = int.from_bytes, int.to_bytes
+        for s_idx, ref in enumerate(ref_sents):
+            rows: list[tuple[int, Hashable, int]] = []  # (position, token, D | M) of rows that can match
+            v = cols
+            for i, tok in enumerate(ref):
+                m = get(tok)
+                if not m:
+                    continue
+                u = v & m
+                w = v ^ u
+                t = v + u
+                # carries run exactly over (p, q] where the row-difference interval D is [p, q)
+                rows.append((i, tok, ((t ^ w) >> 1) | m))
+                v = (t | w) & cols
+            if not rows:
+                continue
+            p = start_r
+            hits: list[int] = []
+            for i, tok, dm in reversed(rows):
+                a = p & from_bytes(to_bytes(dm, nbytes, "big").translate(_REV8), "little")
+                if not a:
+                    continue
+                hits.append(i)
+                mr = rev_cache.get(tok)
+                if mr is None:
+                    m_r = _reverse_bits(masks[tok], nbytes)
+                    mr = rev_cache[tok] = (m_r, full ^ m_r)
+                p = (p & ~a) | ((((mr[1] + a) & mr[0]) << 1) & cols_r)
+                if not p:
+                    break
+            hits.reverse()
+            out[s_idx] = hits
+        return out
+
+
+def union_lcs_positions(
+    ref_sents: Sequence[Sequence[Hashable]], cand_sents: Sequence[Sequence[Hashable]]
+) -> list[list[int]]:
+    """Union-LCS positions of each reference sentence against all candidate sentences.
+
+    For reference sentence ``r`` the result lists (ascending) the positions of ``r`` that lie on the
+    LCS read out, as ROUGE-1.5.5 and rouge-score do, against at least one candidate sentence.
+
+    Args:
+        ref_sents: Tokenised reference sentences.
+        cand_sents: Tokenised candidate sentences.
+
+    Returns:
+        One ascending list of positions per reference sentence.
+
+    Example:
+        >>> union_lcs_positions([["w1", "w2", "w3", "w4", "w5"]], [["w1", "w2", "w6", "w7", "w8"],
+        ...                      ["w1", "w3", "w8", "w9", "w5"]])
+        [[0, 1, 2, 4]]
+    """
+    return SummaryLCS(cand_sents).positions(ref_sents)
+
+
+class CandidateMasks:
+    """Match masks of one candidate sequence, reusable for LCS lengths against many references.
+
+    Example:
+        >>> CandidateMasks("a c x d".split()).lcs_length("a b c d".split())
+        3
+    """
+
+    __slots__ = ("_masks", "_n", "_full")
+
+    def __init__(self, cand: Sequence[Hashable]) -> None:
+        masks: dict[Hashable, int] = {}
+        for j, tok in enumerate(cand):
+            masks[tok] = masks.get(tok, 0) | (1 << j)
+        self._masks = masks
+        self._n = len(cand)
+        self._full = (1 << self._n) - 1
+
+    def lcs_length(self, ref: Sequence[Hashable]) -> int:
+        """LCS length of ``ref`` and the candidate."""
+        full = v = self._full
+        get = self._masks.get
+        for tok in ref:
+            m = get(tok)
+            if m:
+                u = v & m
+                v = ((v + u) | (v - u)) & full
+        return self._n - v.bit_count()
+
+
+def lcs_positions_reference(ref: Sequence[Hashable], cand: Sequence[Hashable]) -> list[int]:
+    """Reference positions on the LCS that ROUGE-1.5.5's ``markLCS`` reads out (quadratic DP).
+
+    Slow and simple; used by ROUGE-W and as the test oracle of :func:`union_lcs_positions`.
+
+    Example:
+        >>> lcs_positions_reference("a b a".split(), "a a".split())
+        [0, 2]
+    """
+    m, n = len(ref), len(cand)
+    c = [[0] * (n + 1) for _ in range(m + 1)]
+    for i in range(1, m + 1):
+        ri = ref[i - 1]
+        row, prev = c[i], c[i - 1]
+        for j in range(1, n + 1):
+            if ri == cand[j - 1]:
+                row[j] = prev[j - 1] + 1
+            elif prev[j] >= row[j - 1]:
+                row[j] = prev[j]
+            else:
+                row[j] = row[j - 1]
+    hits: list[int] = []
+    i, j = m, n
+    while i and j:
+        if ref[i - 1] == cand[j - 1]:
+            i -= 1
+            j -= 1
+            hits.append(i)
+        elif c[i - 1][j] >= c[i][j - 1]:
+            i -= 1
+        else:
+            j -= 1
+    hits.reverse()
+    return hits
+
+
+def wlcs_hit_mask(ref: Sequence[Hashable], cand: Sequence[Hashable], weight: float, mask: list[int]) -> None:
+    """Mark in ``mask`` the reference positions on ROUGE-1.5.5's weighted-LCS path (its ``wlcs_inner``).
+
+    The DP values are floats built as ``c + (k+1)**w - k**w`` and compared with ``>=`` exactly as the
+    Perl script does, so ties break the same way.
+    """
+    m, n = len(ref), len(cand)
+    if not m:
+        return
+    c = [[0.0] * (n + 1) for _ in range(m + 1)]
+    run = [[0] * (n + 1) for _ in range(m + 1)]
+    move = [[0] * (n + 1) for _ in range(m + 1)]  # 1 diagonal, 2 up, 3 left
+    for i in range(1, m + 1):
+        ri = ref[i - 1]
+        row, prev, lrow, lprev, brow = c[i], c[i - 1], run[i], run[i - 1], move[i]
+        for j in range(1, n + 1):
+            if ri == cand[j - 1]:
+                k = lprev[j - 1]
+                row[j] = prev[j - 1] + (k + 1) ** weight - k**weight
+                brow[j] = 1
+                lrow[j] = k + 1
+            elif prev[j] >= row[j - 1]:
+                row[j] = prev[j]
+                brow[j] = 2
+            else:
+                row[j] = row[j - 1]
+                brow[j] = 3
+    i, j = m, n
+    while i and j:
+        b = move[i][j]
+        if b == 1:
+            i -= 1
+            j -= 1
+            mask[i] = 1
+        elif b == 2:
+            i -= 1
+        else:
+            j -= 1

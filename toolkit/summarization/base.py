@@ -1,0 +1,303 @@
+"""The summariser interface and the shared map-reduce driver of the generative backends."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import time
+from abc import ABC, abstractmethod
+from collections.abc import Callable, Sequence
+from typing import Any
+
+from toolkit.errors import ConfigError, InputError
+from toolkit.summarization.batching import length_sorted_batches, pad_batch, torch_threads
+from toolkit.summarization.chunking import split_text
+from toolkit.summarization.records import GenerationSettings, Summary
+
+ENGINE = "summarize-engine.v1"
+MAX_REDUCE_ROUNDS = 3
+MIN_BUDGET = 16
+
+Progress = Callable[[int], None]
+
+
+def check_texts(texts: Sequence[str]) -> list[str]:
+    """Validate a batch of documents: a sequence of non-empty strings.
+
+    Raises:
+        InputError: Naming the first bad index.
+
+    Example:
+        >>> check_texts(["a"])
+        ['a']
+        >>> check_texts(["a", " "])
+        Traceback (most recent call last):
+        ...
+        toolkit.errors.InputError: texts[1]: empty document; remove it or give it some text
+    """
+    if isinstance(texts, str):
+        raise InputError("texts: expected a list of documents, got one string; wrap it in a list")
+    out = list(texts)
+    for i, text in enumerate(out):
+        if not isinstance(text, str):
+            raise InputError(f"texts[{i}]: expected a string, got {type(text).__name__}")
+        if not text.strip():
+            raise InputError(f"texts[{i}]: empty document; remove it or give it some text")
+    return out
+
+
+class Summarizer(ABC):
+    """A loaded summariser: ``summarize(texts)`` gives one :class:`Summary` per text, in order."""
+
+    name: str
+    settings: GenerationSettings
+
+    @abstractmethod
+    def summarize(
+        self, texts: Sequence[str], *, batch_size: int | None = None, progress: Progress | None = None
+    ) -> list[Summary]:
+        """Summarise ``texts``; ``progress(n)`` is called after each ``n`` texts finish."""
+
+    @property
+    @abstractmethod
+    def info(self) -> dict[str, Any]:
+        """Model id, file hash, dtype, device and backend details."""
+
+    def _fingerprint_fields(self) -> dict[str, Any]:
+        info = self.info
+        settings = self.settings.to_dict()
+        settings.pop("batch_size")  # proven not to change outputs (batch-size invariance tests)
+        return {
+            "engine": ENGINE,
+            "kind": info.get("kind"),
+            "model_id": info.get("model_id"),
+            "model_hash": info.get("model_hash"),
+            "dtype": info.get("dtype"),
+            "device": str(info.get("device", "cpu")).split(":")[0],
+            "prompt": info.get("prompt"),
+            "settings": settings,
+        }
+
+    @property
+    def fingerprint(self) -> str:
+        """Stable hash of everything that decides the output (model, weights, settings, prompt, dtype).
+
+        Batch size is left out: outputs do not depend on it.
+        """
+        blob = json.dumps(self._fingerprint_fields(), sort_keys=True, separators=(",", ":"))
+        return hashlib.sha256(blob.encode("utf-8")).hexdigest()[:16]
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}(name={self.name!r}, fingerprint={self.fingerprint!r})"
+
+
+class GenerativeSummarizer(Summarizer):
+    """Shared driver of the seq2seq and chat backends: budgets, map-reduce, length-sorted batches.
+
+    Subclasses define how a document becomes prompt token ids and how generated ids become text.
+    """
+
+    kind = "generative"
+    left_pad = False
+
+    def __init__(self, name: str, loaded: Any, settings: GenerationSettings, *, device: str, dtype: str) -> None:
+        self.name = name
+        self.loaded = loaded
+        self.model = loaded.model
+        self.tokenizer = loaded.tokenizer
+        self.settings = settings
+        self.device = device
+        self.dtype = dtype
+        eos = self.model.generation_config.eos_token_id
+        if eos is None:
+            eos = self.tokenizer.eos_token_id
+        self.eos_ids = set(eos if isinstance(eos, list) else [eos] if eos is not None else [])
+        pad = self.tokenizer.pad_token_id
+        self.pad_id = pad if pad is not None else (min(self.eos_ids) if self.eos_ids else 0)
+        self.budget = self._document_budget()
+        self.last_stats: dict[str, float] = {}
+
+    # -- what subclasses provide -------------------------------------------------------------
+    @abstractmethod
+    def _prompt_ids(self, text: str) -> list[int]:
+        """Token ids fed to the model for one document (prompt included)."""
+
+    @abstractmethod
+    def _overhead(self) -> int:
+        """Tokens the prompt adds around a document."""
+
+    @abstractmethod
+    def _context(self) -> int:
+        """Model input context in tokens (before ``max_input_tokens`` override)."""
+
+    def _needs_summary_room(self) -> bool:
+        return True
+
+    def _clean(self, text: str) -> str:
+        return " ".join(text.split())
+
+    @property
+    def prompt_name(self) -> str:
+        return ""
+
+    # -- shared machinery ----------------------------------------------------------------------
+    def count(self, text: str) -> int:
+        """Tokens of ``text`` under the model's tokenizer, without special tokens."""
+        return len(self.tokenizer(text, add_special_tokens=False)["input_ids"])
+
+    def context_tokens(self) -> int:
+        """The input context used for budgeting (``max_input_tokens`` when set)."""
+        return self.settings.max_input_tokens or self._context()
+
+    def _document_budget(self) -> int:
+        context = self.context_tokens()
+        room = self.settings.max_new_tokens if self._needs_summary_room() else 0
+        budget = context - self._overhead() - room
+        if budget < MIN_BUDGET:
+            raise ConfigError(
+                [
+                    f"max_new_tokens: {self.settings.max_new_tokens} new tokens plus a {self._overhead()}-token "
+                    f"prompt leave {budget} of the {context}-token context for the document; lower it"
+                ]
+            )
+        return budget
+
+    def _split_long(self, sentence: str, budget: int) -> list[str]:
+        ids = self.tokenizer(sentence, add_special_tokens=False)["input_ids"]
+        step = max(1, budget - 2)
+        return [self.tokenizer.decode(ids[i : i + step]) for i in range(0, len(ids), step)]
+
+    def _truncate(self, text: str) -> str:
+        ids = self.tokenizer(text, add_special_tokens=False)["input_ids"]
+        return self.tokenizer.decode(ids[: self.budget])
+
+    def _count_new(self, row: list[int]) -> int:
+        n = 0
+        for token in row:
+            if token in self.eos_ids:
+                break
+            if token == self.pad_id and n == 0 and not self.eos_ids:
+                continue
+            n += 1
+        return n
+
+    def _generate_many(
+        self, texts: list[str], batch_size: int, on_batch: Callable[[list[int]], None]
+    ) -> list[tuple[str, int, float]]:
+        import torch
+
+        prompts = [self._prompt_ids(text) for text in texts]
+        out: list[tuple[str, int, float]] = [("", 0, 0.0)] * len(texts)
+        kwargs = self.settings.generate_kwargs()
+        if not self.model.config.is_encoder_decoder:
+            kwargs["min_length"] = 0
+        else:
+            kwargs["min_length"] = 0
+        with torch.inference_mode(), torch_threads():
+            for batch in length_sorted_batches([len(p) for p in prompts], batch_size):
+                start = time.perf_counter()
+                ids, mask = pad_batch([prompts[i] for i in batch], self.pad_id, left=self.left_pad)
+                torch.manual_seed(self.settings.seed)
+                generated = self.model.generate(
+                    input_ids=ids.to(self.device),
+                    attention_mask=mask.to(self.device),
+                    pad_token_id=self.pad_id,
+                    **kwargs,
+                )
+                new = generated[:, ids.shape[1] :] if not self.model.config.is_encoder_decoder else generated[:, 1:]
+                rows = new.tolist()
+                share = (time.perf_counter() - start) / len(batch)
+                for i, row in zip(batch, rows):
+                    n_out = self._count_new(row)
+                    text = self.tokenizer.decode(row[:n_out], skip_special_tokens=True)
+                    out[i] = (self._clean(text), n_out, share)
+                on_batch(batch)
+        return out
+
+    def summarize(
+        self, texts: Sequence[str], *, batch_size: int | None = None, progress: Progress | None = None
+    ) -> list[Summary]:
+        """Summarise documents; long ones by map-reduce over sentence-aligned chunks.
+
+        Args:
+            texts: Documents.
+            batch_size: Texts generated together (default ``settings.batch_size``); does not change
+                greedy or beam outputs.
+            progress: Called with the number of documents just finished.
+
+        Returns:
+            One :class:`Summary` per document, in input order.
+        """
+        docs = check_texts(texts)
+        size = batch_size or self.settings.batch_size
+        if size < 1:
+            raise InputError(f"batch_size: must be >= 1 (got {size})")
+        n = len(docs)
+        current = list(docs)
+        tokens_in = [self.count(t) for t in docs]
+        n_chunks = [1] * n
+        chunked = [False] * n
+        truncated = [False] * n
+        seconds = [0.0] * n
+        results: list[Summary | None] = [None] * n
+        pending = list(range(n))
+        settings = self.settings.to_dict()
+        for round_ in range(MAX_REDUCE_ROUNDS + 1):
+            items: list[tuple[int, str, bool]] = []
+            for i in pending:
+                pieces = split_text(current[i], self.budget, self.count, self._split_long)
+                if len(pieces) > 1 and round_ == MAX_REDUCE_ROUNDS:
+                    pieces, truncated[i] = [self._truncate(current[i])], True
+                if len(pieces) == 1:
+                    items.append((i, pieces[0], True))
+                    continue
+                chunked[i] = True
+                if round_ == 0:
+                    n_chunks[i] = len(pieces)
+                items.extend((i, piece, False) for piece in pieces)
+
+            def on_batch(batch: list[int], items: list[tuple[int, str, bool]] = items) -> None:
+                done = sum(1 for j in batch if items[j][2])
+                if progress is not None and done:
+                    progress(done)
+
+            outputs = self._generate_many([text for _, text, _ in items], size, on_batch)
+            partial: dict[int, list[str]] = {}
+            for (i, _, final), (text, n_out, secs) in zip(items, outputs):
+                seconds[i] += secs
+                if final:
+                    results[i] = Summary(
+                        text=text,
+                        model=self.name,
+                        model_hash=self.loaded.model_hash,
+                        settings=settings,
+                        tokens_in=tokens_in[i],
+                        tokens_out=n_out,
+                        chunked=chunked[i],
+                        truncated=truncated[i],
+                        n_chunks=n_chunks[i],
+                        seconds=round(seconds[i], 4),
+                    )
+                else:
+                    partial.setdefault(i, []).append(text)
+            for i, parts in partial.items():
+                current[i] = " ".join(p for p in parts if p) or parts[0]
+            pending = list(partial)
+            if not pending:
+                break
+        return [r for r in results if r is not None]
+
+    @property
+    def info(self) -> dict[str, Any]:
+        return {
+            "name": self.name,
+            "kind": self.kind,
+            "model_id": self.loaded.model_id,
+            "model_hash": self.loaded.model_hash,
+            "origin": self.loaded.origin,
+            "dtype": self.dtype,
+            "device": self.device,
+            "prompt": self.prompt_name,
+            "context_tokens": self.context_tokens(),
+            "document_budget": self.budget,
+        }

@@ -1,0 +1,304 @@
+"""Reading glossaries: TSV, CSV, JSON, YAML and TBX (ISO 30042, v2 and v3), into raw records.
+
+Columns / fields (any order): ``canonical`` (required), ``variants`` and ``alternatives`` (``|``-separated
+or lists), ``source``, ``type`` (person, place, org, other), ``case_sensitive`` (yes/no), ``note`` and an
+optional ``id``. TBX: ``administrativeStatus`` (or the older ``normativeAuthorization``) decides each
+English term's role: preferred -> canonical, admitted -> alternative, deprecated/superseded -> variant;
+the entry's first term in another language -> ``source``. XML is parsed with defusedxml, so entity
+declarations are refused and nothing external is fetched.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from toolkit.errors import GlossaryError
+
+#: Columns a glossary may have (others are reported as warnings and ignored).
+KNOWN_COLUMNS = ("id", "canonical", "variants", "alternatives", "source", "type", "case_sensitive", "note")
+#: File extensions understood by :func:`read_records`.
+FORMATS = {".tsv": "tsv", ".csv": "csv", ".json": "json", ".yaml": "yaml", ".yml": "yaml", ".tbx": "tbx"}
+
+
+@dataclass(frozen=True)
+class RawRecord:
+    """One glossary row before validation: where it came from and its fields as read."""
+
+    line: int | None
+    fields: dict[str, Any]
+    item: int = 0
+
+
+@dataclass(frozen=True)
+class RawGlossary:
+    """All rows of one file, with the columns it declared (for the unknown-column warning)."""
+
+    path: str
+    records: tuple[RawRecord, ...]
+    columns: tuple[str, ...]
+    header_line: int | None = None
+
+
+def _read(path: Path) -> str:
+    if not path.exists():
+        raise GlossaryError(f"{path}: glossary file not found; check the path")
+    if path.is_dir():
+        raise GlossaryError(f"{path}: is a folder; give a glossary file (.tsv .csv .json .yaml .tbx)")
+    data = path.read_bytes()
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        raise GlossaryError(f"{path}:{line}: not valid UTF-8; re-save the glossary as UTF-8") from None
+    return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+def read_records(path: str | Path) -> RawGlossary:
+    """Read a glossary file into raw records; the format comes from the extension.
+
+    Raises:
+        GlossaryError: unknown extension, unreadable file, or a syntax error (with file:line).
+    """
+    p = Path(path)
+    fmt = FORMATS.get(p.suffix.lower())
+    if fmt is None:
+        raise GlossaryError(
+            f"{p}: unsupported glossary format '{p.suffix or '(none)'}'; use one of {' '.join(sorted(FORMATS))}"
+        )
+    text = _read(p)
+    reader = {"tsv": _read_tsv, "csv": _read_csv, "json": _read_json, "yaml": _read_yaml, "tbx": _read_tbx}[fmt]
+    return reader(text, str(p))
+
+
+def _header(cells: list[str], name: str, line: int) -> list[str]:
+    columns = [c.strip().lower().replace("-", "_").replace(" ", "_") for c in cells]
+    if "canonical" not in columns:
+        raise GlossaryError(
+            f"{name}:{line}: header has no 'canonical' column (got {', '.join(columns) or 'nothing'}); "
+            "the first row must name the columns, e.g. canonical<TAB>variants<TAB>source<TAB>type"
+        )
+    return columns
+
+
+def _rows_to_records(rows: list[tuple[int, list[str]]], name: str) -> RawGlossary:
+    if not rows:
+        raise GlossaryError(f"{name}: glossary is empty; add a header row and one row per term")
+    header_line, header_cells = rows[0]
+    columns = _header(header_cells, name, header_line)
+    records = []
+    for item, (line, cells) in enumerate(rows[1:], start=1):
+        if len(cells) > len(columns):
+            extra = [c for c in cells[len(columns):] if c.strip()]
+            if extra:
+                raise GlossaryError(
+                    f"{name}:{line}: {len(cells)} fields but the header has {len(columns)}; "
+                    "check for a stray separator in this row"
+                )
+        values = {col: (cells[i] if i < len(cells) else "") for i, col in enumerate(columns)}
+        records.append(RawRecord(line=line, fields=values, item=item))
+    return RawGlossary(name, tuple(records), tuple(columns), header_line)
+
+
+def _read_tsv(text: str, name: str) -> RawGlossary:
+    rows = []
+    for number, line in enumerate(text.split("\n"), start=1):
+        if not line.strip() or line.lstrip().startswith("#"):
+            continue
+        rows.append((number, line.split("\t")))
+    return _rows_to_records(rows, name)
+
+
+def _read_csv(text: str, name: str) -> RawGlossary:
+    reader = csv.reader(io.StringIO(text))
+    rows = []
+    next_line = 1
+    try:
+        for cells in reader:
+            start, next_line = next_line, reader.line_num + 1
+            if not any(c.strip() for c in cells) or cells[0].lstrip().startswith("#"):
+                continue
+            rows.append((start, cells))
+    except csv.Error as exc:
+        raise GlossaryError(f"{name}:{reader.line_num}: CSV syntax error ({exc}); check the quoting") from None
+    return _rows_to_records(rows, name)
+
+
+def _items_from_container(data: Any, name: str) -> list[Any]:
+    if isinstance(data, dict):
+        for key in ("entries", "terms", "glossary"):
+            if isinstance(data.get(key), list):
+                return data[key]
+        raise GlossaryError(f"{name}: expected a list of entries or an object with an 'entries' list")
+    if not isinstance(data, list):
+        raise GlossaryError(f"{name}: expected a list of entries, got {type(data).__name__}")
+    return data
+
+
+def _object_records(items: list[Any], lines: list[int | None], name: str) -> RawGlossary:
+    records = []
+    columns: list[str] = []
+    for item, (obj, line) in enumerate(zip(items, lines), start=1):
+        if not isinstance(obj, dict):
+            where = f"{name}:{line}" if line else f"{name}: item {item}"
+            raise GlossaryError(f"{where}: expected an object with a 'canonical' field, got {type(obj).__name__}")
+        fields = {str(k).strip().lower().replace("-", "_"): v for k, v in obj.items()}
+        for key in fields:
+            if key not in columns:
+                columns.append(key)
+        records.append(RawRecord(line=line, fields=fields, item=item))
+    return RawGlossary(name, tuple(records), tuple(columns))
+
+
+def _read_json(text: str, name: str) -> RawGlossary:
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise GlossaryError(f"{name}:{exc.lineno}: broken JSON ({exc.msg}, column {exc.colno})") from None
+    items = _items_from_container(data, name)
+    return _object_records(items, [None] * len(items), name)
+
+
+def _read_yaml(text: str, name: str) -> RawGlossary:
+    import yaml
+
+    try:
+        data = yaml.safe_load(text)
+        root = yaml.compose(text, Loader=yaml.SafeLoader)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        line = f":{mark.line + 1}" if mark is not None else ""
+        raise GlossaryError(f"{name}{line}: broken YAML ({getattr(exc, 'problem', exc)})") from None
+    items = _items_from_container(data, name)
+    lines: list[int | None] = [None] * len(items)
+    node = root
+    if isinstance(node, yaml.MappingNode):
+        node = next((v for k, v in node.value if getattr(k, "value", None) in ("entries", "terms", "glossary")), None)
+    if isinstance(node, yaml.SequenceNode) and len(node.value) == len(items):
+        lines = [child.start_mark.line + 1 for child in node.value]
+    return _object_records(items, lines, name)
+
+
+# ---- TBX --------------------------------------------------------------------------------------------
+
+_XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
+_ENTRY_TAG = re.compile(r"<(?:[\w.-]+:)?(?:termEntry|conceptEntry)\b")
+_STATUS_ROLE = (
+    ("preferred", "canonical"),
+    ("admitted", "alternative"),
+    ("deprecated", "variant"),
+    ("superseded", "variant"),
+    ("obsolete", "variant"),
+)
+
+
+def _local(tag: Any) -> str:
+    return tag.rsplit("}", 1)[-1] if isinstance(tag, str) else ""
+
+
+def _text(elem: Any) -> str:
+    return " ".join("".join(elem.itertext()).split())
+
+
+def _tbx_terms(lang_elem: Any) -> list[tuple[str, str]]:
+    """(term, status) for each term of a langSet/langSec, in document order."""
+    out = []
+    for holder in lang_elem.iter():
+        if _local(holder.tag) not in ("tig", "ntig", "termSec"):
+            continue
+        term = ""
+        status = ""
+        for child in holder.iter():
+            local = _local(child.tag)
+            if local == "term" and not term:
+                term = _text(child)
+            elif local == "termNote" and child.get("type") in ("administrativeStatus", "normativeAuthorization"):
+                status = _text(child).lower()
+        if term:
+            out.append((term, status))
+    return out
+
+
+def _read_tbx(text: str, name: str, target_lang: str = "en") -> RawGlossary:
+    from defusedxml import DefusedXmlException
+    from defusedxml import ElementTree as SafeET
+
+    try:
+        root = SafeET.fromstring(text.encode("utf-8"))
+    except DefusedXmlException as exc:
+        raise GlossaryError(f"{name}: refused unsafe XML ({type(exc).__name__}); remove entity declarations") from None
+    except SafeET.ParseError as exc:
+        line = getattr(exc, "position", (None,))[0]
+        raise GlossaryError(f"{name}:{line}: broken XML ({exc})") from None
+    lines = [text.count("\n", 0, m.start()) + 1 for m in _ENTRY_TAG.finditer(text)]
+    entries = [e for e in root.iter() if _local(e.tag) in ("termEntry", "conceptEntry")]
+    if not entries:
+        raise GlossaryError(f"{name}: no termEntry (TBX v2) or conceptEntry (TBX v3) elements found")
+    records = []
+    for item, entry in enumerate(entries, start=1):
+        line = lines[item - 1] if item - 1 < len(lines) else None
+        canonical: list[str] = []
+        alternatives: list[str] = []
+        variants: list[str] = []
+        unspecified: list[str] = []
+        source = ""
+        notes = []
+        for child in entry.iter():
+            local = _local(child.tag)
+            if local in ("note",) or (local == "descrip" and child.get("type") in ("definition", "note")):
+                notes.append(_text(child))
+        for lang_elem in entry:
+            if _local(lang_elem.tag) not in ("langSet", "langSec"):
+                continue
+            lang = (lang_elem.get(_XML_LANG) or lang_elem.get("lang") or "").lower()
+            terms = _tbx_terms(lang_elem)
+            if lang.split("-")[0] == target_lang:
+                for term, status in terms:
+                    role = next((r for key, r in _STATUS_ROLE if key in status), None)
+                    {"canonical": canonical, "alternative": alternatives, "variant": variants}.get(
+                        role or "", unspecified
+                    ).append(term)
+            elif terms and not source:
+                source = terms[0][0]
+        if not canonical and unspecified:
+            canonical, unspecified = unspecified[:1], unspecified[1:]
+        alternatives = canonical[1:] + alternatives + unspecified
+        fields = {
+            "id": entry.get("id") or "",
+            "canonical": canonical[0] if canonical else "",
+            "variants": variants,
+            "alternatives": alternatives,
+            "source": source,
+            "note": "; ".join(n for n in notes if n),
+        }
+        records.append(RawRecord(line=line, fields=fields, item=item))
+    return RawGlossary(name, tuple(records), tuple(KNOWN_COLUMNS))
+
+
+def dump_tsv(entries: list[dict[str, Any]]) -> str:
+    r"""Write entry dicts as a glossary TSV (header included); ``|`` joins list fields.
+
+    Example:
+        >>> dump_tsv([{"canonical": "Jin Xiangjun", "variants": ["Jinxiang Army"]}]).splitlines()[1].split("|")
+        ['Jin Xiangjun\tJinxiang Army\t\t\tother\tno\t']
+    """
+    columns = ["canonical", "variants", "alternatives", "source", "type", "case_sensitive", "note"]
+    out = ["\t".join(columns)]
+    for e in entries:
+        row = []
+        for col in columns:
+            value = e.get(col, "")
+            if col == "type":
+                value = value or "other"
+            if col == "case_sensitive":
+                value = "yes" if value is True or str(value).lower() in ("yes", "true", "1") else "no"
+            if isinstance(value, (list, tuple)):
+                value = "|".join(value)
+            row.append(str(value))
+        out.append("\t".join(row))
+    return "\n".join(out) + "\n"

@@ -1,0 +1,275 @@
+"""Term index and alignment (``align.v1``): one Aho-Corasick automaton over folded glossary terms.
+
+Matching rules:
+- texts and terms are folded alike (:mod:`.textnorm`): NFKC, quotes/apostrophes/dashes, whitespace runs
+  (line breaks included), case (unless the entry is case-sensitive);
+- a match must sit on word boundaries (Unicode letters/digits, not ASCII only); an apostrophe between
+  letters is inside a word (``Lu'an``, ``O'Brien``) except for a possessive ``'s``;
+- possessives (``'s``, ``’s``, ``s'``) follow the match and are reported; regular plurals of non-person
+  terms are extra keys of the automaton;
+- among overlapping candidates the longest wins (then the leftmost, then canonical > alternative >
+  variant > calque); the result is a set of non-overlapping matches in text order;
+- offsets are characters of the original text, end exclusive.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+import ahocorasick
+
+from toolkit.terminology.records import Glossary, GlossaryEntry, TermMatch
+from toolkit.terminology.textnorm import FoldedText, fold_term, fold_term_cased, fold_text, is_unspaced
+
+#: Versioned name of the matcher (part of signatures).
+ALIGN_NAME = "align.v1"
+_RANK = {"canonical": 0, "alternative": 1, "variant": 2, "calque": 3, "fuzzy": 4, "source": 5}
+
+# A key's value in the automaton: (length, needs_left_boundary, needs_right_boundary, infos)
+# where infos is a tuple of (entry_index, kind, term, plural, cased_form_or_None), best first.
+KeyInfo = tuple[int, str, str, bool, "str | None"]
+
+
+def plural_of(term: str) -> str | None:
+    """The regular English plural of a term's last word, or None when it has none.
+
+    Example:
+        >>> plural_of("Development Zone"), plural_of("Army"), plural_of("Branch"), plural_of("Day")
+        ('Development Zones', 'Armies', 'Branches', 'Days')
+    """
+    last = term.rsplit(" ", 1)[-1]
+    if len(last) < 3 or not last.isalpha() or not last[-1].islower():
+        return None
+    if last.endswith(("s", "x", "z", "ch", "sh")):
+        return term + "es"
+    if last.endswith("y") and last[-2] not in "aeiou":
+        return term[:-1] + "ies"
+    return term + "s"
+
+
+def _needs_boundary(ch: str) -> bool:
+    return (ch.isalnum() or ch == "_") and not is_unspaced(ch)
+
+
+@dataclass
+class TermIndex:
+    """The compiled automaton of one glossary (built once, cached on the glossary)."""
+
+    glossary: Glossary
+    automaton: ahocorasick.Automaton
+    n_keys: int
+    with_calques: bool
+    with_plurals: bool
+
+    @classmethod
+    def build(
+        cls,
+        glossary: Glossary,
+        *,
+        calques: bool = True,
+        plurals: bool = True,
+        sources_only: bool = False,
+    ) -> TermIndex:
+        """Compile the automaton (calques need CC-CEDICT: about 2 s the first time)."""
+        keys: dict[str, list[KeyInfo]] = {}
+
+        def add(entry_index: int, entry: GlossaryEntry, term: str, kind: str, plural: bool = False) -> None:
+            key = fold_term(term)
+            if not key:
+                return
+            cased = fold_term_cased(term) if entry.case_sensitive else None
+            infos = keys.setdefault(key, [])
+            info = (entry_index, kind, term, plural, cased)
+            if all(i[0] != entry_index or i[1] != kind for i in infos):
+                infos.append(info)
+
+        for i, entry in enumerate(glossary.entries):
+            if sources_only:
+                if entry.source:
+                    add(i, entry, entry.source, "source")
+                continue
+            terms: list[tuple[str, str]] = [(entry.canonical, "canonical")]
+            terms += [(a, "alternative") for a in entry.alternatives]
+            terms += [(v, "variant") for v in entry.variants]
+            if calques and entry.source:
+                from toolkit.terminology.calques import generate_calques, has_han
+
+                if has_han(entry.source):
+                    terms += [(c, "calque") for c in generate_calques(entry.source, canonical=entry.canonical, type=entry.type)]
+            for term, kind in terms:
+                add(i, entry, term, kind)
+            if plurals and entry.type != "person":
+                for term, kind in terms:
+                    plural = plural_of(term)
+                    if plural is not None:
+                        add(i, entry, plural, kind, plural=True)
+        automaton = ahocorasick.Automaton()
+        for key, infos in keys.items():
+            ranked = sorted(infos, key=lambda x: (x[3], _RANK[x[1]]))  # exact forms before plurals
+            automaton.add_word(key, (len(key), _needs_boundary(key[0]), _needs_boundary(key[-1]), tuple(ranked)))
+        automaton.make_automaton()
+        return cls(glossary, automaton, len(keys), calques, plurals)
+
+    def candidates(self, ft: FoldedText) -> list[tuple[int, int, KeyInfo]]:
+        """Every boundary-respecting occurrence of a key: ``(start, end, info)`` in folded offsets."""
+        low = ft.lower
+        folded = ft.folded
+        n = len(low)
+        out: list[tuple[int, int, KeyInfo]] = []
+        append = out.append
+        for end, (length, left, right, infos) in self.automaton.iter(low):
+            s = end - length + 1
+            e = end + 1
+            if left and s > 0:
+                c = low[s - 1]
+                if (c.isalnum() or c == "_") and not is_unspaced(c):
+                    continue
+                if c == "'" and s > 1 and low[s - 2].isalnum():
+                    continue  # O'Brien: the apostrophe is inside a word
+            if right and e < n:
+                c = low[e]
+                if (c.isalnum() or c == "_") and not is_unspaced(c):
+                    continue
+                if c == "'" and e + 1 < n and low[e + 1].isalnum():
+                    if not (low[e + 1] == "s" and (e + 2 == n or not low[e + 2].isalnum())):
+                        continue  # Lu'an: not a possessive
+            info = infos[0]
+            if info[4] is not None:  # case-sensitive entries compare the cased text
+                kept = [i for i in infos if i[4] is None or folded[s:e] == i[4]]
+                if not kept:
+                    continue
+                info = kept[0]
+            append((s, e, info))
+        return out
+
+
+def resolve(cands: Iterable[tuple[int, int, KeyInfo]]) -> list[tuple[int, int, KeyInfo]]:
+    """Keep non-overlapping candidates: longest first, then leftmost, then by kind rank.
+
+    Example:
+        >>> a = (0, 8, (0, "canonical", "Jincheng", False, None))
+        >>> b = (0, 30, (1, "canonical", "Jincheng Iron and Steel Group", False, None))
+        >>> [c[1] for c in resolve([a, b])]
+        [30]
+    """
+    ordered = sorted(cands, key=lambda c: (c[0], -c[1]))
+    if all(ordered[k][1] <= ordered[k + 1][0] for k in range(len(ordered) - 1)):
+        return ordered  # the common case: nothing overlaps
+    result: list[tuple[int, int, KeyInfo]] = []
+    i = 0
+    total = len(ordered)
+    while i < total:
+        j = i
+        cluster_end = ordered[i][1]
+        while j + 1 < total and ordered[j + 1][0] < cluster_end:
+            j += 1
+            cluster_end = max(cluster_end, ordered[j][1])
+        if j == i:
+            result.append(ordered[i])
+        else:
+            cluster = sorted(ordered[i : j + 1], key=lambda c: (c[0] - c[1], c[0], c[2][3], _RANK[c[2][1]]))
+            chosen: list[tuple[int, int, KeyInfo]] = []
+            for c in cluster:
+                if all(c[1] <= k[0] or c[0] >= k[1] for k in chosen):
+                    chosen.append(c)
+            result.extend(sorted(chosen, key=lambda c: c[0]))
+        i = j + 1
+    return result
+
+
+def get_index(glossary: Glossary, *, calques: bool = True) -> TermIndex:
+    """The glossary's index, built on first use and cached on the glossary object."""
+    key = f"index:calques={calques}"
+    index = glossary._cache.get(key)
+    if index is None:
+        index = TermIndex.build(glossary, calques=calques)
+        glossary._cache[key] = index
+    return index
+
+
+def get_source_index(glossary: Glossary) -> TermIndex:
+    """An index of the entries' source-language terms (for term accuracy against a source text)."""
+    index = glossary._cache.get("index:sources")
+    if index is None:
+        index = TermIndex.build(glossary, calques=False, plurals=False, sources_only=True)
+        glossary._cache["index:sources"] = index
+    return index
+
+
+def _possessive(ft: FoldedText, e: int, surface_lower: str) -> str:
+    low = ft.lower
+    n = len(low)
+    if low.startswith("'s", e) and (e + 2 == n or not low[e + 2].isalnum()):
+        return ft.original[ft.to_original(e) : ft.to_original(e + 2, end=True)]
+    if e < n and low[e] == "'" and surface_lower.endswith("s") and (e + 1 == n or not low[e + 1].isalnum()):
+        return ft.original[ft.to_original(e) : ft.to_original(e + 1, end=True)]
+    return ""
+
+
+_MATCH_FIELDS = ("start", "end", "text", "canonical", "entry", "kind", "score", "term", "possessive", "plural")
+_new = object.__new__
+
+
+def to_matches(ft: FoldedText, chosen: list[tuple[int, int, KeyInfo]], glossary: Glossary) -> list[TermMatch]:
+    """Turn resolved candidates (folded offsets) into :class:`TermMatch` records (original offsets)."""
+    entries = glossary.entries
+    original = ft.original
+    low = ft.lower
+    n = len(low)
+    identity = not ft._regions
+    to_original = ft.to_original
+    out = []
+    for s, e, (entry_index, kind, term, plural, _cased) in chosen:
+        if identity:
+            start, end = s, e
+        else:
+            start, end = to_original(s), to_original(e, end=True)
+        entry = entries[entry_index]
+        possessive = ""
+        if e < n and low[e] == "'":
+            possessive = _possessive(ft, e, low[s:e])
+        # Frozen-dataclass __init__ costs ~3 us a record; filling __dict__ directly gives the same object.
+        match = _new(TermMatch)
+        match.__dict__.update(zip(_MATCH_FIELDS, (start, end, original[start:end], entry.canonical, entry.id, kind, 1.0, term, possessive, plural)))
+        out.append(match)
+    return out
+
+
+def align(
+    text: str,
+    *,
+    glossary: Glossary,
+    fuzzy: bool = False,
+    calques: bool = True,
+    fuzzy_threshold: float = 0.88,
+    fuzzy_min_letters: int = 5,
+) -> list[TermMatch]:
+    """Find every glossary term (canonical, alternative, variant, calque; fuzzy if asked) in ``text``.
+
+    Args:
+        text: English (or any) text.
+        glossary: the glossary; its index is built on first use and cached.
+        fuzzy: also report unknown spellings close to a term (rapidfuzz), as kind ``fuzzy``.
+        calques: match renderings generated from the entries' ``source`` terms, as kind ``calque``.
+        fuzzy_threshold: smallest similarity (0-1) of a fuzzy match.
+        fuzzy_min_letters: terms with fewer letters are never fuzzy-matched.
+
+    Returns:
+        Non-overlapping matches in text order; offsets index the original ``text``.
+
+    Example:
+        >>> g = Glossary.from_records([{"canonical": "Jin Xiangjun", "variants": "Jinxiang Army", "type": "person"}])
+        >>> [(m.start, m.end, m.text, m.kind) for m in align("The Jinxiang  Army’s visit.", glossary=g)]
+        [(4, 18, 'Jinxiang  Army', 'variant')]
+    """
+    ft = fold_text(text)
+    index = get_index(glossary, calques=calques)
+    chosen = resolve(index.candidates(ft))
+    matches = to_matches(ft, chosen, glossary)
+    if fuzzy:
+        from toolkit.terminology.fuzzy import fuzzy_matches
+
+        extra = fuzzy_matches(ft, glossary, matches, threshold=fuzzy_threshold, min_letters=fuzzy_min_letters)
+        matches = sorted(matches + extra, key=lambda m: m.start)
+    return matches
