@@ -21,6 +21,7 @@ from toolkit.runs.stages import SummarizeTask
 
 ROOT = Path(__file__).resolve().parent.parent
 SEED_DOCS = ROOT / "eval" / "seed" / "documents.jsonl"
+SEED_GLOSSARY = ROOT / "eval" / "seed" / "glossary.tsv"
 TIMING_FIELDS = {"seconds"}  # wall-clock per summary: the only field allowed to differ between executors
 
 try:
@@ -41,6 +42,14 @@ def ray_instance() -> Any:
              log_to_driver=False)
     yield ray
     ray.shutdown()
+
+
+@pytest.fixture(scope="module")
+def tiny_llama(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The summarisation tests' tiny random Llama-style model and WordLevel tokenizer, saved to a folder."""
+    from test_summarization_tiny import build_model  # tests/ is on sys.path (pytest's default import mode)
+
+    return build_model("llama", tmp_path_factory.mktemp("tiny") / "llama")
 
 
 def _seed_rows(system: str) -> list[dict[str, Any]]:
@@ -115,3 +124,70 @@ def test_task_error_in_actor_is_reraised_with_its_class_and_message(ray_instance
         ))
     assert str(remote.value) == str(local.value)
     assert str(remote.value).startswith("model 'lead-three' not found.")
+
+
+def _read_jsonl(path: Path) -> list[dict[str, Any]]:
+    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+
+
+def _run_outputs(run_dir: Path) -> dict[str, Any]:
+    """Everything a run wrote that must not depend on the executor (rows sorted by id; timing dropped)."""
+    out: dict[str, Any] = {
+        "results": json.loads((run_dir / "results.json").read_text(encoding="utf-8")),
+        "normalised": sorted(_read_jsonl(run_dir / "normalised.jsonl"), key=lambda r: r["id"]),
+        "scores": sorted(_read_jsonl(run_dir / "scores.jsonl"), key=lambda r: (r["id"], r["system"], r["metric"])),
+    }
+    for path in sorted((run_dir / "summaries").glob("*.jsonl")):
+        out[f"summaries/{path.name}"] = _without_timing(sorted(_read_jsonl(path), key=lambda r: r["id"]))
+    return out
+
+
+@needs_ray
+@pytest.mark.slow
+def test_run_on_ray_equals_local_and_resumes(tmp_path: Path, ray_instance: Any, tiny_llama: Path) -> None:
+    from toolkit.runs.config import config_from_dict
+    from toolkit.runs.engine import run
+    from toolkit.runs.ray_executor import RayExecutor
+
+    sent: list[int] = []
+
+    class CountingRayExecutor(RayExecutor):
+        def map_batches(self, task: Any, batches: Any) -> Any:
+            sent.append(sum(len(batch) for batch in batches))
+            yield from super().map_batches(task, batches)
+
+    def config(executor: str, **extra: Any) -> Any:
+        return config_from_dict({
+            "name": "ray-parity",
+            "data": {"path": str(SEED_DOCS)},
+            "glossary": {"path": str(SEED_GLOSSARY), "normalize": True},
+            "systems": [
+                {"name": "lead-3", "model": "lead-3"},
+                {"name": "tiny", "model": str(tiny_llama), "generation": {"max_new_tokens": 8, "dtype": "float32"}},
+            ],
+            "metrics": ["rouge1", "rougeL", "bleu", "terms"],
+            "bootstrap": {"resamples": 200, "seed": 7},
+            "batch_size": 2,
+            "executor": executor,
+            "ray": {"num_actors": 2, "batch_size": 2},
+            "output_dir": str(tmp_path / executor),
+            **extra,
+        })
+
+    local = run(config("local"), progress=False)
+    ray_config = config("ray", limit=3)
+    first = run(ray_config, progress=False, executor=CountingRayExecutor(ray_config.ray))
+    assert sent == [3, 3, 3]  # normalise, lead-3, tiny: the first 3 documents each
+    ray_config = config("ray")
+    second = run(ray_config, progress=False, executor=CountingRayExecutor(ray_config.ray))
+    # resumed: only the 4 documents not stored yet are sent to the cluster, per stage
+    assert sent == [3, 3, 3, 4, 4, 4]
+    assert second.recomputed == {"normalise": 4, "summarise:lead-3": 4, "summarise:tiny": 4}
+    assert first.results["documents"] == 3 and second.results["documents"] == 7
+
+    assert _run_outputs(second.run_dir) == _run_outputs(local.run_dir)
+    assert second.results == local.results and second.signature == local.signature
+    manifest = json.loads((second.run_dir / "manifest.json").read_text(encoding="utf-8"))
+    assert manifest["executor"] == "ray"
+    # each stored file has one row per document: nothing duplicated by the resume
+    assert len(_read_jsonl(second.run_dir / "summaries" / "tiny.jsonl")) == 7

@@ -184,8 +184,6 @@ def _contract_names():
         marks = []
         if info.needs_model:
             marks.append(pytest.mark.slow)
-        if info.needs_glossary:
-            marks.append(pytest.mark.skip(reason="terms: covered by tests/test_score_terms.py with a real glossary"))
         names.append(pytest.param(name, marks=marks))
     return names
 
@@ -198,8 +196,12 @@ def test_registry_contract(name):
     assert info.range[0] <= info.range[1]
     assert spec.compute.__doc__ is None or "**kwargs" not in spec.compute.__doc__
     mode = info.rouge_modes[0] if info.rouge_modes else "rouge-score"
+    glossary = None
+    if info.needs_glossary:
+        terminology = pytest.importorskip("toolkit.terminology", reason="terms needs toolkit.terminology")
+        glossary = terminology.Glossary.from_records([{"canonical": "Changzhi", "variants": "Zhangzhi"}])
     rep = score(predictions=[PERFECT_PRED] * 3, references=[[PERFECT_PRED]] * 3, sources=[PERFECT_SRC] * 3,
-                metrics=[name], bootstrap=20, rouge_mode=mode)
+                metrics=[name], bootstrap=20, rouge_mode=mode, glossary=glossary)
     result = rep[name]
     assert result.signature.startswith(name + "|") and f"toolkit:{__version__}" in result.signature
     assert result.higher_is_better == info.higher_is_better
@@ -288,3 +290,17 @@ def test_rouge155_mode_carries_perl_average_and_ci():
         ci = rep[ours].to_dict()["rouge155_ci"]
         assert ci["low"]["fmeasure"] <= avg["fmeasure"] <= ci["high"]["fmeasure"]
     assert "mode:rouge155" in rep["rouge1"].signature
+
+
+@pytest.mark.slow
+def test_minilm_cosine_orders_paraphrase_above_unrelated():
+    from toolkit.scoring.embedding import model_dir
+
+    assert (model_dir() / "model.safetensors").is_file()
+    ref = "The governor inspected two factories in Changzhi on Tuesday."
+    rep = score(predictions=[ref, "On Tuesday the governor visited two plants in Changzhi.", "Stock prices fell sharply."],
+                references=[[ref]] * 3, metrics=["minilm-cosine"], bootstrap=0)
+    same, para, other = (row["minilm-cosine"] for row in rep.segments)
+    assert same == pytest.approx(100.0, abs=1e-4)
+    assert other < para < same
+    assert "all-MiniLM-L6-v2" in rep["minilm-cosine"].signature and "bert" not in rep["minilm-cosine"].signature.lower()

@@ -75,7 +75,8 @@ def build_model(kind: str, folder: Path, *, context: int = 512, safe: bool = Tru
     if kind == "llama":
         config = transformers.LlamaConfig(
             hidden_size=32, intermediate_size=64, num_hidden_layers=2, num_attention_heads=4,
-            num_key_value_heads=2, max_position_embeddings=context, tie_word_embeddings=True, **common,
+            num_key_value_heads=2, max_position_embeddings=context, tie_word_embeddings=False,
+            initializer_range=0.3, **common,
         )
         model = transformers.LlamaForCausalLM(config)
     elif kind == "bart":

@@ -21,6 +21,15 @@ from typing import Any, TextIO
 from toolkit.errors import InputError
 
 
+def _current_umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
+_UMASK = _current_umask()
+
+
 @dataclass(frozen=True)
 class Document:
     """One input item: an id, its text, and any other fields it came with."""
@@ -139,6 +148,7 @@ def atomic_writer(path: str | Path) -> Iterator[TextIO]:
             yield handle
             handle.flush()
             os.fsync(handle.fileno())
+        os.chmod(tmp, 0o666 & ~_UMASK)  # mkstemp makes 0600; give the file the user's usual mode
         os.replace(tmp, target)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)

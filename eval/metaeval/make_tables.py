@@ -163,6 +163,7 @@ def wmt(data: Path, resamples: int, seed: int) -> tuple[str, MetaEvalResult]:
         items=items, metrics=metrics, level="all", resamples=resamples, seed=seed,
         compare=[("chrf", "bleu"), ("chrf", "ter"), ("ter", "bleu")],
     )
+    corpus = meta_evaluate(items=items, metrics=metrics, level="system", system_scores="corpus", resamples=0)
     dims = ["mqm", "da_z"]
     labels = {"ter": "-ter"}
     parts = [
@@ -171,11 +172,23 @@ def wmt(data: Path, resamples: int, seed: int) -> tuple[str, MetaEvalResult]:
         "Human scores: MQM (Freitag et al. 2021, negative penalty, higher is better) and DA z-scores (382 of 464",
         "rated). Metric scores per segment: sacrebleu sentence BLEU (effective order), chrF2 and TER via",
         "`toolkit.scoring`; TER is negated (`-ter`) so that agreement gives a positive correlation.",
-        "System level here = per-system *mean of segment scores* (not corpus BLEU) over the 58 segments.",
+        "System level: either the per-system *mean of segment scores* (with CIs), or, as WMT does, the *corpus*",
+        "score of each system (corpus BLEU/chrF/TER over its 58 segments; `--system-scores corpus`, no CI);",
+        "the human system score is always the mean over the segments it rated.",
         "Segment level: `global` = all 464 items at once (WMT's 'no grouping'); `summary` = across the 8",
         "systems within each segment, averaged over segments ('item grouping'). CIs resample segments.",
         "",
-        "## System level (8 systems)",
+        "## System level, corpus metric scores (8 systems; WMT's definition)",
+        "",
+        "| metric | MQM Kendall | MQM Pearson | DA-z Kendall | DA-z Pearson |",
+        "|---|---|---|---|---|",
+        *[
+            f"| corpus {labels.get(m, m)} | {_cell(corpus, m, 'mqm', 'system', 'kendall')} | {_cell(corpus, m, 'mqm', 'system', 'pearson')} | "
+            f"{_cell(corpus, m, 'da_z', 'system', 'kendall')} | {_cell(corpus, m, 'da_z', 'system', 'pearson')} |"
+            for m in metrics
+        ],
+        "",
+        "## System level, mean of segment scores (8 systems)",
         "",
         "| metric | MQM Kendall | MQM Pearson | DA-z Kendall | DA-z Pearson |",
         "|---|---|---|---|---|",
@@ -208,6 +221,8 @@ def wmt(data: Path, resamples: int, seed: int) -> tuple[str, MetaEvalResult]:
         ),
         "",
         f"signature: `{result.signature}`",
+        "",
+        f"corpus-level signature: `{corpus.signature}`",
     ]
     return "\n".join(parts) + "\n", result
 

@@ -210,17 +210,17 @@ def register(app: typer.Typer) -> None:
         hyp: str = typer.Option(..., "--hyp", help="Hypotheses: one segment a line, or JSONL {id, text} ('-' = stdin)."),
         ref: list[str] = typer.Option(..., "--ref", help="References (repeat for several): lines or JSONL {id, references|text}."),
         metrics: str = typer.Option(None, "--metrics", help="Comma-separated metrics or groups (rouge, mt, diagnostics) (default: rouge1,rouge2,rougeL,rougeLsum,bleu,chrf,ter [+terms with --glossary])."),
-        rouge_mode: str = typer.Option("rouge-score", "--rouge-mode", help="ROUGE mode: rouge-score, rouge155 or unicode (default: rouge-score)."),
-        stem: bool = typer.Option(False, "--stem", help="Porter stemming for ROUGE (default: off)."),
-        multi_ref: str = typer.Option("best", "--multi-ref", help="Multi-reference rule: best or average (default: best)."),
-        lsum_split: str = typer.Option("newline", "--lsum-split", help="Sentence splitting for rougeLsum (default: newline)."),
+        rouge_mode: str = typer.Option("rouge-score", "--rouge-mode", help="ROUGE mode: rouge-score, rouge155 or unicode."),
+        stem: bool = typer.Option(False, "--stem", help="Porter stemming for ROUGE."),
+        multi_ref: str | None = typer.Option(None, "--multi-ref", help="Multi-reference rule for ROUGE: best or average (default: average in rouge155 mode, as ROUGE-1.5.5 -f A; best otherwise)."),
+        lsum_split: str = typer.Option("newline", "--lsum-split", help="Sentence splitting for rougeLsum: newline or builtin."),
         glossary: str = typer.Option(None, "--glossary", help="Glossary file for term accuracy (terms, terms_leak)."),
         source: str = typer.Option(None, "--source", help="Sources (lines or JSONL {id, text}): term expectations and diagnostics."),
-        target_lang: str = typer.Option("en", "--target-lang", help="Target language; picks the BLEU tokenizer, zh -> zh (default: en)."),
-        bootstrap: int = typer.Option(1000, "--bootstrap", help="Bootstrap resamples for the 95% CI, 0 = off (default: 1000)."),
-        seed: int = typer.Option(12345, "--seed", help="Bootstrap seed (default: 12345)."),
+        target_lang: str = typer.Option("en", "--target-lang", help="Target language; picks the BLEU tokenizer, zh -> zh."),
+        bootstrap: int = typer.Option(1000, "--bootstrap", help="Bootstrap resamples for the 95% CI, 0 = off."),
+        seed: int = typer.Option(12345, "--seed", help="Bootstrap seed."),
         segments: bool = typer.Option(False, "--segments", help="Also print per-segment scores."),
-        fmt: str = typer.Option("table", "--format", help="Output format: table or json (default: table)."),
+        fmt: str = typer.Option("table", "--format", help="Output format: table or json."),
     ) -> None:
         """Score hypotheses against references: ROUGE, BLEU/chrF/TER, term accuracy, diagnostics."""
         if fmt not in ("table", "json"):
@@ -249,16 +249,17 @@ def register(app: typer.Typer) -> None:
         systems: list[str] = typer.Argument(..., help="System outputs, baseline first (lines or JSONL {id, text})."),
         ref: list[str] = typer.Option(..., "--ref", help="References (repeat for several)."),
         metrics: str = typer.Option(None, "--metrics", help="Comma-separated metrics or groups (default: rouge1,rouge2,rougeL,rougeLsum,bleu,chrf,ter [+terms with --glossary])."),
-        method: str = typer.Option("bootstrap", "--method", help="Paired test: bootstrap or ar (default: bootstrap)."),
+        method: str = typer.Option("bootstrap", "--method", help="Paired test: bootstrap or ar."),
         resamples: int = typer.Option(None, "--resamples", help="Bootstrap resamples or AR trials (default: 1000 / 10000)."),
-        seed: int = typer.Option(12345, "--seed", help="RNG seed (default: 12345, as SACREBLEU_SEED)."),
-        rouge_mode: str = typer.Option("rouge-score", "--rouge-mode", help="ROUGE mode (default: rouge-score)."),
+        seed: int = typer.Option(12345, "--seed", help="RNG seed."),
+        rouge_mode: str = typer.Option("rouge-score", "--rouge-mode", help="ROUGE mode."),
         stem: bool = typer.Option(False, "--stem", help="Porter stemming for ROUGE."),
-        multi_ref: str = typer.Option("best", "--multi-ref", help="Multi-reference rule: best or average (default: best)."),
+        multi_ref: str | None = typer.Option(None, "--multi-ref", help="Multi-reference rule for ROUGE: best or average (default: average in rouge155 mode, as ROUGE-1.5.5 -f A; best otherwise)."),
+        lsum_split: str = typer.Option("newline", "--lsum-split", help="Sentence splitting for rougeLsum: newline or builtin."),
         glossary: str = typer.Option(None, "--glossary", help="Glossary file for term accuracy."),
         source: str = typer.Option(None, "--source", help="Sources (lines or JSONL {id, text})."),
-        target_lang: str = typer.Option("en", "--target-lang", help="Target language (default: en)."),
-        fmt: str = typer.Option("table", "--format", help="Output format: table or json (default: table)."),
+        target_lang: str = typer.Option("en", "--target-lang", help="Target language."),
+        fmt: str = typer.Option("table", "--format", help="Output format: table or json."),
     ) -> None:
         """Paired significance tests of systems against the first one, with p-values (Holm for 3+ systems)."""
         if fmt not in ("table", "json"):
@@ -294,7 +295,8 @@ def register(app: typer.Typer) -> None:
             result = compare(
                 systems=by_system, references=refs, metrics=names, sources=sources,
                 glossary=_load_glossary(glossary), rouge_mode=rouge_mode, stem=stem, multi_ref=multi_ref,
-                target_lang=target_lang, method=method, resamples=resamples, seed=seed, ids=first.ids,
+                lsum_split=lsum_split, target_lang=target_lang, method=method, resamples=resamples, seed=seed,
+                ids=first.ids,
             )
         _echo_warnings(caught)
         if fmt == "json":

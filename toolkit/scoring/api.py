@@ -33,6 +33,18 @@ def _toolkit_version() -> str:
     return __version__
 
 
+def default_multi_ref(rouge_mode: str, multi_ref: str | None) -> str:
+    """The multi-reference rule: as given, or the mode's own (``rouge155``: ``average`` = ``-f A``; else ``best``).
+
+    Example:
+        >>> default_multi_ref("rouge155", None), default_multi_ref("rouge-score", None)
+        ('average', 'best')
+    """
+    if multi_ref is not None:
+        return multi_ref
+    return "average" if rouge_mode == "rouge155" else "best"
+
+
 def _check_settings(
     metrics: Sequence[str],
     settings: ScoringSettings,
@@ -129,7 +141,7 @@ def score(
     glossary: Any = None,
     rouge_mode: str = "rouge-score",
     stem: bool = False,
-    multi_ref: str = "best",
+    multi_ref: str | None = None,
     lsum_split: str = "newline",
     target_lang: str = "en",
     bootstrap: int = 1000,
@@ -147,7 +159,9 @@ def score(
         glossary: a glossary from ``toolkit.terminology.load_glossary`` (for ``terms``/``terms_leak``).
         rouge_mode: ``rouge-score`` (default), ``rouge155`` or ``unicode``.
         stem: Porter stemming for ROUGE.
-        multi_ref: ``best`` or ``average`` over references (ROUGE, minilm-cosine).
+        multi_ref: ``best`` or ``average`` over references (ROUGE, minilm-cosine); default (None): the
+            mode's own rule, ``average`` for ``rouge155`` (ROUGE-1.5.5's ``-f A``) and ``best`` otherwise
+            (rouge-score's ``score_multi``). BLEU/chrF/TER use all references as sacreBLEU does.
         lsum_split: how rougeLsum splits sentences (``newline`` or the ROUGE module's splitter name).
         target_lang: target language code; picks the BLEU tokenizer (``zh`` -> ``zh``).
         bootstrap: bootstrap resamples for the 95% interval (0 turns it off).
@@ -171,7 +185,8 @@ def score(
     """
     names = resolve_metrics(metrics if metrics is not None else DEFAULT_METRICS)
     settings = ScoringSettings(
-        rouge_mode=rouge_mode, stem=stem, multi_ref=multi_ref, lsum_split=lsum_split, target_lang=target_lang
+        rouge_mode=rouge_mode, stem=stem, multi_ref=default_multi_ref(rouge_mode, multi_ref), lsum_split=lsum_split,
+        target_lang=target_lang,
     )
     problems = [] if bootstrap >= 0 else [f"bootstrap: must be >= 0 (got {bootstrap})"]
     _check_settings(names, settings, sources=sources, glossary=glossary, extra_problems=problems)
@@ -215,7 +230,7 @@ def compare(
     glossary: Any = None,
     rouge_mode: str = "rouge-score",
     stem: bool = False,
-    multi_ref: str = "best",
+    multi_ref: str | None = None,
     lsum_split: str = "newline",
     target_lang: str = "en",
     method: str = "bootstrap",
@@ -255,7 +270,8 @@ def compare(
     """
     names = resolve_metrics(metrics if metrics is not None else DEFAULT_METRICS)
     settings = ScoringSettings(
-        rouge_mode=rouge_mode, stem=stem, multi_ref=multi_ref, lsum_split=lsum_split, target_lang=target_lang
+        rouge_mode=rouge_mode, stem=stem, multi_ref=default_multi_ref(rouge_mode, multi_ref), lsum_split=lsum_split,
+        target_lang=target_lang,
     )
     problems = []
     if len(systems) < 2:

@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Callable, Hashable, Sequence
+from collections.abc import Hashable, Sequence
 from importlib import metadata
 
 from toolkit.errors import InputError, InputLengthError, UnknownNameError
@@ -31,7 +31,7 @@ from toolkit.scoring.rouge155 import PERL_OPTIONS, rouge155_average, rouge155_se
 from toolkit.scoring.rouge155 import Rouge155Average as Rouge155Average
 from toolkit.scoring.rouge_lcs import CandidateMasks, SummaryLCS
 from toolkit.scoring.rouge_records import PRF
-from toolkit.scoring.rouge_tokenize import split_sentences, tokenize_rouge_score, tokenize_unicode
+from toolkit.scoring.rouge_tokenize import RS_TOKEN, rouge_score_stem, split_sentences, tokenize_rouge_score, tokenize_unicode
 
 __all__ = [
     "MODES",
@@ -48,6 +48,8 @@ MULTI_REF = ("best", "average")
 LSUM_SPLITS = ("newline", "builtin")
 _NGRAM = re.compile(r"rouge([1-9])$")
 _ZERO = PRF(precision=0.0, recall=0.0, fmeasure=0.0)
+_findall = RS_TOKEN.findall
+_rs_stem = rouge_score_stem
 _TOKENIZER_NAMES = {"rouge-score": "rouge-score.v1", "unicode": "unicode.v1", "rouge155": "rouge155.v1"}
 
 
@@ -79,10 +81,6 @@ def _check_settings(variants: Sequence[str], mode: str, multi_ref: str, lsum_spl
             raise UnknownNameError(f"ROUGE variant (mode {mode})", v, rouge_variants(mode))
 
 
-def _fmeasure(p: float, r: float) -> float:
-    return 2 * p * r / (p + r) if p + r > 0 else 0.0
-
-
 def _ngrams(tokens: list[str], n: int) -> Counter[Hashable]:
     if n == 1:
         return Counter(tokens)
@@ -94,15 +92,15 @@ def _ngrams(tokens: list[str], n: int) -> Counter[Hashable]:
 class _Side:
     """One text tokenised once, with lazily built n-gram counts and LCS structures."""
 
-    __slots__ = ("sents", "tokens", "_grams", "_masks", "_summary", "_counts")
+    __slots__ = ("sents", "tokens", "_grams", "_summary", "_masks", "_concat")
 
-    def __init__(self, sents: list[list[str]], tokens: list[str]) -> None:
+    def __init__(self, sents: list[list[str]], tokens: list[str], concat: bool) -> None:
         self.sents = sents
         self.tokens = tokens
         self._grams: dict[int, Counter[Hashable]] = {}
-        self._masks: CandidateMasks | None = None
         self._summary: SummaryLCS | None = None
-        self._counts: Counter[str] | None = None
+        self._masks: CandidateMasks | None = None
+        self._concat = concat  # tokens == the sentences' tokens concatenated
 
     def grams(self, n: int) -> Counter[Hashable]:
         g = self._grams.get(n)
@@ -110,75 +108,84 @@ class _Side:
             g = self._grams[n] = _ngrams(self.tokens, n)
         return g
 
-    def masks(self) -> CandidateMasks:
-        if self._masks is None:
-            self._masks = CandidateMasks(self.tokens)
-        return self._masks
-
     def summary(self) -> SummaryLCS:
         if self._summary is None:
             self._summary = SummaryLCS(self.sents)
         return self._summary
 
-    def counts(self) -> Counter[str]:
-        if self._counts is None:
-            self._counts = Counter(self.tokens)
-        return self._counts
+    def lcs_length(self, ref_tokens: list[str]) -> int:
+        if self._concat:  # reuse the sentence layout: its guard columns never match
+            return self.summary().lcs_length(ref_tokens)
+        if self._masks is None:
+            self._masks = CandidateMasks(self.tokens)
+        return self._masks.lcs_length(ref_tokens)
 
 
-def _make_side(text: str, tokenize: Callable[[str, bool], list[str]], stem: bool, lsum_split: str, need_sents: bool) -> _Side:
+def _make_side(text: str, mode: str, stem: bool, lsum_split: str, need_sents: bool) -> _Side:
+    if mode == "rouge-score" and lsum_split == "newline":
+        # rouge-score's rules, inlined: lower-case, [a-z0-9]+ runs, sentences = non-empty lines.
+        if stem:
+            st = _rs_stem
+            sents = [[x for x in (st(t) if len(t) > 3 else t for t in _findall(s)) if x] for s in text.lower().split("\n") if s]
+        else:
+            sents = [_findall(s) for s in text.lower().split("\n") if s]
+        return _Side(sents, [t for s in sents for t in s], True)
+    tokenize = tokenize_rouge_score if mode == "rouge-score" else tokenize_unicode
     if lsum_split == "newline":
         # The tokenizers treat "\n" as a separator, so the sentence tokens concatenate to the text's.
         sents = [tokenize(s, stem) for s in text.split("\n") if len(s)]
-        return _Side(sents, [t for s in sents for t in s])
+        return _Side(sents, [t for s in sents for t in s], True)
     tokens = tokenize(text, stem)
     sents = [tokenize(s, stem) for s in split_sentences(text, lsum_split)] if need_sents else []
-    return _Side(sents, tokens)
+    return _Side(sents, tokens, False)
 
 
 def _score_ngram(ref: _Side, pred: _Side, n: int) -> PRF:
     rg = ref.grams(n)
     pg = pred.grams(n)
-    hits = 0
-    get = pg.get
-    for g, c in rg.items():
-        pc = get(g)
-        if pc:
-            hits += c if c < pc else pc
+    common = rg.keys() & pg.keys()
+    hits = sum(map(min, map(rg.__getitem__, common), map(pg.__getitem__, common)))
     p = hits / max(len(pred.tokens) - n + 1, 1)
     r = hits / max(len(ref.tokens) - n + 1, 1)
-    return PRF(precision=p, recall=r, fmeasure=_fmeasure(p, r))
+    return PRF(p, r, 2 * p * r / (p + r) if p + r > 0 else 0.0)
 
 
 def _score_lcs(ref: _Side, pred: _Side) -> PRF:
     if not ref.tokens or not pred.tokens:
         return _ZERO
-    lcs = pred.masks().lcs_length(ref.tokens)
+    lcs = pred.lcs_length(ref.tokens)
     p = lcs / len(pred.tokens)
     r = lcs / len(ref.tokens)
-    return PRF(precision=p, recall=r, fmeasure=_fmeasure(p, r))
+    return PRF(p, r, 2 * p * r / (p + r) if p + r > 0 else 0.0)
 
 
 def _score_lsum(ref: _Side, pred: _Side) -> PRF:
     if not ref.sents or not pred.sents:
         return _ZERO
-    m = len(ref.tokens)
-    n = len(pred.tokens)
+    m = sum(map(len, ref.sents))
+    n = sum(map(len, pred.sents))
     if not n or not m:
         return _ZERO
-    cnt_r = Counter(ref.counts())
-    cnt_c = Counter(pred.counts())
+    if ref._concat and pred._concat:
+        cnt_r = dict(ref.grams(1))
+        cnt_c = dict(pred.grams(1))
+    else:
+        cnt_r = dict(Counter(t for s in ref.sents for t in s))
+        cnt_c = dict(Counter(t for s in pred.sents for t in s))
     hits = 0
     for sent, positions in zip(ref.sents, pred.summary().positions(ref.sents)):
         for i in positions:
             t = sent[i]
-            if cnt_c[t] > 0 and cnt_r[t] > 0:
-                hits += 1
-                cnt_c[t] -= 1
-                cnt_r[t] -= 1
+            cc = cnt_c.get(t, 0)
+            if cc > 0:
+                cr = cnt_r[t]
+                if cr > 0:
+                    hits += 1
+                    cnt_c[t] = cc - 1
+                    cnt_r[t] = cr - 1
     r = hits / m
     p = hits / n
-    return PRF(precision=p, recall=r, fmeasure=_fmeasure(p, r))
+    return PRF(p, r, 2 * p * r / (p + r) if p + r > 0 else 0.0)
 
 
 def _score_pair(ref: _Side, pred: _Side, variant: str) -> PRF:
@@ -272,13 +279,16 @@ def rouge(
             )  # fmt: skip
             for pred, refs in zip(predictions, references)
         ]
-    tokenize = tokenize_rouge_score if mode == "rouge-score" else tokenize_unicode
     need_sents = "rougeLsum" in variants
     out: list[dict[str, PRF]] = []
     for pred, refs in zip(predictions, references):
-        p_side = _make_side(pred, tokenize, stem, lsum_split, need_sents)
-        r_sides = [_make_side(r, tokenize, stem, lsum_split, need_sents) for r in refs]
-        out.append({v: _combine([_score_pair(r, p_side, v) for r in r_sides], multi_ref) for v in variants})
+        p_side = _make_side(pred, mode, stem, lsum_split, need_sents)
+        if len(refs) == 1:
+            r_side = _make_side(refs[0], mode, stem, lsum_split, need_sents)
+            out.append({v: _score_pair(r_side, p_side, v) for v in variants})
+        else:
+            r_sides = [_make_side(r, mode, stem, lsum_split, need_sents) for r in refs]
+            out.append({v: _combine([_score_pair(r, p_side, v) for r in r_sides], multi_ref) for v in variants})
     return out
 
 

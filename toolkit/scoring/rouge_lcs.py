@@ -75,7 +75,7 @@ class SummaryLCS:
         [[0, 1, 2, 4]]
     """
 
-    __slots__ = ("_masks", "_cols", "_cols_r", "_start_r", "_nbytes", "_full", "_rev")
+    __slots__ = ("_masks", "_cols", "_cols_r", "_start_r", "_nbytes", "_full", "_rev", "_width")
 
     def __init__(self, cand_sents: Sequence[Sequence[Hashable]]) -> None:
         # Layout: bit 0 is a guard; each non-empty sentence takes one bit per token, then a guard.
@@ -93,12 +93,31 @@ class SummaryLCS:
             guards |= 1 << pos
             pos += 1
         self._masks = masks
+        self._width = pos
         self._nbytes = nbytes = (pos + 7) // 8
         self._full = (1 << (nbytes * 8)) - 1
         self._cols = cols = ((1 << pos) - 1) & ~guards
         self._cols_r = _reverse_bits(cols, nbytes)
         self._start_r = _reverse_bits(start_cols, nbytes)
         self._rev: dict[Hashable, tuple[int, int]] = {}
+
+    def lcs_length(self, ref: Sequence[Hashable]) -> int:
+        """LCS length of ``ref`` and the concatenation of the candidate sentences.
+
+        The guard bits are columns that never match, which leaves the LCS length unchanged.
+
+        Example:
+            >>> SummaryLCS([["a", "c"], ["x", "d"]]).lcs_length("a b c d".split())
+            3
+        """
+        full = v = (1 << self._width) - 1
+        get = self._masks.get
+        for tok in ref:
+            m = get(tok)
+            if m:
+                u = v & m
+                v = ((v + u) | (v - u)) & full
+        return self._width - v.bit_count()
 
     def positions(self, ref_sents: Sequence[Sequence[Hashable]]) -> list[list[int]]:
         """Ascending union-LCS positions of each reference sentence (see the module doc)."""

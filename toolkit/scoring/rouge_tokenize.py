@@ -26,7 +26,7 @@ import regex
 
 from toolkit.scoring.rouge_stem import rouge155_stem
 
-_RS_TOKEN = re.compile(r"[a-z0-9]+")
+RS_TOKEN = re.compile(r"[a-z0-9]+")
 _ASCII_ALNUM = re.compile(r"^[a-z0-9]+$")
 _UNICODE_TOKEN = regex.compile(
     r"[\p{Han}\p{Hiragana}\p{Katakana}\p{Bopomofo}]|[[\p{L}\p{N}\p{M}]--[\p{Han}\p{Hiragana}\p{Katakana}\p{Bopomofo}]]+",
@@ -53,6 +53,18 @@ def nltk_porter_stem(token: str) -> str:
     return str(_nltk_porter().stem(token))
 
 
+@lru_cache(maxsize=1 << 20)
+def rouge_score_stem(token: str) -> str:
+    """rouge-score's per-token step: the Porter stem, or ``""`` when its final validity check drops it.
+
+    Example:
+        >>> rouge_score_stem("flies")
+        'fli'
+    """
+    stemmed = nltk_porter_stem(token)
+    return stemmed if _ASCII_ALNUM.match(stemmed) else ""
+
+
 def tokenize_rouge_score(text: str, stem: bool = False) -> list[str]:
     """Tokenise as rouge-score 0.1.2's default tokenizer does.
 
@@ -67,10 +79,9 @@ def tokenize_rouge_score(text: str, stem: bool = False) -> list[str]:
         >>> tokenize_rouge_score("The cats' re-entry: 3.5 km, naïve 中文", stem=True)
         ['the', 'cat', 're', 'entri', '3', '5', 'km', 'na', 've']
     """
-    tokens = _RS_TOKEN.findall(text.lower())
+    tokens = RS_TOKEN.findall(text.lower())
     if stem:
-        tokens = [nltk_porter_stem(t) if len(t) > 3 else t for t in tokens]
-        tokens = [t for t in tokens if _ASCII_ALNUM.match(t)]
+        tokens = [x for x in (rouge_score_stem(t) if len(t) > 3 else t for t in tokens) if x]
     return tokens
 
 
@@ -109,7 +120,7 @@ def tokenize_rouge155(line: str, stem: bool = False, exceptions: bool = True) ->
         >>> tokenize_rouge155("He went to the U.S. -- twice, naïvely!", stem=True)
         ['he', 'go', 'to', 'the', 'u', 's', 'twice', 'na', 'veli']
     """
-    tokens = _RS_TOKEN.findall(line.translate(_ASCII_LOWER))
+    tokens = RS_TOKEN.findall(line.translate(_ASCII_LOWER))
     if stem:
         tokens = [rouge155_stem(t, exceptions=exceptions) if len(t) > 3 else t for t in tokens]
     return tokens

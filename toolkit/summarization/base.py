@@ -189,9 +189,10 @@ class GenerativeSummarizer(Summarizer):
         prompts = [self._prompt_ids(text) for text in texts]
         out: list[tuple[str, int, float]] = [("", 0, 0.0)] * len(texts)
         kwargs = self.settings.generate_kwargs()
-        if not self.model.config.is_encoder_decoder:
-            kwargs["min_length"] = 0
-        else:
+        if kwargs["min_new_tokens"] == 0:
+            del kwargs["min_new_tokens"]
+            kwargs["min_length"] = 0  # ignore a model default such as BART-CNN's min_length=56
+        elif (self.model.generation_config.min_length or 0) > 0:
             kwargs["min_length"] = 0
         with torch.inference_mode(), torch_threads():
             for batch in length_sorted_batches([len(p) for p in prompts], batch_size):

@@ -1,5 +1,8 @@
 """Term index and alignment (``align.v1``): one Aho-Corasick automaton over folded glossary terms.
 
+The automaton is ahocorasick-rs (Rust; all overlapping hits of a text in one call), or pyahocorasick
+when ahocorasick-rs is not installed; both give the same matches.
+
 Matching rules:
 - texts and terms are folded alike (:mod:`.textnorm`): NFKC, quotes/apostrophes/dashes, whitespace runs
   (line breaks included), case (unless the entry is case-sensitive);
@@ -16,8 +19,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-
-import ahocorasick
+from typing import Any
 
 from toolkit.terminology.records import Glossary, GlossaryEntry, TermMatch
 from toolkit.terminology.textnorm import FoldedText, fold_term, fold_term_cased, fold_text, is_unspaced
@@ -57,10 +59,12 @@ class TermIndex:
     """The compiled automaton of one glossary (built once, cached on the glossary)."""
 
     glossary: Glossary
-    automaton: ahocorasick.Automaton
+    automaton: Any
+    values: list[tuple[int, bool, bool, tuple[KeyInfo, ...]]]
     n_keys: int
     with_calques: bool
     with_plurals: bool
+    backend: str
 
     @classmethod
     def build(
@@ -104,32 +108,60 @@ class TermIndex:
                     plural = plural_of(term)
                     if plural is not None:
                         add(i, entry, plural, kind, plural=True)
-        automaton = ahocorasick.Automaton()
-        for key, infos in keys.items():
-            ranked = sorted(infos, key=lambda x: (x[3], _RANK[x[1]]))  # exact forms before plurals
-            automaton.add_word(key, (len(key), _needs_boundary(key[0]), _needs_boundary(key[-1]), tuple(ranked)))
-        automaton.make_automaton()
-        return cls(glossary, automaton, len(keys), calques, plurals)
+        key_list = list(keys)
+        values = []
+        for key in key_list:
+            ranked = tuple(sorted(keys[key], key=lambda x: (x[3], _RANK[x[1]])))  # exact forms before plurals
+            values.append((len(key), _needs_boundary(key[0]), _needs_boundary(key[-1]), ranked))
+        try:
+            import ahocorasick_rs
+
+            automaton: Any = ahocorasick_rs.AhoCorasick(key_list) if key_list else None
+            backend = "ahocorasick_rs"
+        except ImportError:  # pragma: no cover - exercised only without the optional speed-up
+            import ahocorasick
+
+            automaton = ahocorasick.Automaton()
+            for i, key in enumerate(key_list):
+                automaton.add_word(key, i)
+            automaton.make_automaton() if key_list else None
+            backend = "pyahocorasick"
+        return cls(glossary, automaton, values, len(key_list), calques, plurals, backend)
+
+    def _hits(self, low: str) -> Any:
+        """(key index, start, end) of every overlapping occurrence of a key in ``low``."""
+        if self.automaton is None:
+            return ()
+        if self.backend == "ahocorasick_rs":
+            return self.automaton.find_matches_as_indexes(low, overlapping=True)
+        values = self.values
+        return ((i, end + 1 - values[i][0], end + 1) for end, i in self.automaton.iter(low))
 
     def candidates(self, ft: FoldedText) -> list[tuple[int, int, KeyInfo]]:
         """Every boundary-respecting occurrence of a key: ``(start, end, info)`` in folded offsets."""
+        return self.scan(ft)[0]
+
+    def scan(self, ft: FoldedText) -> tuple[list[tuple[int, int, KeyInfo]], bool]:
+        """Like :meth:`candidates`, and whether any two candidates overlap (else they are in text order)."""
         low = ft.lower
         folded = ft.folded
         n = len(low)
         out: list[tuple[int, int, KeyInfo]] = []
         append = out.append
-        for end, (length, left, right, infos) in self.automaton.iter(low):
-            s = end - length + 1
-            e = end + 1
+        last_end = -1
+        overlaps = False
+        values = self.values
+        for k, s, e in self._hits(low):
+            _length, left, right, infos = values[k]
             if left and s > 0:
                 c = low[s - 1]
-                if (c.isalnum() or c == "_") and not is_unspaced(c):
+                if (c.isalnum() or c == "_") and (c < "\u2e80" or not is_unspaced(c)):
                     continue
                 if c == "'" and s > 1 and low[s - 2].isalnum():
                     continue  # O'Brien: the apostrophe is inside a word
             if right and e < n:
                 c = low[e]
-                if (c.isalnum() or c == "_") and not is_unspaced(c):
+                if (c.isalnum() or c == "_") and (c < "\u2e80" or not is_unspaced(c)):
                     continue
                 if c == "'" and e + 1 < n and low[e + 1].isalnum():
                     if not (low[e + 1] == "s" and (e + 2 == n or not low[e + 2].isalnum())):
@@ -140,8 +172,11 @@ class TermIndex:
                 if not kept:
                     continue
                 info = kept[0]
+            if s < last_end:
+                overlaps = True
+            last_end = e
             append((s, e, info))
-        return out
+        return out, overlaps
 
 
 def resolve(cands: Iterable[tuple[int, int, KeyInfo]]) -> list[tuple[int, int, KeyInfo]]:
@@ -180,7 +215,7 @@ def resolve(cands: Iterable[tuple[int, int, KeyInfo]]) -> list[tuple[int, int, K
 
 def get_index(glossary: Glossary, *, calques: bool = True) -> TermIndex:
     """The glossary's index, built on first use and cached on the glossary object."""
-    key = f"index:calques={calques}"
+    key = ("index", calques)
     index = glossary._cache.get(key)
     if index is None:
         index = TermIndex.build(glossary, calques=calques)
@@ -209,6 +244,7 @@ def _possessive(ft: FoldedText, e: int, surface_lower: str) -> str:
 
 _MATCH_FIELDS = ("start", "end", "text", "canonical", "entry", "kind", "score", "term", "possessive", "plural")
 _new = object.__new__
+_setattr = object.__setattr__
 
 
 def to_matches(ft: FoldedText, chosen: list[tuple[int, int, KeyInfo]], glossary: Glossary) -> list[TermMatch]:
@@ -229,9 +265,12 @@ def to_matches(ft: FoldedText, chosen: list[tuple[int, int, KeyInfo]], glossary:
         possessive = ""
         if e < n and low[e] == "'":
             possessive = _possessive(ft, e, low[s:e])
-        # Frozen-dataclass __init__ costs ~3 us a record; filling __dict__ directly gives the same object.
+        # Frozen-dataclass __init__ costs ~3 us a record; setting __dict__ directly gives the same object.
         match = _new(TermMatch)
-        match.__dict__.update(zip(_MATCH_FIELDS, (start, end, original[start:end], entry.canonical, entry.id, kind, 1.0, term, possessive, plural)))
+        _setattr(match, "__dict__", {
+            "start": start, "end": end, "text": original[start:end], "canonical": entry.canonical,
+            "entry": entry.id, "kind": kind, "score": 1.0, "term": term, "possessive": possessive, "plural": plural,
+        })
         out.append(match)
     return out
 
@@ -265,7 +304,8 @@ def align(
     """
     ft = fold_text(text)
     index = get_index(glossary, calques=calques)
-    chosen = resolve(index.candidates(ft))
+    cands, overlaps = index.scan(ft)
+    chosen = resolve(cands) if overlaps else cands
     matches = to_matches(ft, chosen, glossary)
     if fuzzy:
         from toolkit.terminology.fuzzy import fuzzy_matches

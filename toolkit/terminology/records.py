@@ -77,7 +77,7 @@ class Glossary:
 
     entries: tuple[GlossaryEntry, ...]
     path: str | None = field(default=None, compare=False)
-    _cache: dict[str, Any] = field(default_factory=dict, compare=False, repr=False, hash=False)
+    _cache: dict[Any, Any] = field(default_factory=dict, compare=False, repr=False, hash=False)
 
     @classmethod
     def from_records(cls, records: Iterable[Mapping[str, Any]], *, path: str | None = None) -> Glossary:

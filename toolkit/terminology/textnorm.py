@@ -37,16 +37,24 @@ def _build_table() -> dict[int, str]:
 
 
 _TABLE = _build_table()
-# str.translate is slow on non-ASCII strings (a dict lookup a character); a character-class regex finds
-# the few characters to fold at C speed, and only those runs are translated.
-_FOLDABLE = re.compile("[" + "".join(re.escape(chr(c)) for c in sorted(_TABLE) if chr(c) != " ") + "]+")
-
-
-def _translate_run(m: re.Match[str]) -> str:
-    return m.group().translate(_TABLE)
+# str.translate is slow on non-ASCII strings (a dict lookup a character) and a character-class regex
+# scans at only ~30 MB/s; str.replace of the few characters that occur is far faster (memchr speed).
 _LOWER_FIX = {ord("\u03c2"): "\u03c3"}  # final sigma folds like sigma
 _SPACES = re.compile(r" {2,}")
 _SPACES_OR_NON_ASCII = re.compile(r" {2,}|[^\x00-\x7f]+")
+_ASCII_FOLDS = tuple((chr(c), r) for c, r in sorted(_TABLE.items()) if c < 128 and chr(c) != r)
+_OTHER_FOLDS = tuple((chr(c), r) for c, r in sorted(_TABLE.items()) if c >= 128)
+
+
+def _translate(text: str) -> str:
+    for ch, rep in _ASCII_FOLDS:
+        if ch in text:
+            text = text.replace(ch, rep)
+    if not text.isascii():
+        for ch, rep in _OTHER_FOLDS:
+            if ch in text:
+                text = text.replace(ch, rep)
+    return text
 
 
 def is_word_char(ch: str) -> bool:
@@ -69,7 +77,7 @@ def _lower(folded: str) -> str:
     lowered = folded.lower()
     if len(lowered) != len(folded):  # e.g. U+0130 lowers to two characters: keep those unchanged
         lowered = "".join(c.lower() if len(c.lower()) == 1 else c for c in folded)
-    return lowered.translate(_LOWER_FIX)
+    return lowered.translate(_LOWER_FIX) if "\u03c2" in lowered else lowered
 
 
 def _clusters(run: str) -> list[str]:
@@ -131,7 +139,7 @@ def fold_text(text: str) -> FoldedText:
         >>> ft.to_original(len("jinxiang army")), ft.to_original(9)
         (15, 11)
     """
-    translated = _FOLDABLE.sub(_translate_run, text)
+    translated = _translate(text)
     normalized = translated.isascii() or unicodedata.is_normalized("NFKC", translated)
     pattern = _SPACES if normalized else _SPACES_OR_NON_ASCII
     if normalized and "  " not in translated:

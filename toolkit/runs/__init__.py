@@ -1,0 +1,1 @@
+"""Evaluation runs: config, resumable engine, manifest and report."""

@@ -1,0 +1,261 @@
+"""Run configuration: YAML (safe loading) validated into frozen pydantic models.
+
+Every problem is reported at once with its key path (``systems[2] -> model: ...``), the confection way.
+``key=value`` overrides use dotted paths (``bootstrap.seed=7``, ``systems.0.generation.max_new_tokens=32``).
+"""
+
+from __future__ import annotations
+
+import difflib
+from pathlib import Path
+from typing import Any, Literal
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+
+from toolkit.errors import ConfigError
+
+RUN_FORMAT_VERSION = 1
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class DataConfig(_Strict):
+    """Where the documents come from and which fields hold what."""
+
+    path: str = Field(description="JSONL/CSV/TSV file, a folder of .txt files, or a local HF dataset folder")
+    format: Literal["jsonl", "csv", "tsv", "txt-folder", "hf"] | None = Field(
+        None, description="input format; inferred from the path when omitted"
+    )
+    id_field: str = "id"
+    text_field: str = "text"
+    references_field: str = "references"
+    source_field: str | None = Field(None, description="optional source-language text (e.g. Chinese) for term checks")
+    split: str | None = Field(None, description="split name for HF datasets")
+
+
+class GlossaryConfig(_Strict):
+    """The term list and how it is used."""
+
+    path: str
+    normalize: bool | Literal["both"] = Field(
+        True, description="normalise the input before summarising; 'both' runs each system on both texts"
+    )
+    fuzzy: bool = False
+
+
+class SystemConfig(_Strict):
+    """One summariser, or a file of precomputed outputs to score only."""
+
+    name: str
+    model: str | None = Field(None, description="built-in name, HF hub id, local folder or .gguf file")
+    file: str | None = Field(None, description="precomputed outputs, JSONL {id, text}")
+    generation: dict[str, Any] = Field(default_factory=dict)
+    trust_remote_code: bool = False
+    allow_pickle: bool = False
+
+    @model_validator(mode="after")
+    def _one_source(self) -> "SystemConfig":
+        if (self.model is None) == (self.file is None):
+            raise ValueError("give exactly one of 'model' or 'file'")
+        return self
+
+    @field_validator("name")
+    @classmethod
+    def _safe_name(cls, value: str) -> str:
+        if not value or any(ch in value for ch in '/\\:*?"<>|') or value.startswith("."):
+            raise ValueError(f"'{value}' is not usable as a file name; use letters, digits, '-', '_', '+', '.'")
+        return value
+
+
+class ScoringConfig(_Strict):
+    """Settings that change metric values."""
+
+    rouge_mode: Literal["rouge-score", "rouge155", "unicode"] = "rouge-score"
+    stem: bool = False
+    multi_ref: Literal["best", "average"] = "best"
+    target_lang: str = "en"
+
+
+class BootstrapConfig(_Strict):
+    """Confidence intervals and paired tests."""
+
+    resamples: int = Field(1000, gt=0)
+    seed: int = 12345
+    method: Literal["bootstrap", "ar"] = "bootstrap"
+
+
+class RayConfig(_Strict):
+    """Ray executor settings (needs the ``ray`` extra)."""
+
+    address: str | None = None
+    num_actors: int = Field(1, gt=0)
+    batch_size: int = Field(8, gt=0)
+    num_cpus_per_actor: float = Field(1.0, gt=0)
+    num_gpus_per_actor: float = Field(0.0, ge=0)
+
+
+class RunConfig(_Strict):
+    """A whole evaluation run."""
+
+    name: str
+    data: DataConfig
+    glossary: GlossaryConfig | None = None
+    systems: list[SystemConfig] = Field(min_length=1)
+    metrics: list[str] = Field(default_factory=lambda: ["rouge1", "rouge2", "rougeL", "rougeLsum", "bleu", "chrf"])
+    scoring: ScoringConfig = Field(default_factory=ScoringConfig)
+    bootstrap: BootstrapConfig = Field(default_factory=BootstrapConfig)
+    output_dir: str = "runs"
+    limit: int | None = Field(None, gt=0)
+    batch_size: int = Field(8, gt=0, description="documents per batch in the summarise stage")
+    executor: Literal["local", "ray"] = "local"
+    ray: RayConfig = Field(default_factory=RayConfig)
+
+    @model_validator(mode="after")
+    def _unique_systems(self) -> "RunConfig":
+        names = [s.name for s in self.systems]
+        dupes = sorted({n for n in names if names.count(n) > 1})
+        if dupes:
+            raise ValueError(f"system names must be unique; repeated: {', '.join(dupes)}")
+        return self
+
+    @property
+    def run_dir(self) -> Path:
+        """The folder this run writes to."""
+        return Path(self.output_dir) / self.name
+
+    def to_dict(self) -> dict[str, Any]:
+        """Plain data (round-trips through :func:`config_from_dict`)."""
+        return self.model_dump(mode="json")
+
+
+def _path_of(loc: tuple[Any, ...]) -> str:
+    out = ""
+    for item in loc:
+        out += f"[{item}]" if isinstance(item, int) else (" -> " if out else "") + str(item)
+    return out or "(top level)"
+
+
+def _known_keys(model: type[BaseModel], loc: tuple[Any, ...]) -> list[str]:
+    current: Any = model
+    for item in loc[:-1]:
+        if isinstance(item, int):
+            continue
+        field = current.model_fields.get(item) if hasattr(current, "model_fields") else None
+        if field is None:
+            return []
+        annotation = field.annotation
+        for candidate in getattr(annotation, "__args__", (annotation,)):
+            inner = getattr(candidate, "__args__", (candidate,))
+            for sub in (candidate, *inner):
+                if isinstance(sub, type) and issubclass(sub, BaseModel):
+                    current = sub
+                    break
+    return list(getattr(current, "model_fields", {}))
+
+
+def _describe(error: dict[str, Any]) -> str:
+    loc = tuple(error["loc"])
+    # pydantic appends the union/validator tag to the location; drop those bits
+    loc = tuple(p for p in loc if not (isinstance(p, str) and ("[" in p or p.startswith("function-"))))
+    where = _path_of(loc)
+    kind = error["type"]
+    if kind == "extra_forbidden":
+        key = str(loc[-1])
+        known = _known_keys(RunConfig, loc)
+        close = difflib.get_close_matches(key, known, n=1, cutoff=0.5)
+        hint = f"; did you mean '{close[0]}'?" if close else (f"; known keys: {', '.join(known)}" if known else "")
+        return f"{where}: unknown key{hint}"
+    if kind == "missing":
+        return f"{where}: required key is missing"
+    message = error["msg"].removeprefix("Value error, ")
+    return f"{where}: {message} (got {error.get('input')!r})" if kind != "value_error" else f"{where}: {message}"
+
+
+def config_from_dict(data: Any, *, source: str | None = None) -> RunConfig:
+    """Validate plain data into a :class:`RunConfig`.
+
+    Raises:
+        ConfigError: listing every problem with its key path.
+
+    Example:
+        >>> cfg = config_from_dict({"name": "demo", "data": {"path": "docs.jsonl"},
+        ...                         "systems": [{"name": "lead", "model": "lead-3"}]})
+        >>> cfg.metrics[:2], cfg.bootstrap.seed
+        (['rouge1', 'rouge2'], 12345)
+    """
+    if not isinstance(data, dict):
+        raise ConfigError(["(top level): expected a mapping of keys (name, data, systems, ...)"], source)
+    try:
+        return RunConfig.model_validate(data)
+    except ValidationError as exc:
+        problems = list(dict.fromkeys(_describe(e) for e in exc.errors()))
+        raise ConfigError(problems, source) from None
+
+
+def _parse_override(text: str) -> tuple[list[str], Any]:
+    if "=" not in text:
+        raise ConfigError([f"override '{text}': expected key=value, e.g. bootstrap.seed=7"])
+    key, raw = text.split("=", 1)
+    if not key.strip():
+        raise ConfigError([f"override '{text}': empty key"])
+    return key.strip().split("."), yaml.safe_load(raw) if raw.strip() else ""
+
+
+def apply_overrides(data: dict[str, Any], overrides: list[str]) -> dict[str, Any]:
+    """Apply ``a.b.c=value`` overrides (values parsed as YAML scalars) to plain config data."""
+    for text in overrides:
+        keys, value = _parse_override(text)
+        node: Any = data
+        for depth, key in enumerate(keys[:-1]):
+            if isinstance(node, list):
+                if not key.isdigit() or int(key) >= len(node):
+                    raise ConfigError([f"override '{text}': '{'.'.join(keys[:depth + 1])}' is not a valid list index"])
+                node = node[int(key)]
+            else:
+                node = node.setdefault(key, {})
+            if not isinstance(node, (dict, list)):
+                raise ConfigError([f"override '{text}': '{'.'.join(keys[:depth + 1])}' is not a section"])
+        last = keys[-1]
+        if isinstance(node, list):
+            if not last.isdigit() or int(last) >= len(node):
+                raise ConfigError([f"override '{text}': '{last}' is not a valid list index"])
+            node[int(last)] = value
+        else:
+            node[last] = value
+    return data
+
+
+def load_config(path: str | Path, overrides: list[str] | None = None) -> RunConfig:
+    """Load a YAML run config (safe loading), apply overrides and validate it.
+
+    Relative data, glossary and file paths are taken relative to the current folder, as users type them.
+
+    Raises:
+        ConfigError: unreadable YAML, or any invalid key, each named by its path.
+    """
+    p = Path(path)
+    if not p.is_file():
+        raise ConfigError([f"config file not found: {p}"], None)
+    try:
+        data = yaml.safe_load(p.read_text(encoding="utf-8"))
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f"line {mark.line + 1}" if mark else "somewhere"
+        raise ConfigError([f"invalid YAML at {where}: {getattr(exc, 'problem', exc)}"], str(p)) from None
+    except UnicodeDecodeError:
+        raise ConfigError(["not valid UTF-8; save the config as UTF-8"], str(p)) from None
+    if data is None:
+        raise ConfigError(["file is empty; see configs/seed.yaml for an example"], str(p))
+    if overrides:
+        if not isinstance(data, dict):
+            raise ConfigError(["(top level): expected a mapping"], str(p))
+        data = apply_overrides(data, overrides)
+    return config_from_dict(data, source=str(p))
+
+
+def dump_config(config: RunConfig) -> str:
+    """The config as YAML text (loads back to an equal config)."""
+    return yaml.safe_dump(config.to_dict(), sort_keys=False, allow_unicode=True)

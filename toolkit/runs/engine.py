@@ -1,0 +1,342 @@
+"""The run engine: normalise -> summarise (per system) -> score -> compare -> report.
+
+Every document's stage result is appended to a JSONL store as it completes, keyed by a hash of its input
+and of the settings that affect it; a re-run after a crash or a config change recomputes only what changed.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import time
+from collections.abc import Callable, Sequence
+from contextlib import AbstractContextManager, nullcontext
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import toolkit
+from toolkit.errors import InputError, RunDirError
+from toolkit.io import read_documents, write_json, write_jsonl, write_text
+from toolkit.runs import manifest as mf
+from toolkit.runs.config import RUN_FORMAT_VERSION, RunConfig, SystemConfig, dump_config
+from toolkit.runs.data import RunDocument, data_fingerprint, load_documents
+from toolkit.runs.executors import Executor, batched, make_executor
+from toolkit.runs.stages import NormalizeTask, SummarizeTask
+from toolkit.runs.store import StageStore, content_key
+
+NORMALIZE_VERSION = "normalize-stage.v1"
+
+
+@dataclass(frozen=True)
+class SystemRun:
+    """One configured system applied to one input kind ("original" or "normalised")."""
+
+    name: str
+    config: SystemConfig
+    input: str
+
+    @property
+    def base(self) -> str:
+        return self.config.name
+
+
+@dataclass
+class RunResult:
+    """What a run produced: where, the results mapping (as in results.json), and its signature."""
+
+    run_dir: Path
+    results: dict[str, Any]
+    signature: str
+    recomputed: dict[str, int] = field(default_factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        return dict(self.results)
+
+    def to_frame(self) -> Any:
+        """Corpus scores as a pandas DataFrame: one row per system x metric."""
+        import pandas as pd
+
+        rows = []
+        for system, info in self.results["systems"].items():
+            for metric, value in info["metrics"].items():
+                ci = value.get("ci") or [None, None]
+                rows.append({"system": system, "metric": metric, "score": value["score"],
+                             "ci_low": ci[0], "ci_high": ci[1], "signature": value.get("signature")})
+        return pd.DataFrame(rows)
+
+
+def system_runs(config: RunConfig) -> list[SystemRun]:
+    """Expand the configured systems by input kind (``glossary.normalize: both`` doubles them)."""
+    mode = config.glossary.normalize if config.glossary else False
+    runs: list[SystemRun] = []
+    for system in config.systems:
+        if system.file is not None:
+            runs.append(SystemRun(system.name, system, "file"))
+        elif mode == "both":
+            runs.append(SystemRun(system.name, system, "original"))
+            runs.append(SystemRun(f"{system.name}+norm", system, "normalised"))
+        else:
+            runs.append(SystemRun(system.name, system, "normalised" if mode else "original"))
+    return runs
+
+
+class _Progress:
+    """A rich progress display with one bar per stage (silent when disabled)."""
+
+    def __init__(self, enabled: bool) -> None:
+        self.enabled = enabled
+        self._progress: Any = None
+
+    def __enter__(self) -> "_Progress":
+        if self.enabled:
+            from rich.console import Console
+            from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
+
+            self._progress = Progress(
+                TextColumn("{task.description:<28}"), BarColumn(), MofNCompleteColumn(),
+                TimeElapsedColumn(), TextColumn("eta"), TimeRemainingColumn(), console=Console(stderr=True),
+            )
+            self._progress.__enter__()
+        return self
+
+    def __exit__(self, *exc: Any) -> None:
+        if self._progress is not None:
+            self._progress.__exit__(*exc)
+
+    def task(self, description: str, total: int, done: int = 0) -> Callable[[int], None]:
+        if self._progress is None:
+            return lambda n: None
+        task_id = self._progress.add_task(description, total=total, completed=done)
+        return lambda n: self._progress.advance(task_id, n)
+
+
+def _prepare_run_dir(config: RunConfig, fresh: bool) -> Path:
+    run_dir = config.run_dir
+    manifest_path = run_dir / "manifest.json"
+    if fresh and run_dir.exists():
+        shutil.rmtree(run_dir)
+    if manifest_path.exists():
+        try:
+            previous = json.loads(manifest_path.read_text(encoding="utf-8"))
+        except (OSError, json.JSONDecodeError):
+            previous = {}
+        if previous.get("run_format") != RUN_FORMAT_VERSION or previous.get("name") != config.name:
+            raise RunDirError(
+                f"{run_dir}: holds a run of another config or toolkit format "
+                f"(name {previous.get('name')!r}, format {previous.get('run_format')!r}); "
+                "use --fresh to start over or set another output_dir/name"
+            )
+    try:
+        (run_dir / "summaries").mkdir(parents=True, exist_ok=True)
+        probe = run_dir / ".write-test"
+        probe.write_text("ok", encoding="utf-8")
+        probe.unlink()
+    except OSError as exc:
+        raise RunDirError(f"{run_dir}: output folder is not writable ({exc.strerror}); set output_dir to a writable folder") from None
+    return run_dir
+
+
+def _run_stage(
+    executor: Executor, task: Any, store: StageStore, todo: list[dict[str, Any]], batch_size: int,
+    advance: Callable[[int], None],
+) -> int:
+    for _batch, rows in executor.map_batches(task, batched(todo, batch_size)):
+        store.append(rows)
+        advance(len(rows))
+    return len(todo)
+
+
+def _file_summaries(system: SystemConfig, docs: Sequence[RunDocument]) -> dict[str, str]:
+    assert system.file is not None
+    outputs = {d.id: d.text for d in read_documents(system.file)}
+    missing = [d.id for d in docs if d.id not in outputs]
+    if missing:
+        raise InputError(f"{system.file}: no output for {len(missing)} documents (e.g. id '{missing[0]}'); "
+                         f"system '{system.name}' must cover every document")
+    return {d.id: outputs[d.id] for d in docs}
+
+
+def _term_accuracy_section(docs: Sequence[RunDocument], normalised: dict[str, dict[str, Any]], glossary: Any) -> dict[str, Any]:
+    from toolkit.terminology import term_accuracy
+
+    sources = [d.source or d.text for d in docs]
+    before = term_accuracy(predictions=[d.text for d in docs], sources=sources, glossary=glossary)
+    after = term_accuracy(predictions=[normalised[d.id]["text"] for d in docs], sources=sources, glossary=glossary)
+    return {
+        "entries": len(glossary),
+        "edits": sum(len(normalised[d.id]["edits"]) for d in docs),
+        "suspects": sum(len(normalised[d.id]["suspects"]) for d in docs),
+        "term_accuracy": {"original": before.to_dict(), "normalised": after.to_dict()},
+    }
+
+
+def _comparison_rows(comparison: Any, method: str) -> list[dict[str, Any]]:
+    rows: list[dict[str, Any]] = []
+    for metric, systems in comparison.rows.items():
+        baseline = next(r for r in systems if r.baseline)
+        for r in systems:
+            if r.baseline:
+                continue
+            p_holm = r.p_holm if r.p_holm is not None else r.p_value
+            rows.append({
+                "metric": metric, "a": baseline.system, "b": r.system, "a_score": baseline.score, "b_score": r.score,
+                "delta": r.delta, "p_value": r.p_value, "p_holm": r.p_holm, "method": method,
+                "significant": p_holm is not None and p_holm < 0.05,
+            })
+    return rows
+
+
+def _comparisons(
+    runs: Sequence[SystemRun], predictions: dict[str, list[str]], references: list[list[str]],
+    score_options: dict[str, Any], config: RunConfig,
+) -> list[dict[str, Any]]:
+    """Paired tests: every system against the first (Holm-corrected), and each X against X+norm."""
+    from toolkit.scoring import compare, metric_info, resolve_metrics
+
+    metrics = [m for m in resolve_metrics(config.metrics) if metric_info(m).higher_is_better is not None]
+    if len(runs) < 2 or not metrics:
+        return []
+    options = {k: v for k, v in score_options.items() if k not in ("metrics", "bootstrap")}
+    options.update(metrics=metrics, method=config.bootstrap.method, resamples=config.bootstrap.resamples)
+    rows = _comparison_rows(compare(systems={s.name: predictions[s.name] for s in runs}, references=references, **options),
+                            config.bootstrap.method)
+    for original, normalised in zip(runs, runs[1:]):
+        if original.input == "original" and normalised.input == "normalised" and original.base == normalised.base and len(runs) > 2:
+            pair = {s.name: predictions[s.name] for s in (original, normalised)}
+            rows += _comparison_rows(compare(systems=pair, references=references, **options), config.bootstrap.method)
+    return rows
+
+
+def run(
+    config: RunConfig, *, fresh: bool = False, progress: bool = True, executor: Executor | None = None,
+    config_path: str | None = None, on_stage: Callable[[str], None] | None = None,
+) -> RunResult:
+    """Run an evaluation: normalise, summarise, score, compare and report, resuming stored work.
+
+    Args:
+        config: the validated run config.
+        fresh: delete the run folder first instead of resuming.
+        progress: show progress bars on stderr.
+        executor: overrides the config's executor (tests use this).
+        config_path: recorded in the manifest.
+        on_stage: called with each stage's name as it starts.
+
+    Returns:
+        The run folder, the results (as written to results.json) and the run signature.
+    """
+    from toolkit.scoring import score
+
+    started = mf.now_iso()
+    notify = on_stage or (lambda name: None)
+    run_dir = _prepare_run_dir(config, fresh)
+    docs = load_documents(config.data, limit=config.limit)
+    doc_ids = [d.id for d in docs]
+    executor = executor or make_executor(config.executor, config.ray)
+    recomputed: dict[str, int] = {}
+    write_text(run_dir / "config.resolved.yaml", dump_config(config))
+
+    glossary = None
+    normalised: dict[str, dict[str, Any]] = {}
+    with _Progress(progress) as bars:
+        if config.glossary is not None:
+            from toolkit.terminology import load_glossary
+
+            notify("normalise")
+            glossary = load_glossary(config.glossary.path)
+            store = StageStore(run_dir / "normalised.jsonl")
+            keys = {d.id: content_key(NORMALIZE_VERSION, d.text, glossary.fingerprint, config.glossary.fuzzy) for d in docs}
+            todo = [{"id": d.id, "key": keys[d.id], "text": d.text} for d in docs if store.get(d.id, keys[d.id]) is None]
+            advance = bars.task("normalise", len(docs), len(docs) - len(todo))
+            recomputed["normalise"] = _run_stage(
+                executor, NormalizeTask(config.glossary.path, config.glossary.fuzzy), store, todo, config.batch_size, advance
+            )
+            normalised = {row["id"]: row for row in store.compact(doc_ids)}
+
+        predictions: dict[str, list[str]] = {}
+        fingerprints: dict[str, str] = {}
+        models: dict[str, Any] = {}
+        for system in system_runs(config):
+            notify(f"summarise:{system.name}")
+            store = StageStore(run_dir / "summaries" / f"{system.name}.jsonl")
+            if system.input == "file":
+                outputs = _file_summaries(system.config, docs)
+                fingerprint = content_key("file", outputs)
+                todo_rows = [{"id": i, "key": content_key(fingerprint, i), "system": system.name, "text": outputs[i]}
+                             for i in doc_ids if store.get(i, content_key(fingerprint, i)) is None]
+                store.append(todo_rows)
+                recomputed[f"summarise:{system.name}"] = len(todo_rows)
+                models[system.name] = {"file": system.config.file, "sha256": mf.file_sha256(system.config.file)}
+            else:
+                task = SummarizeTask(system.config.model_dump(mode="json"), batch_size=config.batch_size)
+                fingerprint = task.summarizer.fingerprint
+                texts = {d.id: (normalised[d.id]["text"] if system.input == "normalised" else d.text) for d in docs}
+                keys = {i: content_key(fingerprint, texts[i]) for i in doc_ids}
+                todo = [{"id": i, "key": keys[i], "system": system.name, "text": texts[i]}
+                        for i in doc_ids if store.get(i, keys[i]) is None]
+                advance = bars.task(f"summarise {system.name}", len(docs), len(docs) - len(todo))
+                recomputed[f"summarise:{system.name}"] = _run_stage(executor, task, store, todo, config.batch_size, advance)
+                info = dict(getattr(task.summarizer, "info", {}) or {})
+                models[system.name] = {"spec": system.config.model, "input": system.input, "fingerprint": fingerprint, **info}
+            fingerprints[system.name] = fingerprint
+            predictions[system.name] = [row["text"] for row in store.compact(doc_ids)]
+
+    notify("score")
+    references = [list(d.references) for d in docs]
+    sources = [d.source or d.text for d in docs]
+    score_options = dict(
+        metrics=list(config.metrics), sources=sources, glossary=glossary,
+        rouge_mode=config.scoring.rouge_mode, stem=config.scoring.stem, multi_ref=config.scoring.multi_ref,
+        target_lang=config.scoring.target_lang, bootstrap=config.bootstrap.resamples, seed=config.bootstrap.seed,
+    )
+    systems_out: dict[str, Any] = {}
+    score_rows: list[dict[str, Any]] = []
+    metric_signatures: dict[str, str] = {}
+    runs = system_runs(config)
+    for system in runs:
+        report = score(predictions=predictions[system.name], references=references, ids=doc_ids, **score_options)
+        corpus = {name: result.to_dict() for name, result in report.corpus.items()}
+        systems_out[system.name] = {"input": system.input, "base": system.base, "metrics": corpus}
+        metric_signatures.update({name: value["signature"] for name, value in corpus.items()})
+        for doc_id, segment in zip(doc_ids, report.segment_rows()):
+            key = content_key(fingerprints[system.name], doc_id)
+            for metric, value in segment.items():
+                if metric != "id":
+                    score_rows.append({"id": doc_id, "system": system.name, "metric": metric, "score": value, "key": key})
+    write_jsonl(run_dir / "scores.jsonl", score_rows)
+
+    notify("compare")
+    comparisons = _comparisons(runs, predictions, references, score_options, config)
+    terminology = _term_accuracy_section(docs, normalised, glossary) if glossary is not None else None
+    data_sha = data_fingerprint(docs)
+    signature = mf.run_signature(
+        data_sha=data_sha, glossary_sha=glossary.fingerprint if glossary is not None else None,
+        systems=fingerprints, metric_signatures=metric_signatures,
+        resamples=config.bootstrap.resamples, seed=config.bootstrap.seed,
+    )
+    results = {
+        "name": config.name, "run_signature": signature, "documents": len(docs), "systems": systems_out,
+        "comparisons": comparisons, "terminology": terminology, "metric_signatures": metric_signatures,
+    }
+    write_json(run_dir / "results.json", results)
+    write_json(run_dir / "manifest.json", {
+        "name": config.name, "run_format": RUN_FORMAT_VERSION, "toolkit_version": toolkit.__version__,
+        "config_path": config_path, "packages": mf.package_versions(), "git_commit": mf.git_commit(),
+        "machine": mf.machine_info(), "models": models,
+        "glossary": ({"path": config.glossary.path, "sha256": mf.file_sha256(config.glossary.path),
+                      "fingerprint": glossary.fingerprint, "entries": len(glossary)} if config.glossary and glossary is not None else None),
+        "data": {"path": config.data.path, "sha256": data_sha, "documents": len(docs)},
+        "seeds": {"bootstrap": config.bootstrap.seed, "resamples": config.bootstrap.resamples},
+        "metric_signatures": metric_signatures, "executor": getattr(executor, "name", config.executor),
+        "recomputed": recomputed, "started": started, "finished": mf.now_iso(), "run_signature": signature,
+    })
+    notify("report")
+    write_run_report(run_dir)
+    return RunResult(run_dir=run_dir, results=results, signature=signature, recomputed=recomputed)
+
+
+def write_run_report(run_dir: Path) -> None:
+    """Write report.md and report.html for a finished run folder."""
+    from toolkit.runs.report import write_report
+
+    write_report(run_dir)

@@ -1,0 +1,63 @@
+"""Executors map a batch function over independent batches of documents.
+
+The run engine only ever calls :meth:`Executor.map_batches`, so the same stage function runs in-process
+(``local``) or on a Ray cluster (``ray``, see :mod:`toolkit.runs.ray_executor`). A task is a picklable
+callable class: built once per worker (``setup``), then called on each batch.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator, Sequence
+from typing import Any, Protocol
+
+
+class BatchTask(Protocol):
+    """A picklable unit of work: ``setup()`` once per worker, then ``__call__`` per batch."""
+
+    def setup(self) -> None: ...
+
+    def __call__(self, batch: Sequence[dict[str, Any]]) -> list[dict[str, Any]]: ...
+
+
+class Executor(Protocol):
+    """Runs a task over batches, yielding ``(batch, results)`` as each completes (in any order)."""
+
+    def map_batches(
+        self, task: BatchTask, batches: Sequence[Sequence[dict[str, Any]]]
+    ) -> Iterator[tuple[Sequence[dict[str, Any]], list[dict[str, Any]]]]: ...
+
+
+class LocalExecutor:
+    """In-process executor: one worker, batches in order."""
+
+    name = "local"
+
+    def map_batches(
+        self, task: BatchTask, batches: Sequence[Sequence[dict[str, Any]]]
+    ) -> Iterator[tuple[Sequence[dict[str, Any]], list[dict[str, Any]]]]:
+        if not batches:
+            return
+        task.setup()
+        for batch in batches:
+            yield batch, task(batch)
+
+
+def make_executor(name: str, options: Any = None) -> Executor:
+    """Build the executor a config names (``local`` or ``ray``)."""
+    if name == "local":
+        return LocalExecutor()
+    if name == "ray":
+        from toolkit.runs.ray_executor import RayExecutor
+
+        return RayExecutor(options)
+    from toolkit.errors import UnknownNameError
+
+    raise UnknownNameError("executor", name, ["local", "ray"])
+
+
+def batched(items: Sequence[Any], size: int) -> list[list[Any]]:
+    """Split ``items`` into lists of at most ``size``."""
+    return [list(items[i : i + size]) for i in range(0, len(items), size)]
+
+
+ProgressCallback = Callable[[int], None]

@@ -1,0 +1,205 @@
+"""Run a stage's batch task on a Ray cluster with Ray Data ``map_batches`` over an actor pool.
+
+The engine hands :meth:`RayExecutor.map_batches` the documents still to do (stored ones are filtered out
+before), and stores each ``(batch, rows)`` pair as it is yielded, so results stream back and are saved
+incrementally, exactly as with :class:`toolkit.runs.executors.LocalExecutor`.
+
+How the work is laid out (the Ray Data batch-inference pattern):
+
+- one actor per ``ray.num_actors``, each holding one copy of the task; the task is pickled without its
+  loaded model (see ``SummarizeTask.__getstate__``) and each actor calls ``setup()`` once, so a model is
+  loaded once per actor, on a GPU when ``ray.num_gpus_per_actor`` > 0;
+- ``ray.batch_size`` documents per call;
+- rows travel as JSON strings, one column, so that nested values (edit lists, settings dicts, ``None``)
+  never go through Arrow type inference and the stored rows are byte-identical to the local executor's.
+
+``ray.init`` connects to ``ray.address`` when set, else to ``RAY_ADDRESS`` when set, else starts a local
+instance; a Ray instance already started in this process (``ray.init`` by the caller) is reused.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Iterator, Sequence
+from typing import TYPE_CHECKING, Any
+
+from toolkit.errors import ConfigError, ToolkitError
+
+if TYPE_CHECKING:
+    from toolkit.runs.config import RayConfig
+    from toolkit.runs.executors import BatchTask
+
+INSTALL_HINT = "executor 'ray' needs the ray extra: pip install 'toolkit[ray]'"
+
+
+def import_ray() -> Any:
+    """Import ``ray`` and ``ray.data``, or fail with one line saying how to install them.
+
+    Raises:
+        ConfigError: ``ray[data]`` is not installed.
+    """
+    try:
+        import ray
+        import ray.data  # noqa: F401  (ray without the data extra lacks pyarrow)
+    except ImportError:
+        raise ConfigError([INSTALL_HINT]) from None
+    return ray
+
+
+class _TaskActor:
+    """Ray Data callable class: one task instance per actor, set up once, then called per batch.
+
+    A task's exception is sent back as data (an ``error`` column) instead of killing the actor: Ray would
+    otherwise retry a failed set-up and drop the original error, and the driver could not re-raise a
+    :class:`ToolkitError` with its one-line message.
+    """
+
+    def __init__(self, task: "BatchTask", cwd: str) -> None:
+        # Relative paths in a config (data, glossary, model folders) are relative to the driver's folder;
+        # on a node that has that folder (the same machine, or a shared filesystem) resolve them the same way.
+        if os.path.isdir(cwd):
+            os.chdir(cwd)
+        self.task = task
+        self.error: str | None = None
+        try:
+            self.task.setup()
+        except Exception as exc:  # noqa: BLE001 - reported to the driver with the first batch
+            self.error = _describe_error(exc)
+
+    def __call__(self, batch: dict[str, Any]) -> dict[str, Any]:
+        import numpy as np
+
+        index = np.asarray(batch["index"], dtype=np.int64)
+        error = self.error
+        rows: list[dict[str, Any]] = []
+        if error is None:
+            items = [json.loads(text) for text in batch["row"]]
+            try:
+                rows = self.task(items)
+                if len(rows) != len(items):
+                    raise RuntimeError(f"{type(self.task).__name__} returned {len(rows)} rows for a batch of {len(items)}")
+            except Exception as exc:  # noqa: BLE001 - re-raised on the driver
+                error = _describe_error(exc)
+        if error is not None:
+            return {"index": index[:1], "row": np.array(["null"], dtype=object), "error": np.array([error], dtype=object)}
+        return {
+            "index": index,
+            "row": np.array([json.dumps(row, ensure_ascii=False) for row in rows], dtype=object),
+            "error": np.array([""] * len(rows), dtype=object),
+        }
+
+
+def _describe_error(exc: BaseException) -> str:
+    import traceback
+
+    kind = type(exc)
+    return json.dumps({
+        "module": kind.__module__, "qualname": kind.__qualname__, "message": str(exc),
+        "traceback": "".join(traceback.format_exception(exc)),
+    })
+
+
+def _raise_task_error(text: str) -> None:
+    """Re-raise on the driver an error a task raised in an actor: a ToolkitError keeps its class and message."""
+    import importlib
+
+    info = json.loads(text)
+    kind: Any = None
+    try:
+        kind = getattr(importlib.import_module(info["module"]), info["qualname"])
+    except (ImportError, AttributeError):
+        kind = None
+    if isinstance(kind, type) and issubclass(kind, ToolkitError):
+        error = kind.__new__(kind)
+        Exception.__init__(error, info["message"])  # custom __init__ signatures take other arguments
+        raise error
+    error = RuntimeError(f"{info['qualname']}: {info['message']} (raised in a Ray actor)")
+    error.add_note(info["traceback"])
+    raise error
+
+
+def _block(items: Sequence[dict[str, Any]], start: int, size: int) -> Any:
+    """One input block of exactly one batch, so each result comes back as soon as its batch is done."""
+    import pyarrow as pa
+
+    chunk = items[start : start + size]
+    return pa.table({
+        "index": pa.array(range(start, start + len(chunk)), type=pa.int64()),
+        "row": pa.array([json.dumps(row, ensure_ascii=False) for row in chunk], type=pa.string()),
+    })
+
+
+class RayExecutor:
+    """Maps a batch task over documents with Ray Data ``map_batches`` on a pool of actors.
+
+    Args:
+        options: the config's ``ray`` section (address, num_actors, batch_size, num_cpus_per_actor,
+            num_gpus_per_actor); defaults when None.
+
+    Raises:
+        ConfigError: ``ray[data]`` is not installed (raised here, before any stage runs).
+    """
+
+    name = "ray"
+
+    def __init__(self, options: "RayConfig | None" = None) -> None:
+        from toolkit.runs.config import RayConfig
+
+        self.options = options if options is not None else RayConfig()
+        self._ray = import_ray()
+
+    def _connect(self) -> None:
+        ray = self._ray
+        if ray.is_initialized():
+            return
+        address = self.options.address or os.environ.get("RAY_ADDRESS") or None
+        if address is None:
+            ray.init(include_dashboard=False, log_to_driver=False)
+        else:
+            ray.init(address=address, log_to_driver=False)
+
+    def map_batches(
+        self, task: "BatchTask", batches: Sequence[Sequence[dict[str, Any]]]
+    ) -> Iterator[tuple[Sequence[dict[str, Any]], list[dict[str, Any]]]]:
+        """Run ``task`` over every row of ``batches`` on the actor pool, yielding results as they complete.
+
+        The engine's batches are flattened and re-batched by ``ray.batch_size``; each yielded pair is
+        ``(the input rows of one Ray batch, their result rows)`` in the same order, batches in any order.
+
+        Raises:
+            ToolkitError: of the class and with the message a task raised inside an actor (e.g. a model
+                that cannot be loaded there).
+            RuntimeError: any other error a task raised in an actor (its traceback in a note).
+        """
+        items = [row for batch in batches for row in batch]
+        if not items:
+            return
+        self._connect()
+        ray = self._ray
+        opts = self.options
+        size = min(opts.batch_size, len(items))
+        dataset = ray.data.from_arrow([_block(items, start, size) for start in range(0, len(items), size)])
+        remote: dict[str, Any] = {"num_cpus": opts.num_cpus_per_actor}
+        if opts.num_gpus_per_actor > 0:
+            remote["num_gpus"] = opts.num_gpus_per_actor
+        results = dataset.map_batches(
+            _TaskActor,
+            fn_constructor_args=(task, os.getcwd()),
+            batch_size=size,
+            batch_format="numpy",
+            compute=ray.data.ActorPoolStrategy(size=opts.num_actors),
+            **remote,
+        )
+        context = ray.data.DataContext.get_current()
+        bars = context.enable_progress_bars
+        context.enable_progress_bars = False  # the engine draws its own bars as batches come back
+        try:
+            for out in results.iter_batches(batch_size=None, batch_format="numpy"):
+                for text in out["error"]:
+                    if text:
+                        _raise_task_error(text)
+                indices = [int(i) for i in out["index"]]
+                yield [items[i] for i in indices], [json.loads(text) for text in out["row"]]
+        finally:
+            context.enable_progress_bars = bars

@@ -1,0 +1,190 @@
+"""Write a run's report: ``report.md`` (tables) and a self-contained ``report.html`` (tables, plots, documents).
+
+Both are pure functions of the run folder (``results.json``, ``manifest.json``, ``normalised.jsonl``,
+``summaries/``, ``scores.jsonl``), so ``toolkit report RUN_DIR`` can regenerate them at any time. The HTML page
+needs no network: CSS is inline, plots are inline SVG drawn with matplotlib, there are no scripts.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+
+from toolkit.io import write_text
+from toolkit.runs.report_data import (
+    RunData,
+    better_than,
+    best_systems,
+    fmt,
+    fmt_p,
+    load_run,
+    lower_is_better,
+    metric_digits,
+    system_labels,
+)
+
+__all__ = ["render_markdown", "write_report"]
+
+#: Documents shown one by one in the HTML report; the rest are counted (the tables cover all of them).
+MAX_DOCUMENTS = 200
+
+
+def _md(value: object) -> str:
+    """Escape text for a markdown table cell or paragraph (no markup, no HTML, one line)."""
+    text = str(value).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    for ch in "\\`*_[]|#":
+        text = text.replace(ch, "\\" + ch)
+    return " ".join(text.split())
+
+
+def _md_table(headers: Sequence[str], rows: Sequence[Sequence[str]], numeric: Sequence[bool] = ()) -> str:
+    num = list(numeric) + [False] * (len(headers) - len(numeric))
+    lines = ["| " + " | ".join(headers) + " |", "|" + "|".join("---:" if n else "---" for n in num) + "|"]
+    lines += ["| " + " | ".join(row) + " |" for row in rows]
+    return "\n".join(lines)
+
+
+def _results_md(run: RunData) -> list[str]:
+    if not run.systems or not run.metrics:
+        return ["results.json lists no systems or metrics."]
+    labels, marks = system_labels(run.systems), better_than(run)
+    rows = []
+    for system in run.systems:
+        row = [f"({labels[system]}) {_md(system)}", _md(run.results["systems"][system].get("input", "-"))]
+        for metric in run.metrics:
+            entry, digits = run.corpus(system, metric) or {}, metric_digits(run, metric)
+            cell = fmt(entry.get("score"), digits)
+            if system in best_systems(run, metric):
+                cell = f"**{cell}**"
+            beaten = "".join(labels[s] for s in sorted(marks.get((system, metric), []), key=run.systems.index))
+            if beaten:
+                cell += f"<sup>{beaten}</sup>"
+            ci = entry.get("ci")
+            if isinstance(ci, Sequence) and len(ci) == 2:
+                cell += f" [{fmt(ci[0], digits)}, {fmt(ci[1], digits)}]"
+            row.append(cell)
+        rows.append(row)
+    headers = ["System", "Input"] + [_md(m) + (" (lower is better)" if lower_is_better(m) else "") for m in run.metrics]
+    out = [_md_table(headers, rows, [False, False] + [True] * len(run.metrics)),
+           "", "Corpus scores with 95% bootstrap confidence intervals. Bold: best on the metric. A superscript letter "
+           "names a system this one beats significantly on that metric (paired test marked significant in "
+           "results.json)."]
+    if run.comparisons:
+        crow = [[_md(c["metric"]), _md(c["a"]), _md(c["b"]), fmt(c.get("delta"), metric_digits(run, str(c["metric"]))),
+                 fmt_p(c.get("p_value")), fmt_p(c.get("p_holm")), _md(c.get("method", "")),
+                 "yes" if c.get("significant") else "no"] for c in run.comparisons]
+        out += ["", "### Paired comparisons", "",
+                _md_table(["Metric", "a", "b", "Delta (a - b)", "p", "p (Holm)", "Method", "Significant"], crow,
+                          [False, False, False, True, True, True])]
+    return out
+
+
+def _terminology_md(run: RunData) -> list[str]:
+    term = run.results.get("terminology")
+    if not isinstance(term, dict) and not run.normalised:
+        return ["No glossary in this run: no normalisation, no term accuracy."]
+    term = term if isinstance(term, dict) else {}
+    out = [f"Glossary entries: {term.get('entries', '-')}; edits made: {term.get('edits', '-')}; "
+           f"suspect findings: {term.get('suspects', '-')}."]
+    acc = term.get("term_accuracy") if isinstance(term.get("term_accuracy"), dict) else {}
+    before, after = acc.get("original") or {}, acc.get("normalised") or {}
+    rows = []
+    for k in dict.fromkeys([*before, *after]):
+        a, b = before.get(k), after.get(k)
+        if all(v is None or (isinstance(v, (int, float)) and not isinstance(v, bool)) for v in (a, b)):
+            change = fmt(b - a) if a is not None and b is not None else "-"
+            rows.append([_md(k), fmt(a), fmt(b), change])
+    if rows:
+        out += ["", "### Term accuracy before and after normalisation", "",
+                _md_table(["", "original", "normalised", "change"], rows, [False, True, True, True])]
+    edits: dict[tuple[str, str, str, str], int] = {}
+    suspects: dict[tuple[str, str], int] = {}
+    for row in run.normalised.values():
+        for ed in row.get("edits") or []:
+            key = (str(ed.get("before", "")), str(ed.get("after", "")), str(ed.get("entry", "")), str(ed.get("kind", "")))
+            edits[key] = edits.get(key, 0) + 1
+        for su in row.get("suspects") or []:
+            skey = (str(su.get("text", "")), str(su.get("reason", "")))
+            suspects[skey] = suspects.get(skey, 0) + 1
+    if edits:
+        out += ["", "### Edits made", "", _md_table(
+            ["Before", "After", "Entry", "Kind", "Count"],
+            [[_md(b), _md(a), _md(e), _md(k), str(n)] for (b, a, e, k), n in sorted(edits.items(), key=lambda kv: -kv[1])],
+            [False, False, False, False, True])]
+    if suspects:
+        out += ["", "### Suspect findings", "", _md_table(
+            ["Text", "Reason", "Count"],
+            [[_md(t), _md(r), str(n)] for (t, r), n in sorted(suspects.items(), key=lambda kv: -kv[1])],
+            [False, False, True])]
+    return out
+
+
+def _documents_md(run: RunData) -> list[str]:
+    if not run.doc_ids or not run.systems:
+        return ["No per-document results."]
+    headers = ["Document", "System"] + [_md(m) for m in run.metrics] + ["Words"]
+    rows = []
+    for doc_id in run.doc_ids:
+        for system in run.systems:
+            text = run.summary_text(system, doc_id)
+            rows.append([_md(doc_id), _md(system)]
+                        + [fmt(run.scores.get((doc_id, system, m)), metric_digits(run, m)) for m in run.metrics]
+                        + [str(len(text.split())) if text is not None else "-"])
+    return [_md_table(headers, rows, [False, False] + [True] * (len(run.metrics) + 1)),
+            "", "Sources, normalised texts with highlighted edits, and the summaries are in report.html."]
+
+
+def render_markdown(run: RunData) -> str:
+    """The markdown report: results, comparisons, terminology and per-document score tables.
+
+    Example:
+        >>> text = render_markdown(load_run("tests/data/report/seed-demo"))
+        >>> text.splitlines()[0]
+        '# Run report: seed-demo'
+    """
+    sig = run.results.get("run_signature") or run.manifest.get("run_signature") or "-"
+    lines = [f"# Run report: {_md(run.name)}", "",
+             f"{len(run.doc_ids)} documents, {len(run.systems)} systems, {len(run.metrics)} metrics. "
+             f"Run signature: `{sig}`", "", "## Results", "", *_results_md(run), "",
+             "Plots (score distributions, per-document scatter, summary length vs score) are in report.html.", "",
+             "## Terminology", "", *_terminology_md(run), "", "## Documents", "", *_documents_md(run)]
+    sigs = run.results.get("metric_signatures") or run.manifest.get("metric_signatures") or {}
+    if sigs:
+        lines += ["", "## Metric signatures", "", _md_table(["Metric", "Signature"],
+                                                            [[_md(k), f"`{v}`"] for k, v in sigs.items()])]
+    m = run.manifest
+    if m:
+        lines += ["", "## Run details", "",
+                  f"Toolkit {m.get('toolkit_version', '-')}, git commit {m.get('git_commit') or '-'}, "
+                  f"started {m.get('started', '-')}, finished {m.get('finished', '-')}."]
+    return "\n".join(lines) + "\n"
+
+
+def write_report(run_dir: str | Path) -> tuple[Path, Path]:
+    """Write ``report.md`` and ``report.html`` into a run folder (each atomically) and return their paths.
+
+    Args:
+        run_dir: a folder written by ``toolkit run`` (only ``results.json`` is required).
+
+    Returns:
+        ``(report.md path, report.html path)``.
+
+    Raises:
+        RunDirError: the folder or its ``results.json`` is missing.
+        InputError: a file in the folder is not valid JSON/JSONL.
+
+    Example:
+        >>> import shutil, tempfile
+        >>> folder = shutil.copytree("tests/data/report/seed-demo", tempfile.mkdtemp() + "/run")
+        >>> [p.name for p in write_report(folder)]
+        ['report.md', 'report.html']
+    """
+    from toolkit.runs.report_html import render_html
+    from toolkit.runs.report_plots import render_plots
+
+    run = load_run(run_dir)
+    md_path, html_path = run.run_dir / "report.md", run.run_dir / "report.html"
+    page = render_html(run, render_plots(run), max_documents=MAX_DOCUMENTS)
+    write_text(md_path, render_markdown(run))
+    write_text(html_path, page)
+    return md_path, html_path

@@ -1,0 +1,90 @@
+"""Per-document stage tasks: picklable callables that the executors map over batches.
+
+Each task returns one JSON row per input row; the engine stores rows as they complete.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Sequence
+from typing import Any
+
+
+class NormalizeTask:
+    """Normalise terms and flag suspect pinyin in each document."""
+
+    def __init__(self, glossary_path: str, fuzzy: bool) -> None:
+        self.glossary_path = glossary_path
+        self.fuzzy = fuzzy
+        self._glossary: Any = None
+
+    def setup(self) -> None:
+        from toolkit.terminology import load_glossary
+
+        if self._glossary is None:
+            self._glossary = load_glossary(self.glossary_path)
+
+    def __call__(self, batch: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
+        from toolkit.terminology import find_suspects, normalize
+
+        self.setup()
+        rows = []
+        for item in batch:
+            result = normalize(item["text"], glossary=self._glossary, fuzzy=self.fuzzy)
+            suspects = find_suspects(item["text"], glossary=self._glossary)
+            rows.append({
+                "id": item["id"],
+                "key": item["key"],
+                "text": result.text,
+                "original": item["text"],
+                "edits": [edit.to_dict() for edit in result.edits],
+                "suspects": [suspect.to_dict() for suspect in suspects],
+            })
+        return rows
+
+
+class SummarizeTask:
+    """Summarise documents with one system; the model is loaded once per worker."""
+
+    def __init__(self, system: dict[str, Any], *, batch_size: int, summarizer: Any = None) -> None:
+        self.system = system
+        self.batch_size = batch_size
+        self._summarizer = summarizer
+
+    def __getstate__(self) -> dict[str, Any]:
+        state = dict(self.__dict__)
+        state["_summarizer"] = None  # workers load their own copy
+        return state
+
+    def setup(self) -> None:
+        if self._summarizer is None:
+            self._summarizer = load_system_summarizer(self.system)
+
+    @property
+    def summarizer(self) -> Any:
+        self.setup()
+        return self._summarizer
+
+    def __call__(self, batch: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
+        started = time.perf_counter()
+        summaries = self.summarizer.summarize([item["text"] for item in batch], batch_size=self.batch_size)
+        rows = []
+        for item, summary in zip(batch, summaries):
+            row = {"id": item["id"], "key": item["key"], "system": item["system"]}
+            row.update(summary.to_dict())
+            rows.append(row)
+        if not rows and batch:
+            raise RuntimeError(f"summariser returned nothing for a batch of {len(batch)} ({time.perf_counter() - started:.1f}s)")
+        return rows
+
+
+def load_system_summarizer(system: dict[str, Any]) -> Any:
+    """Build the summariser a system config names."""
+    from toolkit.summarization import load_summarizer
+
+    return load_summarizer(
+        system["model"],
+        settings=system.get("generation") or None,
+        trust_remote_code=bool(system.get("trust_remote_code", False)),
+        allow_pickle=bool(system.get("allow_pickle", False)),
+    )

@@ -1,0 +1,40 @@
+"""Checks of a run config that need the registries: metric names and model specs."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from toolkit.errors import ConfigError, ToolkitError
+from toolkit.runs.config import RunConfig
+
+
+def check_names(config: RunConfig, *, source: str | None = None) -> None:
+    """Check metric names, system models, and that input files exist, gathering every problem.
+
+    Raises:
+        ConfigError: listing each problem with its key path.
+    """
+    from toolkit.scoring import get_metric
+
+    problems: list[str] = []
+    for index, name in enumerate(config.metrics):
+        try:
+            get_metric(name)
+        except ToolkitError as exc:
+            problems.append(f"metrics[{index}]: {exc}")
+    if not Path(config.data.path).exists() and config.data.format != "hf":
+        problems.append(f"data -> path: {config.data.path} does not exist")
+    if config.glossary is not None and not Path(config.glossary.path).exists():
+        problems.append(f"glossary -> path: {config.glossary.path} does not exist")
+    for index, system in enumerate(config.systems):
+        if system.file is not None and not Path(system.file).exists():
+            problems.append(f"systems[{index}] -> file: {system.file} does not exist")
+        if system.model is not None:
+            try:
+                from toolkit.summarization import check_spec
+
+                check_spec(system.model, trust_remote_code=system.trust_remote_code, allow_pickle=system.allow_pickle)
+            except ToolkitError as exc:
+                problems.append(f"systems[{index}] -> model: {exc}")
+    if problems:
+        raise ConfigError(problems, source)
