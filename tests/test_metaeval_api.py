@@ -16,6 +16,7 @@ import toolkit.metaeval.api
 import toolkit.metaeval.correlate
 import toolkit.metaeval.items
 import toolkit.metaeval.metrics
+import toolkit.metaeval.paired
 from toolkit.cli import main
 from toolkit.errors import InputError
 from toolkit.metaeval import MetaItem, from_summeval, from_wmt, meta_evaluate
@@ -140,7 +141,7 @@ def test_hand_example_and_paired_test_rows() -> None:
         meta_evaluate(items=items, metrics=["m"], item_scores={"m": [1] * 6}, dimensions=["rel"])
 
 
-@pytest.mark.parametrize("module", [toolkit.metaeval.api, toolkit.metaeval.correlate, toolkit.metaeval.items, toolkit.metaeval.metrics])
+@pytest.mark.parametrize("module", [toolkit.metaeval.api, toolkit.metaeval.correlate, toolkit.metaeval.items, toolkit.metaeval.metrics, toolkit.metaeval.paired])
 def test_docstring_examples(module) -> None:
     failures, tried = doctest.testmod(module, optionflags=doctest.ELLIPSIS)
     assert tried > 0 and failures == 0

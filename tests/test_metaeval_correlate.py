@@ -16,8 +16,8 @@ from toolkit.metaeval.correlate import (
     document_correlations,
     estimate,
     level_values,
-    paired_test,
 )
+from toolkit.metaeval.paired import paired_test
 
 TOL = 1e-9  # one tolerance for every golden value below
 

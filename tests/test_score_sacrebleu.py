@@ -96,7 +96,7 @@ def test_direct_sacrebleu_parity_multi_reference_and_sentence():
     assert rep["chrf++"].score == pytest.approx(sacrebleu.corpus_chrf(hyps, streams, word_order=2).score, abs=TOL)
     assert rep["ter"].score == pytest.approx(sacrebleu.corpus_ter(hyps, streams).score, abs=TOL)
     assert "nrefs:2" in rep["bleu"].signature
-    for i in (0, 7, 31):
+    for i in (0, 7, 29):
         assert rep.segments[i]["bleu"] == pytest.approx(sacrebleu.sentence_bleu(hyps[i], refs[i]).score, abs=TOL)
         assert rep.segments[i]["chrf"] == pytest.approx(sacrebleu.sentence_chrf(hyps[i], refs[i]).score, abs=TOL)
         assert rep.segments[i]["ter"] == pytest.approx(sacrebleu.sentence_ter(hyps[i], refs[i]).score, abs=TOL)

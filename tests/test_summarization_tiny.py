@@ -83,13 +83,13 @@ def build_model(kind: str, folder: Path, *, context: int = 512, safe: bool = Tru
         config = transformers.BartConfig(
             d_model=32, encoder_layers=2, decoder_layers=2, encoder_attention_heads=4, decoder_attention_heads=4,
             encoder_ffn_dim=64, decoder_ffn_dim=64, max_position_embeddings=context, decoder_start_token_id=1,
-            forced_bos_token_id=None, forced_eos_token_id=None, **common,
+            forced_bos_token_id=None, forced_eos_token_id=None, init_std=0.3, **common,
         )
         model = transformers.BartForConditionalGeneration(config)
     else:
         config = transformers.T5Config(
             d_model=32, d_kv=8, d_ff=64, num_layers=2, num_heads=4, decoder_start_token_id=0,
-            n_positions=context, **common,
+            n_positions=context, initializer_factor=8.0, **common,
         )
         model = transformers.T5ForConditionalGeneration(config)
     folder.mkdir(parents=True, exist_ok=True)

@@ -16,7 +16,6 @@ import time
 from pathlib import Path
 
 from toolkit.metaeval import MetaEvalResult, from_newsroom, from_realsumm, from_summeval, from_wmt, meta_evaluate
-from toolkit.metaeval.metrics import _segment_scores
 
 HERE = Path(__file__).parent
 
@@ -55,8 +54,9 @@ def summeval(data: Path, resamples: int, seed: int) -> tuple[str, MetaEvalResult
     one = from_summeval(outputs, docs, references="first")
     eleven = from_summeval(outputs, docs, references="all")
     names = ["rouge1", "rouge2", "rougeL"]
-    s1 = _segment_scores(names, one)
-    s11 = _segment_scores(names, eleven)
+    # per-item ROUGE with each reference set (MetaEvalResult.item_scores keeps the scores it computed)
+    s1 = meta_evaluate(items=one, metrics=names, level="system", correlations=["pearson"], resamples=0).item_scores
+    s11 = meta_evaluate(items=eleven, metrics=names, level="system", correlations=["pearson"], resamples=0).item_scores
     scores = {f"{m}/1ref": s1[m] for m in names} | {f"{m}/11refs": s11[m] for m in names}
     metrics = [f"{m}/{r}" for m in names for r in ("1ref", "11refs")]
     result = meta_evaluate(

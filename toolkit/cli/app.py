@@ -53,7 +53,9 @@ def main(argv: list[str] | None = None) -> int:
     command = typer.main.get_command(app)
     try:
         result = command.main(args=args, prog_name="toolkit", standalone_mode=False)
-    except typer.Exit as exc:
+    except typer.Exit as exc:  # typer turns Ctrl-C into Exit(130)
+        if exc.exit_code == 130:
+            _error("interrupted; work done so far is saved")
         return exc.exit_code
     except typer.TyperException as exc:  # usage errors (click's, as vendored by typer): exit 2
         exc.show()
@@ -66,4 +68,7 @@ def main(argv: list[str] | None = None) -> int:
             raise
         _error(str(exc))
         return exc.exit_code
-    return result if isinstance(result, int) else 0
+    code = result if isinstance(result, int) else 0
+    if code == 130:  # typer returns 130 for Ctrl-C in non-standalone mode
+        _error("interrupted; work done so far is saved")
+    return code

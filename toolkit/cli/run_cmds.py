@@ -69,6 +69,8 @@ def run_command(
     cfg = load_config(config, extra)
     result = run(cfg, fresh=fresh or not resume, progress=progress, config_path=str(config))
     console = Console()
+    if not console.is_terminal:
+        console = Console(width=max(console.width, 200))
     console.print(_results_table(result.results))
     if result.results.get("terminology"):
         console.print(_terminology_table(result.results["terminology"]))

@@ -17,17 +17,9 @@ import numpy as np
 
 from toolkit import __version__
 from toolkit.errors import InputError
-from toolkit.metaeval.correlate import (
-    CORRELATIONS,
-    LEVELS,
-    PAIRED_TESTS,
-    RESAMPLING,
-    check_name,
-    estimate,
-    paired_test,
-)
+from toolkit.metaeval.correlate import CORRELATIONS, RESAMPLING, check_name, correlate, estimate
+from toolkit.metaeval.paired import PAIRED_TESTS, paired_test
 from toolkit.metaeval.items import MetaItem
-from toolkit.metaeval.correlate import correlate
 from toolkit.metaeval.metrics import ScoringOptions, _segment_scores, corpus_system_scores, higher_is_better, resolve
 
 if TYPE_CHECKING:
@@ -156,7 +148,8 @@ def format_tables(result: MetaEvalResult, *, ci: bool = True, digits: int = 3) -
     for level in dict.fromkeys(r.level for r in result.rows):
         for corr in dict.fromkeys(r.correlation for r in result.rows if r.level == level):
             some = next(r for r in result.rows if r.level == level and r.correlation == corr)
-            unit = {"system": f"{some.n_systems} systems", "summary": "averaged over documents", "global": "all items"}[level]
+            per_system = "corpus" if "|sys:corpus|" in result.signature else "mean of item"
+            unit = {"system": f"{some.n_systems} systems, {per_system} scores", "summary": "averaged over documents", "global": "all items"}[level]
             lines = [f"**{level} level, {corr}** ({unit})", "", "| metric | " + " | ".join(dims) + " |", "|---" * (len(dims) + 1) + "|"]
             for metric in metrics:
                 row_cells = []

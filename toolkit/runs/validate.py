@@ -30,11 +30,16 @@ def check_names(config: RunConfig, *, source: str | None = None) -> None:
         if system.file is not None and not Path(system.file).exists():
             problems.append(f"systems[{index}] -> file: {system.file} does not exist")
         if system.model is not None:
-            try:
-                from toolkit.summarization import check_spec
+            from toolkit.summarization import GenerationSettings
+            from toolkit.summarization.registry import parse_spec
 
-                check_spec(system.model, trust_remote_code=system.trust_remote_code, allow_pickle=system.allow_pickle)
+            try:
+                parse_spec(system.model)
             except ToolkitError as exc:
                 problems.append(f"systems[{index}] -> model: {exc}")
+            try:
+                GenerationSettings.from_mapping(system.generation)
+            except ConfigError as exc:
+                problems += [f"systems[{index}] -> generation -> {p}" for p in exc.problems]
     if problems:
         raise ConfigError(problems, source)

@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from functools import lru_cache
 from collections.abc import Hashable, Sequence
 from importlib import metadata
 
@@ -31,7 +32,7 @@ from toolkit.scoring.rouge155 import PERL_OPTIONS, rouge155_average, rouge155_se
 from toolkit.scoring.rouge155 import Rouge155Average as Rouge155Average
 from toolkit.scoring.rouge_lcs import CandidateMasks, SummaryLCS
 from toolkit.scoring.rouge_records import PRF
-from toolkit.scoring.rouge_tokenize import RS_TOKEN, rouge_score_stem, split_sentences, tokenize_rouge_score, tokenize_unicode
+from toolkit.scoring.rouge_tokenize import rouge_score_stem, split_sentences, tokenize_rouge_score, tokenize_unicode
 
 __all__ = [
     "MODES",
@@ -48,8 +49,14 @@ MULTI_REF = ("best", "average")
 LSUM_SPLITS = ("newline", "builtin")
 _NGRAM = re.compile(r"rouge([1-9])$")
 _ZERO = PRF(precision=0.0, recall=0.0, fmeasure=0.0)
-_findall = RS_TOKEN.findall
-_rs_stem = rouge_score_stem
+_RS_TABLE = bytes(c if (48 <= c <= 57 or 97 <= c <= 122 or c == 10) else 32 for c in range(256))
+
+
+@lru_cache(maxsize=1 << 20)
+def _rs_stem_bytes(token: bytes) -> bytes:
+    return rouge_score_stem(token.decode("ascii")).encode("ascii")
+
+
 _TOKENIZER_NAMES = {"rouge-score": "rouge-score.v1", "unicode": "unicode.v1", "rouge155": "rouge155.v1"}
 
 
@@ -81,12 +88,24 @@ def _check_settings(variants: Sequence[str], mode: str, multi_ref: str, lsum_spl
             raise UnknownNameError(f"ROUGE variant (mode {mode})", v, rouge_variants(mode))
 
 
-def _ngrams(tokens: list[str], n: int) -> Counter[Hashable]:
+try:  # the C counting loop behind Counter, without Counter's per-call Mapping check
+    from collections import _count_elements  # type: ignore[attr-defined]
+except ImportError:  # pragma: no cover - other Python implementations
+
+    def _count_elements(mapping: dict, iterable) -> None:  # type: ignore[no-untyped-def,type-arg]
+        for x in iterable:
+            mapping[x] = mapping.get(x, 0) + 1
+
+
+def _ngrams(tokens: list, n: int) -> dict:  # type: ignore[type-arg]
+    counts: dict = {}  # type: ignore[type-arg]
     if n == 1:
-        return Counter(tokens)
-    if n == 2:
-        return Counter(zip(tokens, tokens[1:]))
-    return Counter(zip(*(tokens[i:] for i in range(n))))
+        _count_elements(counts, tokens)
+    elif n == 2:
+        _count_elements(counts, zip(tokens, tokens[1:]))
+    else:
+        _count_elements(counts, zip(*(tokens[i:] for i in range(n))))
+    return counts
 
 
 class _Side:
@@ -97,12 +116,12 @@ class _Side:
     def __init__(self, sents: list[list[str]], tokens: list[str], concat: bool) -> None:
         self.sents = sents
         self.tokens = tokens
-        self._grams: dict[int, Counter[Hashable]] = {}
+        self._grams: dict[int, dict[Hashable, int]] = {}
         self._summary: SummaryLCS | None = None
         self._masks: CandidateMasks | None = None
         self._concat = concat  # tokens == the sentences' tokens concatenated
 
-    def grams(self, n: int) -> Counter[Hashable]:
+    def grams(self, n: int) -> dict[Hashable, int]:
         g = self._grams.get(n)
         if g is None:
             g = self._grams[n] = _ngrams(self.tokens, n)
@@ -123,12 +142,15 @@ class _Side:
 
 def _make_side(text: str, mode: str, stem: bool, lsum_split: str, need_sents: bool) -> _Side:
     if mode == "rouge-score" and lsum_split == "newline":
-        # rouge-score's rules, inlined: lower-case, [a-z0-9]+ runs, sentences = non-empty lines.
+        # rouge-score's rules at C speed: lower-case, every code point outside [a-z0-9] becomes a
+        # space (non-ASCII ones via the "?" of the ASCII encoding), tokens are bytes, sentences are
+        # the non-empty lines (a translated line is empty iff the original one is).
+        lines = text.lower().encode("ascii", "replace").translate(_RS_TABLE).split(b"\n")
         if stem:
-            st = _rs_stem
-            sents = [[x for x in (st(t) if len(t) > 3 else t for t in _findall(s)) if x] for s in text.lower().split("\n") if s]
+            st = _rs_stem_bytes
+            sents = [[x for x in (st(t) if len(t) > 3 else t for t in line.split()) if x] for line in lines if line]
         else:
-            sents = [_findall(s) for s in text.lower().split("\n") if s]
+            sents = [line.split() for line in lines if line]
         return _Side(sents, [t for s in sents for t in s], True)
     tokenize = tokenize_rouge_score if mode == "rouge-score" else tokenize_unicode
     if lsum_split == "newline":
@@ -166,23 +188,16 @@ def _score_lsum(ref: _Side, pred: _Side) -> PRF:
     n = sum(map(len, pred.sents))
     if not n or not m:
         return _ZERO
-    if ref._concat and pred._concat:
-        cnt_r = dict(ref.grams(1))
-        cnt_c = dict(pred.grams(1))
-    else:
-        cnt_r = dict(Counter(t for s in ref.sents for t in s))
-        cnt_c = dict(Counter(t for s in pred.sents for t in s))
-    hits = 0
-    for sent, positions in zip(ref.sents, pred.summary().positions(ref.sents)):
-        for i in positions:
-            t = sent[i]
-            cc = cnt_c.get(t, 0)
-            if cc > 0:
-                cr = cnt_r[t]
-                if cr > 0:
-                    hits += 1
-                    cnt_c[t] = cc - 1
-                    cnt_r[t] = cr - 1
+    # rouge-score clips hit by hit (a hit of token t counts while t is left in both texts' unigram
+    # counts); per token that is min(union hits of t, count in prediction), the reference count being
+    # at least the union hits (distinct reference positions).
+    cnt_c = pred.grams(1) if pred._concat else _ngrams([t for s in pred.sents for t in s], 1)
+    hit_tokens: dict[Hashable, int] = {}
+    _count_elements(
+        hit_tokens, [sent[i] for sent, positions in zip(ref.sents, pred.summary().positions(ref.sents)) for i in positions]
+    )
+    common = hit_tokens.keys() & cnt_c.keys()
+    hits = sum(map(min, map(hit_tokens.__getitem__, common), map(cnt_c.__getitem__, common)))
     r = hits / m
     p = hits / n
     return PRF(p, r, 2 * p * r / (p + r) if p + r > 0 else 0.0)

@@ -75,31 +75,35 @@ class SummaryLCS:
         [[0, 1, 2, 4]]
     """
 
-    __slots__ = ("_masks", "_cols", "_cols_r", "_start_r", "_nbytes", "_full", "_rev", "_width")
+    __slots__ = ("_masks", "_cols", "_start", "_nseg", "_width", "_rstate")
+
+    # With at most this many candidate sentences the backtrack moves each one separately in forward
+    # bit order; above it, all at once in bit-reversed order (one reversal per row).
+    FORWARD_MAX_SENTENCES = 4
 
     def __init__(self, cand_sents: Sequence[Sequence[Hashable]]) -> None:
         # Layout: bit 0 is a guard; each non-empty sentence takes one bit per token, then a guard.
         masks: dict[Hashable, int] = {}
+        get = masks.get
         guards = 1
         start_cols = 0  # the last column of every sentence: where each backtrack starts
         pos = 1
+        nseg = 0
         for sent in cand_sents:
             if not sent:
                 continue
-            for tok in sent:
-                masks[tok] = masks.get(tok, 0) | (1 << pos)
-                pos += 1
-            start_cols |= 1 << (pos - 1)
-            guards |= 1 << pos
-            pos += 1
+            nseg += 1
+            for pos, tok in enumerate(sent, pos):  # noqa: B007 - pos is the last column afterwards
+                masks[tok] = get(tok, 0) | (1 << pos)
+            start_cols |= 1 << pos
+            guards |= 2 << pos
+            pos += 2
         self._masks = masks
         self._width = pos
-        self._nbytes = nbytes = (pos + 7) // 8
-        self._full = (1 << (nbytes * 8)) - 1
-        self._cols = cols = ((1 << pos) - 1) & ~guards
-        self._cols_r = _reverse_bits(cols, nbytes)
-        self._start_r = _reverse_bits(start_cols, nbytes)
-        self._rev: dict[Hashable, tuple[int, int]] = {}
+        self._nseg = nseg
+        self._start = start_cols
+        self._cols = ((1 << pos) - 1) & ~guards
+        self._rstate: tuple[int, int, int, int, dict[Hashable, tuple[int, int]]] | None = None
 
     def lcs_length(self, ref: Sequence[Hashable]) -> int:
         """LCS length of ``ref`` and the concatenation of the candidate sentences.
@@ -119,16 +123,29 @@ class SummaryLCS:
                 v = ((v + u) | (v - u)) & full
         return self._width - v.bit_count()
 
-    def positions(self, ref_sents: Sequence[Sequence[Hashable]]) -> list[list[int]]:
-        """Ascending union-LCS positions of each reference sentence (see the module doc)."""
+    def positions(self, ref_sents: Sequence[Sequence[Hashable]], *, reversed_order: bool | None = None) -> list[list[int]]:
+        """Ascending union-LCS positions of each reference sentence (see the module doc).
+
+        Args:
+            ref_sents: Tokenised reference sentences.
+            reversed_order: Force the backtrack strategy (tests); by default chosen by sentence count.
+        """
         out: list[list[int]] = [[] for _ in ref_sents]
         masks = self._masks
         if not masks:
             return out
+        if reversed_order is None:
+            reversed_order = self._nseg > self.FORWARD_MAX_SENTENCES
         get = masks.get
-        cols, nbytes, full = self._cols, self._nbytes, self._full
-        cols_r, start_r, rev_cache = self._cols_r, self._start_r, self._rev
-        from_bytes, to_bytes = int.from_bytes, int.to_bytes
+        cols = self._cols
+        if reversed_order:
+            if self._rstate is None:
+                nbytes = (self._width + 7) // 8
+                self._rstate = (nbytes, (1 << (nbytes * 8)) - 1, _reverse_bits(cols, nbytes),
+                                _reverse_bits(self._start, nbytes), {})  # fmt: skip
+            nbytes, full, cols_r, start_r, rev_cache = self._rstate
+            from_bytes, to_bytes = int.from_bytes, int.to_bytes
+        start = self._start
         for s_idx, ref in enumerate(ref_sents):
             rows: list[tuple[int, Hashable, int]] = []  # (position, token, D | M) of rows that can match
             v = cols
@@ -144,20 +161,39 @@ class SummaryLCS:
                 v = (t | w) & cols
             if not rows:
                 continue
-            p = start_r
             hits: list[int] = []
-            for i, tok, dm in reversed(rows):
-                a = p & from_bytes(to_bytes(dm, nbytes, "big").translate(_REV8), "little")
-                if not a:
-                    continue
-                hits.append(i)
-                mr = rev_cache.get(tok)
-                if mr is None:
-                    m_r = _reverse_bits(masks[tok], nbytes)
-                    mr = rev_cache[tok] = (m_r, full ^ m_r)
-                p = (p & ~a) | ((((mr[1] + a) & mr[0]) << 1) & cols_r)
-                if not p:
-                    break
+            if reversed_order:
+                p = start_r
+                for i, tok, dm in reversed(rows):
+                    a = p & from_bytes(to_bytes(dm, nbytes, "big").translate(_REV8), "little")
+                    if not a:
+                        continue
+                    hits.append(i)
+                    mr = rev_cache.get(tok)
+                    if mr is None:
+                        m_r = _reverse_bits(masks[tok], nbytes)
+                        mr = rev_cache[tok] = (m_r, full ^ m_r)
+                    # nearest match at or left of each position: one carry per sentence
+                    p = (p & ~a) | ((((mr[1] + a) & mr[0]) << 1) & cols_r)
+                    if not p:
+                        break
+            else:
+                p = start  # guard bits that land in p never meet a D or M bit: no masking needed
+                for i, tok, dm in reversed(rows):
+                    a = p & dm
+                    if not a:
+                        continue
+                    hits.append(i)
+                    m = masks[tok]
+                    p ^= a
+                    if a & (a - 1):
+                        while a:
+                            top = a.bit_length() - 1
+                            a ^= 1 << top
+                            # highest match bit at or below ``top`` (same sentence), one column left
+                            p |= 1 << ((m & ((2 << top) - 1)).bit_length() - 2)
+                    else:
+                        p |= 1 << ((m & ((a << 1) - 1)).bit_length() - 2)
             hits.reverse()
             out[s_idx] = hits
         return out

@@ -263,3 +263,9 @@ def generate_calques(source: str, *, canonical: str | None = None, type: str | N
         if len(out) >= MAX_CALQUES:
             break
     return out
+
+
+@functools.lru_cache(maxsize=4096)
+def cached_calques(source: str, canonical: str | None, type: str | None) -> tuple[str, ...]:
+    """:func:`generate_calques` memoised (glossary indexes and fuzzy matching share the results)."""
+    return tuple(generate_calques(source, canonical=canonical, type=type))

@@ -1,7 +1,8 @@
 """Fuzzy matching (``fuzzy.v1``) of unknown spellings near a glossary term, with rapidfuzz.
 
 Windows of 1..k words of the text that no exact match covers are compared (``fuzz.ratio`` on the
-folded, lower-cased strings) with canonical terms, alternatives and variants that have the same number
+folded, lower-cased strings) with canonical terms, alternatives, variants (and, when asked, the calques
+of the entries' source terms: "Panlin Group" is near the calque "Fanlin Group" of 泛林集团) that have the same number
 of words and at least ``min_letters`` letters. A window must start with a capital letter when the term
 does. The best-scoring non-overlapping windows at or above the threshold are reported as ``fuzzy``.
 """
@@ -18,8 +19,10 @@ FUZZY_NAME = "fuzzy.v1"
 _TOKEN = re.compile(r"\w+(?:'\w+)*")
 
 
-def _choices(glossary: Glossary, min_letters: int) -> dict[int, tuple[list[str], list[tuple[int, str, str, bool]]]]:
-    key = f"fuzzy:{min_letters}"
+def _choices(
+    glossary: Glossary, min_letters: int, calques: bool = False
+) -> dict[int, tuple[list[str], list[tuple[int, str, str, bool]]]]:
+    key = ("fuzzy", min_letters, calques)
     cached = glossary._cache.get(key)
     if cached is not None:
         return cached
@@ -27,6 +30,11 @@ def _choices(glossary: Glossary, min_letters: int) -> dict[int, tuple[list[str],
     seen: set[str] = set()
     for i, e in enumerate(glossary.entries):
         terms = [(e.canonical, "canonical")] + [(a, "alternative") for a in e.alternatives] + [(v, "variant") for v in e.variants]
+        if calques and e.source:
+            from toolkit.terminology.calques import cached_calques, has_han
+
+            if has_han(e.source):
+                terms += [(c, "calque") for c in cached_calques(e.source, e.canonical, e.type)]
         for term, kind in terms:
             folded = fold_term(term)
             if folded in seen or sum(c.isalpha() for c in folded) < min_letters:
@@ -46,6 +54,7 @@ def fuzzy_matches(
     *,
     threshold: float = 0.88,
     min_letters: int = 5,
+    calques: bool = False,
 ) -> list[TermMatch]:
     """Fuzzy matches in the parts of the text that ``exact`` matches do not cover.
 
@@ -57,7 +66,7 @@ def fuzzy_matches(
     """
     from rapidfuzz import fuzz, process
 
-    by_len = _choices(glossary, min_letters)
+    by_len = _choices(glossary, min_letters, calques)
     if not by_len:
         return []
     covered = [(m.start, m.end) for m in exact]

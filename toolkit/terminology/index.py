@@ -78,13 +78,13 @@ class TermIndex:
         """Compile the automaton (calques need CC-CEDICT: about 2 s the first time)."""
         keys: dict[str, list[KeyInfo]] = {}
 
-        def add(entry_index: int, entry: GlossaryEntry, term: str, kind: str, plural: bool = False) -> None:
+        def add(entry_index: int, entry: GlossaryEntry, term: str, kind: str, base: str | None = None) -> None:
             key = fold_term(term)
             if not key:
                 return
             cased = fold_term_cased(term) if entry.case_sensitive else None
             infos = keys.setdefault(key, [])
-            info = (entry_index, kind, term, plural, cased)
+            info = (entry_index, kind, base or term, base is not None, cased)
             if all(i[0] != entry_index or i[1] != kind for i in infos):
                 infos.append(info)
 
@@ -97,17 +97,17 @@ class TermIndex:
             terms += [(a, "alternative") for a in entry.alternatives]
             terms += [(v, "variant") for v in entry.variants]
             if calques and entry.source:
-                from toolkit.terminology.calques import generate_calques, has_han
+                from toolkit.terminology.calques import cached_calques, has_han
 
                 if has_han(entry.source):
-                    terms += [(c, "calque") for c in generate_calques(entry.source, canonical=entry.canonical, type=entry.type)]
+                    terms += [(c, "calque") for c in cached_calques(entry.source, entry.canonical, entry.type)]
             for term, kind in terms:
                 add(i, entry, term, kind)
             if plurals and entry.type != "person":
                 for term, kind in terms:
                     plural = plural_of(term)
                     if plural is not None:
-                        add(i, entry, plural, kind, plural=True)
+                        add(i, entry, plural, kind, base=term)
         key_list = list(keys)
         values = []
         for key in key_list:
@@ -310,6 +310,8 @@ def align(
     if fuzzy:
         from toolkit.terminology.fuzzy import fuzzy_matches
 
-        extra = fuzzy_matches(ft, glossary, matches, threshold=fuzzy_threshold, min_letters=fuzzy_min_letters)
+        extra = fuzzy_matches(
+            ft, glossary, matches, threshold=fuzzy_threshold, min_letters=fuzzy_min_letters, calques=calques
+        )
         matches = sorted(matches + extra, key=lambda m: m.start)
     return matches

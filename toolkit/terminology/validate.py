@@ -101,7 +101,7 @@ def check_raw(raw: RawGlossary) -> tuple[list[GlossaryEntry], list[Issue]]:
     for rec in raw.records:
         f = rec.fields
         canonical = _str(f.get("canonical"))
-        label = canonical or _str(f.get("source")) or "?"
+        label = canonical or _str(f.get("source")) or "|".join(_split(f.get("variants"))) or "?"
 
         def issue(severity: str, message: str, rec: RawRecord = rec, label: str = label) -> None:
             issues.append(Issue(severity, name, rec.line, label, message, rec.item))
@@ -162,6 +162,7 @@ def check_raw(raw: RawGlossary) -> tuple[list[GlossaryEntry], list[Issue]]:
             )
         )
     issues.extend(_cross_check(entries, name, raw))
+    issues.sort(key=lambda i: (i.line or 0, i.item))
     return entries, issues
 
 
