@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import builtins
 import json
-import os
 from pathlib import Path
 from typing import Any
 
@@ -16,7 +15,6 @@ import pytest
 
 from toolkit.errors import ConfigError, UnknownNameError
 from toolkit.runs.config import RayConfig
-from toolkit.runs.executors import LocalExecutor, batched
 from toolkit.runs.stages import SummarizeTask
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -61,15 +59,6 @@ def _without_timing(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return [{k: v for k, v in row.items() if k not in TIMING_FIELDS} for row in rows]
 
 
-def _collect(pairs: Any) -> tuple[list[dict[str, Any]], list[tuple[list[str], list[str]]]]:
-    rows: list[dict[str, Any]] = []
-    pairing = []
-    for batch, out in pairs:
-        pairing.append(([item["id"] for item in batch], [row["id"] for row in out]))
-        rows.extend(out)
-    return sorted(rows, key=lambda r: r["id"]), pairing
-
-
 def test_missing_ray_is_one_line_config_error(monkeypatch: pytest.MonkeyPatch) -> None:
     from toolkit.runs.executors import make_executor
 
@@ -94,21 +83,6 @@ def test_nothing_to_do_starts_nothing() -> None:
     started = ray.is_initialized()
     assert list(RayExecutor(RayConfig()).map_batches(SummarizeTask({"model": "lead-3"}, batch_size=2), [])) == []
     assert ray.is_initialized() == started
-
-
-@needs_ray
-def test_lead3_rows_equal_local(ray_instance: Any) -> None:
-    from toolkit.runs.ray_executor import RayExecutor
-
-    items = _seed_rows("lead-3")  # 7 documents: the seed article and its 6 paragraphs
-    system = {"name": "lead-3", "model": "lead-3"}
-    local, _ = _collect(LocalExecutor().map_batches(SummarizeTask(system, batch_size=2), batched(items, 4)))
-    executor = RayExecutor(RayConfig(num_actors=2, batch_size=3))
-    remote, pairing = _collect(executor.map_batches(SummarizeTask(system, batch_size=2), batched(items, 4)))
-    assert _without_timing(remote) == _without_timing(local)
-    assert [row["id"] for row in remote] == sorted(item["id"] for item in items)  # each document once
-    for sent, got in pairing:  # every yielded pair holds the inputs of exactly its result rows
-        assert sent == got and 1 <= len(sent) <= 3
 
 
 @needs_ray
@@ -150,11 +124,14 @@ def test_run_on_ray_equals_local_and_resumes(tmp_path: Path, ray_instance: Any, 
     from toolkit.runs.ray_executor import RayExecutor
 
     sent: list[int] = []
+    pairs: list[tuple[list[str], list[str]]] = []
 
     class CountingRayExecutor(RayExecutor):
         def map_batches(self, task: Any, batches: Any) -> Any:
             sent.append(sum(len(batch) for batch in batches))
-            yield from super().map_batches(task, batches)
+            for batch, rows in super().map_batches(task, batches):
+                pairs.append(([item["id"] for item in batch], [row["id"] for row in rows]))
+                yield batch, rows
 
     def config(executor: str, **extra: Any) -> Any:
         return config_from_dict({
@@ -175,15 +152,22 @@ def test_run_on_ray_equals_local_and_resumes(tmp_path: Path, ray_instance: Any, 
         })
 
     local = run(config("local"), progress=False)
-    ray_config = config("ray", limit=3)
-    first = run(ray_config, progress=False, executor=CountingRayExecutor(ray_config.ray))
-    assert sent == [3, 3, 3]  # normalise, lead-3, tiny: the first 3 documents each
+    # the Ray run starts from the folder an interrupted run would leave: the first 3 documents stored
     ray_config = config("ray")
+    for name in ("normalised.jsonl", "summaries/lead-3.jsonl", "summaries/tiny.jsonl"):
+        kept = [line for line in (local.run_dir / name).read_text(encoding="utf-8").splitlines(keepends=True)
+                if json.loads(line)["id"] in {"article", "p1", "p2"}]
+        assert len(kept) == 3
+        (ray_config.run_dir / name).parent.mkdir(parents=True, exist_ok=True)
+        (ray_config.run_dir / name).write_text("".join(kept), encoding="utf-8")
     second = run(ray_config, progress=False, executor=CountingRayExecutor(ray_config.ray))
-    # resumed: only the 4 documents not stored yet are sent to the cluster, per stage
-    assert sent == [3, 3, 3, 4, 4, 4]
+    # only the 4 documents not stored yet are sent to the cluster, in each of the 3 stages
+    assert sent == [4, 4, 4]
     assert second.recomputed == {"normalise": 4, "summarise:lead-3": 4, "summarise:tiny": 4}
-    assert first.results["documents"] == 3 and second.results["documents"] == 7
+    assert second.results["documents"] == 7
+    # results stream back one Ray batch (ray.batch_size = 2) at a time, each paired with its own inputs
+    assert all(sent_ids == got_ids and 1 <= len(got_ids) <= 2 for sent_ids, got_ids in pairs)
+    assert sorted(len(got) for _, got in pairs) == [2, 2, 2, 2, 2, 2]
 
     assert _run_outputs(second.run_dir) == _run_outputs(local.run_dir)
     assert second.results == local.results and second.signature == local.signature
@@ -191,3 +175,37 @@ def test_run_on_ray_equals_local_and_resumes(tmp_path: Path, ray_instance: Any, 
     assert manifest["executor"] == "ray"
     # each stored file has one row per document: nothing duplicated by the resume
     assert len(_read_jsonl(second.run_dir / "summaries" / "tiny.jsonl")) == 7
+
+
+@needs_ray
+@pytest.mark.parametrize(
+    ("configured", "env", "expected"),
+    [
+        ("ray://head:10001", "auto", "ray://head:10001"),  # the config's address wins
+        (None, "auto", "auto"),  # else RAY_ADDRESS
+        (None, None, None),  # else a local instance is started
+    ],
+)
+def test_address_comes_from_config_then_ray_address(
+    monkeypatch: pytest.MonkeyPatch, configured: str | None, env: str | None, expected: str | None
+) -> None:
+    from toolkit.runs.ray_executor import RayExecutor
+
+    calls: list[dict[str, Any]] = []
+
+    class FakeRay:
+        def is_initialized(self) -> bool:
+            return False
+
+        def init(self, address: str | None = None, **kwargs: Any) -> None:
+            calls.append({"address": address, **kwargs})
+
+    if env is None:
+        monkeypatch.delenv("RAY_ADDRESS", raising=False)
+    else:
+        monkeypatch.setenv("RAY_ADDRESS", env)
+    executor = RayExecutor(RayConfig(address=configured))
+    executor._ray = FakeRay()
+    executor._connect()
+    assert [call["address"] for call in calls] == [expected]
+    assert calls[0].get("include_dashboard") is (False if expected is None else None)

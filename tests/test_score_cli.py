@@ -126,3 +126,31 @@ def test_compare_json_three_systems_with_holm(capsys):
 def test_compare_needs_two_systems(capsys):
     rc, _, _ = _run(capsys, "compare", "--ref", REF, SYS["Borderline"])
     assert rc == 2
+
+
+def test_jsonl_reference_missing_id_is_an_error(tmp_path, capsys):
+    hyp = tmp_path / "h.jsonl"
+    ref = tmp_path / "r.jsonl"
+    hyp.write_text('{"id": "1", "text": "a b"}\n{"id": "2", "text": "c d"}\n', encoding="utf-8")
+    ref.write_text('{"id": "1", "text": "a b"}\n{"id": "3", "text": "c d"}\n', encoding="utf-8")
+    rc, _, err = _run(capsys, "score", "--hyp", str(hyp), "--ref", str(ref), "--metrics", "chrf")
+    assert rc == 1 and "no reference entry for id '2'" in err
+    ref.write_text('{"id": "1", "text": "a b"}\n', encoding="utf-8")
+    rc, _, err = _run(capsys, "score", "--hyp", str(hyp), "--ref", str(ref), "--metrics", "chrf")
+    assert rc == 1 and "h.jsonl has 2 segments but" in err and "r.jsonl has 1 reference entries" in err
+
+
+def test_rouge155_json_carries_perl_average(tmp_path, capsys):
+    hyp = tmp_path / "h.jsonl"
+    ref = tmp_path / "r.jsonl"
+    hyp.write_text('{"id": "d1", "text": "the cat sat on the mat .\\nit was happy ."}\n'
+                   '{"id": "d2", "text": "a dog barked ."}\n', encoding="utf-8")
+    ref.write_text('{"id": "d1", "references": ["the cat was on the mat .\\nit purred ."]}\n'
+                   '{"id": "d2", "references": ["the dog barked loudly ."]}\n', encoding="utf-8")
+    rc, out, _ = _run(capsys, "score", "--hyp", str(hyp), "--ref", str(ref), "--metrics", "rouge1,rougeW,rougeSU4",
+                      "--rouge-mode", "rouge155", "--format", "json", "--bootstrap", "0")
+    assert rc == 0
+    data = json.loads(out)
+    for name in ("rouge1", "rougeW", "rougeSU4"):
+        assert {"rouge155_average", "rouge155_ci"} <= set(data[name])
+        assert "mode:rouge155" in data[name]["signature"] and "-f A" in data[name]["signature"]

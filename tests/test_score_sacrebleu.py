@@ -129,6 +129,12 @@ def test_tokenizer_from_target_language_chinese():
     assert rep["bleu"].score > 0  # 13a would see one token each and give 0
     assert score(predictions=hyp, references=ref, metrics=["bleu"], bootstrap=0)["bleu"].score == 0.0
     assert make_metric("bleu", target_lang="en").tokenizer.signature() == "13a"
+    ter = score(predictions=hyp, references=ref, metrics=["ter"], target_lang="zh", bootstrap=0)["ter"]
+    assert "norm:yes|punct:yes|asian:yes" in ter.signature
+    # by hand: one substituted character of 10 -> TER 10.0; a direct sacreBLEU call with the same options agrees
+    direct = sacrebleu.corpus_ter(hyp, [["我们明天去北京开会。"]], normalized=True, asian_support=True).score
+    assert ter.score == pytest.approx(direct, abs=TOL)
+    assert ter.score == pytest.approx(10.0)
 
 
 def test_stream_layout_round_trip():

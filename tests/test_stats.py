@@ -168,3 +168,18 @@ def test_resampling_uses_float32_rows_for_sacrebleu_metrics_only():
     ter = sacrebleu_stats("ter", predictions=SYSTEMS["Borderline"], references=REFS)
     assert ter.resample_dtype is np.float32
     assert mean_stats([1.0], "x").resample_dtype is np.float64
+
+
+def test_undefined_resamples_are_left_out_of_the_p_value():
+    # term accuracy: only segment 0 has an expected term; resamples that miss it are undefined (NaN)
+    a = ratio_stats([0] + [0] * 9, [1] + [0] * 9, "a")
+    b = ratio_stats([1] + [0] * 9, [1] + [0] * 9, "b")
+    res = paired_bootstrap(a, b, resamples=200, seed=5)
+    idx = bootstrap_indices(10, 200, 5)
+    drawn = int((idx == 0).any(axis=1).sum())  # resamples in which the metric is defined
+    # every defined resample shows the full difference of 100: centred stats are 0, never > 100
+    assert res.p_value == pytest.approx(1 / (drawn + 1))
+    # nothing expected anywhere: no p-value at all
+    none = ratio_stats([0] * 5, [0] * 5, "none")
+    assert np.isnan(paired_bootstrap(none, none, resamples=10).p_value)
+    assert holm([float("nan"), 0.2]) == [None, 0.2]

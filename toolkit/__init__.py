@@ -1,8 +1,101 @@
 """toolkit: terminology, summarisation and scoring for MT and summarisation evaluation.
 
-The public API is re-exported here; everything else is internal.
+The public API, in the three parts and the run that chains them:
+
+- terminology: :func:`load_glossary`, :func:`align`, :func:`normalize`, :func:`find_suspects`,
+  :func:`generate_calques`, :func:`term_accuracy`
+- summarisation: :func:`load_summarizer`, :func:`summarize`, :func:`list_models`
+- scoring: :func:`score`, :func:`compare`, :func:`meta_evaluate`
+- runs: :func:`load_config`, :func:`run`, :func:`write_report`
+
+Heavy libraries (torch, transformers, pandas) load only when a function needs them.
 """
 
 __version__ = "0.1.0"
 
-__all__ = ["__version__"]
+from toolkit.errors import (
+    ConfigError,
+    GlossaryError,
+    InputError,
+    InputLengthError,
+    ModelUnavailableError,
+    RunDirError,
+    ToolkitError,
+    UnknownNameError,
+    UnsafeModelError,
+)
+from toolkit.metaeval import MetaEvalResult, MetaItem, meta_evaluate
+from toolkit.runs.config import RunConfig, config_from_dict, load_config
+from toolkit.runs.engine import RunResult, run
+from toolkit.runs.report import write_report
+from toolkit.scoring import (
+    Comparison,
+    MetricResult,
+    ScoreReport,
+    available as available_metrics,
+    compare,
+    score,
+)
+from toolkit.summarization import GenerationSettings, Summarizer, Summary, list_models, load_summarizer, summarize
+from toolkit.terminology import (
+    Edit,
+    Glossary,
+    Normalization,
+    Suspect,
+    TermAccuracy,
+    TermMatch,
+    align,
+    find_suspects,
+    generate_calques,
+    load_glossary,
+    normalize,
+    term_accuracy,
+    validate_glossary,
+)
+
+__all__ = [
+    "Comparison",
+    "ConfigError",
+    "Edit",
+    "GenerationSettings",
+    "Glossary",
+    "GlossaryError",
+    "InputError",
+    "InputLengthError",
+    "MetaEvalResult",
+    "MetaItem",
+    "MetricResult",
+    "ModelUnavailableError",
+    "Normalization",
+    "RunConfig",
+    "RunDirError",
+    "RunResult",
+    "ScoreReport",
+    "Summarizer",
+    "Summary",
+    "Suspect",
+    "TermAccuracy",
+    "TermMatch",
+    "ToolkitError",
+    "UnknownNameError",
+    "UnsafeModelError",
+    "__version__",
+    "align",
+    "available_metrics",
+    "compare",
+    "config_from_dict",
+    "find_suspects",
+    "generate_calques",
+    "list_models",
+    "load_config",
+    "load_glossary",
+    "load_summarizer",
+    "meta_evaluate",
+    "normalize",
+    "run",
+    "score",
+    "summarize",
+    "term_accuracy",
+    "validate_glossary",
+    "write_report",
+]

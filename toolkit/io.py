@@ -8,6 +8,7 @@ Input conventions shared by every subcommand:
 
 from __future__ import annotations
 
+import errno
 import json
 import os
 import sys
@@ -28,6 +29,7 @@ def _current_umask() -> int:
 
 
 _UMASK = _current_umask()
+_WRITE_ERRNOS = {errno.ENOSPC, errno.EDQUOT, errno.EFBIG, errno.EROFS, errno.EIO, errno.EACCES, errno.EPERM}
 
 
 @dataclass(frozen=True)
@@ -150,6 +152,12 @@ def atomic_writer(path: str | Path) -> Iterator[TextIO]:
             os.fsync(handle.fileno())
         os.chmod(tmp, 0o666 & ~_UMASK)  # mkstemp makes 0600; give the file the user's usual mode
         os.replace(tmp, target)
+    except OSError as exc:
+        Path(tmp).unlink(missing_ok=True)
+        if exc.errno in _WRITE_ERRNOS:  # the file that was there before (if any) is untouched
+            raise InputError(f"{target}: cannot write ({exc.strerror}); free disk space or choose another folder, "
+                             "then run again") from None
+        raise
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise

@@ -129,6 +129,8 @@ def worker(method: str, terms_path: str, text_path: str, regex_mb: float, whole:
         import flashtext  # noqa: F401
     elif method == "pyahocorasick-raw":
         import ahocorasick  # noqa: F401
+    elif method == "regex":
+        text = text[: int(regex_mb * 1_000_000)]
     gc.collect()
     base = _rss()
     t0 = time.perf_counter()
@@ -155,7 +157,6 @@ def worker(method: str, terms_path: str, text_path: str, regex_mb: float, whole:
         alternation = "|".join(re.escape(t) for t in sorted(terms, key=len, reverse=True))
         pattern = re.compile(r"(?<!\w)(?:" + alternation + r")(?!\w)", re.IGNORECASE)
         run = lambda s: sum(1 for _ in pattern.finditer(s))  # noqa: E731
-        text = text[: int(regex_mb * 1_000_000)]
     elif method == "pyahocorasick-raw":
         import ahocorasick
 

@@ -46,6 +46,15 @@ def _error(message: str) -> None:
     typer.echo(f"error: {message}", err=True)
 
 
+def _usage_message(exc: Exception) -> str:
+    """Click's usage error as one line: the problem, then where to read about the command."""
+    format_message = getattr(exc, "format_message", None)
+    message = " ".join((format_message() if format_message else str(exc)).split())
+    ctx = getattr(exc, "ctx", None)
+    command = ctx.command_path if ctx is not None else "toolkit"
+    return f"{message.rstrip('.')}; see '{command} --help'"
+
+
 def main(argv: list[str] | None = None) -> int:
     """Run the CLI with ``argv`` (default: ``sys.argv[1:]``) and return the exit code."""
     args = sys.argv[1:] if argv is None else list(argv)
@@ -57,8 +66,11 @@ def main(argv: list[str] | None = None) -> int:
         if exc.exit_code == 130:
             _error("interrupted; work done so far is saved")
         return exc.exit_code
-    except typer.TyperException as exc:  # usage errors (click's, as vendored by typer): exit 2
-        exc.show()
+    except typer.TyperException as exc:  # usage errors (click's, as vendored by typer): exit 2, one line
+        if type(exc).__name__ == "NoArgsIsHelpError":  # bare `toolkit` or `toolkit terms`: show the help
+            exc.show()
+        else:
+            _error(_usage_message(exc))
         return getattr(exc, "exit_code", 2)
     except (typer.Abort, KeyboardInterrupt):
         _error("interrupted; work done so far is saved")
@@ -68,6 +80,18 @@ def main(argv: list[str] | None = None) -> int:
             raise
         _error(str(exc))
         return exc.exit_code
+    except OSError as exc:  # disk full, permission denied, ... raised outside the toolkit's own checks
+        if _state["debug"]:
+            raise
+        where = f"{exc.filename}: " if exc.filename else ""
+        _error(f"{where}{exc.strerror or exc}; free disk space or check permissions, then run again (--debug for details)")
+        return 1
+    except Exception as exc:  # a bug: still one line, the traceback is one --debug away
+        if _state["debug"]:
+            raise
+        text = " ".join(str(exc).split())[:300]
+        _error(f"internal error ({type(exc).__name__}: {text}); rerun with --debug for the traceback and report it")
+        return 1
     code = result if isinstance(result, int) else 0
     if code == 130:  # typer returns 130 for Ctrl-C in non-standalone mode
         _error("interrupted; work done so far is saved")

@@ -56,6 +56,10 @@ def run_command(
     resume: bool = typer.Option(True, "--resume/--no-resume", help="Reuse stored results (default: on)."),
     executor: Optional[str] = typer.Option(None, "--executor", help="local or ray (default: the config's)."),
     progress: bool = typer.Option(True, "--progress/--no-progress", help="Show progress bars on stderr."),
+    trust_remote_code: bool = typer.Option(
+        False, "--trust-remote-code",
+        help="Allow systems whose config sets trust_remote_code: true to run the model's own Python code.",
+    ),
 ) -> None:
     """Run an evaluation: normalise -> summarise -> score -> compare -> report."""
     from rich.console import Console
@@ -67,6 +71,7 @@ def run_command(
     if executor:
         extra.append(f"executor={executor}")
     cfg = load_config(config, extra)
+    check_remote_code(cfg, allowed=trust_remote_code, source=str(config))
     result = run(cfg, fresh=fresh or not resume, progress=progress, config_path=str(config))
     console = Console()
     if not console.is_terminal:
@@ -76,6 +81,24 @@ def run_command(
         console.print(_terminology_table(result.results["terminology"]))
     console.print(f"outputs: {result.run_dir}/ (report.html, results.json, scores.jsonl, summaries/)")
     console.print(f"run signature: {result.signature}", soft_wrap=True)
+
+
+def check_remote_code(cfg: Any, *, allowed: bool, source: str) -> None:
+    """Refuse a config whose systems ask for ``trust_remote_code`` unless the command line allowed it too.
+
+    A config file can come from anyone; running a model's own code needs a second, explicit yes.
+
+    Raises:
+        UnsafeModelError: a system sets ``trust_remote_code: true`` and ``allowed`` is false.
+    """
+    from toolkit.errors import UnsafeModelError
+
+    asking = [f"systems[{i}] ({s.name})" for i, s in enumerate(cfg.systems) if s.trust_remote_code]
+    if asking and not allowed:
+        raise UnsafeModelError(
+            f"{source}: {', '.join(asking)} -> trust_remote_code: true would run the model's own Python code; "
+            "pass --trust-remote-code on the command line to allow it (see SECURITY.md)"
+        )
 
 
 def validate_command(

@@ -1,9 +1,124 @@
-"""CLI subcommands for the summarize part (placeholder until its issue lands)."""
+"""CLI subcommands ``summarize`` and ``models`` over ``toolkit.summarization``.
+
+``toolkit summarize INPUT --model NAME -o OUT.jsonl`` reads a JSONL file of ``{"id", "text"}`` objects or a
+plain text file (one document), summarises every document, and writes one JSON object a line:
+``{"id", "summary", "model", "model_hash", "fingerprint", "settings", "tokens_in", "tokens_out", "chunked",
+"truncated", "n_chunks", "seconds"}``.
+"""
 
 from __future__ import annotations
 
+import json
+from typing import Any
+
 import typer
+
+_EPILOG = (
+    "Examples:  toolkit summarize docs.jsonl --model smollm2-135m -o summaries.jsonl\n\n"
+    "toolkit summarize article.txt --model lead-3 -o -\n\n"
+    "toolkit summarize docs.jsonl --text-field document --model facebook/bart-large-cnn --num-beams 4 -o out.jsonl"
+)
+
+
+def summarize_command(
+    input_path: str = typer.Argument(..., metavar="INPUT", help="JSONL of {\"id\", \"text\"} objects, a text file, or - for stdin."),
+    model: str = typer.Option("smollm2-135m", "--model", "-m", help="Built-in name (see `toolkit models`), lead-K, folder, .gguf file or hub id owner/name."),
+    output: str = typer.Option(..., "--output", "-o", help="Output JSONL (- for stdout)."),
+    text_field: str = typer.Option("text", "--text-field", help="JSONL field holding the document."),
+    id_field: str = typer.Option("id", "--id-field", help="JSONL field holding the id."),
+    max_new_tokens: int = typer.Option(96, "--max-new-tokens", help="Longest summary in model tokens."),
+    min_new_tokens: int = typer.Option(0, "--min-new-tokens", help="Shortest summary in model tokens."),
+    num_beams: int = typer.Option(1, "--num-beams", help="1 = greedy; more = beam search."),
+    length_penalty: float = typer.Option(1.0, "--length-penalty", help="Beam-search length penalty."),
+    no_repeat_ngram_size: int = typer.Option(0, "--no-repeat-ngram-size", help="Block repeated n-grams of this size; 0 = off."),
+    repetition_penalty: float = typer.Option(1.0, "--repetition-penalty", help="1.0 = off."),
+    do_sample: bool = typer.Option(False, "--do-sample", help="Sample instead of greedy/beam search (reproducible with --seed)."),
+    temperature: float = typer.Option(1.0, "--temperature", help="Sampling temperature."),
+    top_p: float = typer.Option(1.0, "--top-p", help="Nucleus sampling mass."),
+    seed: int = typer.Option(0, "--seed", help="Seed set before each generation batch."),
+    batch_size: int = typer.Option(8, "--batch-size", help="Documents generated together; does not change outputs."),
+    dtype: str = typer.Option("auto", "--dtype", help="auto, float32 or bfloat16. auto = float32 on CPU, bfloat16 on CUDA."),
+    prompt: str = typer.Option("summarize-short.v1", "--prompt", help="Prompt template name or text with {document} (chat models)."),
+    max_input_tokens: int = typer.Option(0, "--max-input-tokens", help="Input context override; longer documents are chunked. 0 = the model's own."),
+    k: int = typer.Option(3, "--k", help="Sentences kept by extractive models."),
+    redundancy: float = typer.Option(0.3, "--redundancy", help="Redundancy penalty of minilm-centrality, in [0, 1)."),
+    device: str = typer.Option("", "--device", help="cpu, cuda, cuda:1... Empty = cuda when available, else cpu."),
+    trust_remote_code: bool = typer.Option(False, "--trust-remote-code", help="Let a model run its own code (off by default)."),
+    allow_pickle: bool = typer.Option(False, "--allow-pickle", help="Accept pickle (*.bin) weights (off by default)."),
+    progress: bool = typer.Option(True, "--progress/--no-progress", help="Show a progress bar on stderr."),
+) -> None:
+    """Summarise documents with a model; one JSON line per document, in input order."""
+    from toolkit import io
+    from toolkit.summarization import GenerationSettings, load_summarizer
+
+    settings = GenerationSettings.from_mapping(
+        {
+            "max_new_tokens": max_new_tokens, "min_new_tokens": min_new_tokens, "num_beams": num_beams,
+            "length_penalty": length_penalty, "no_repeat_ngram_size": no_repeat_ngram_size,
+            "repetition_penalty": repetition_penalty, "do_sample": do_sample, "temperature": temperature,
+            "top_p": top_p, "seed": seed, "batch_size": batch_size, "dtype": dtype, "prompt": prompt,
+            "max_input_tokens": max_input_tokens or None, "k": k, "redundancy": redundancy,
+        }
+    )
+    docs = io.read_documents(input_path, id_field=id_field, text_field=text_field)
+    summarizer = load_summarizer(
+        model, settings=settings, trust_remote_code=trust_remote_code, allow_pickle=allow_pickle,
+        device=device or None,
+    )
+    texts = [doc.text for doc in docs]
+    summaries = _run_with_progress(summarizer, texts, batch_size, progress and output != "-")
+    fingerprint = summarizer.fingerprint
+    rows = []
+    for doc, summary in zip(docs, summaries):
+        record = summary.to_dict()
+        row: dict[str, Any] = {"id": doc.id, "summary": record.pop("text")}
+        row.update(record)
+        row["fingerprint"] = fingerprint
+        rows.append(row)
+    io.write_jsonl(output, rows)
+    if output != "-":
+        chunked = sum(s.chunked for s in summaries)
+        typer.echo(
+            f"{len(rows)} summaries -> {output} (model {summarizer.name}, fingerprint {fingerprint}, "
+            f"{chunked} chunked, {sum(s.truncated for s in summaries)} truncated)",
+            err=True,
+        )
+
+
+def _run_with_progress(summarizer: Any, texts: list[str], batch_size: int, show: bool) -> list[Any]:
+    if not show:
+        return summarizer.summarize(texts, batch_size=batch_size)
+    from rich.console import Console
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
+
+    columns = (
+        TextColumn("summarize {task.description}"), BarColumn(), MofNCompleteColumn(),
+        TimeElapsedColumn(), TimeRemainingColumn(),
+    )
+    with Progress(*columns, console=Console(stderr=True), transient=False) as bar:
+        task = bar.add_task(summarizer.name, total=len(texts))
+        return summarizer.summarize(texts, batch_size=batch_size, progress=lambda n: bar.advance(task, n))
+
+
+def models_command(
+    as_json: bool = typer.Option(False, "--json", help="Print JSON instead of a table."),
+) -> None:
+    """List the built-in summarisation models and whether each is available offline here."""
+    from toolkit.summarization import list_models
+
+    infos = list_models()
+    if as_json:
+        typer.echo(json.dumps([m.to_dict() for m in infos], indent=2))
+        return
+    width = max(len(m.name) for m in infos)
+    typer.echo(f"{'name':<{width}}  {'kind':<10}  {'offline':<7}  how to get / description")
+    for m in infos:
+        state = "yes" if m.available_offline else "no"
+        typer.echo(f"{m.name:<{width}}  {m.kind:<10}  {state:<7}  {m.how_to_get}; {m.description}")
+    typer.echo("Also: lead-K (any K), a local folder, a .gguf file, or a hub id owner/name (cached or online).")
 
 
 def register(app: typer.Typer) -> None:
-    """Add this part's subcommands to ``app``."""
+    """Add ``summarize`` and ``models`` to ``app``."""
+    app.command("summarize", epilog=_EPILOG)(summarize_command)
+    app.command("models")(models_command)

@@ -231,6 +231,12 @@ def run(
     notify = on_stage or (lambda name: None)
     run_dir = _prepare_run_dir(config, fresh)
     docs = load_documents(config.data, limit=config.limit)
+    unreferenced = [d.id for d in docs if not any(r.strip() for r in d.references)]
+    if unreferenced:  # scoring needs a reference for every document: say so before summarising anything
+        raise InputError(
+            f"{config.data.path}: {len(unreferenced)} documents have no reference (e.g. id '{unreferenced[0]}', "
+            f"field '{config.data.references_field}'); add reference summaries or set data.references_field"
+        )
     doc_ids = [d.id for d in docs]
     executor = executor or make_executor(config.executor, config.ray)
     recomputed: dict[str, int] = {}

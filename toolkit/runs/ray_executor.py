@@ -13,13 +13,15 @@ How the work is laid out (the Ray Data batch-inference pattern):
 - rows travel as JSON strings, one column, so that nested values (edit lists, settings dicts, ``None``)
   never go through Arrow type inference and the stored rows are byte-identical to the local executor's.
 
-``ray.init`` connects to ``ray.address`` when set, else to ``RAY_ADDRESS`` when set, else starts a local
-instance; a Ray instance already started in this process (``ray.init`` by the caller) is reused.
+``ray.init`` connects to ``ray.address`` when set, else to ``RAY_ADDRESS`` when set, else does what Ray does
+with no address (join a cluster started on this machine by ``ray start``, or start a local instance); a Ray
+instance already started in this process (``ray.init`` by the caller) is reused.
 """
 
 from __future__ import annotations
 
 import json
+import logging
 import os
 from collections.abc import Iterator, Sequence
 from typing import TYPE_CHECKING, Any
@@ -38,6 +40,10 @@ def import_ray() -> Any:
 
     Raises:
         ConfigError: ``ray[data]`` is not installed.
+
+    Example:
+        >>> import_ray().__name__  # doctest: +SKIP
+        'ray'
     """
     try:
         import ray
@@ -119,6 +125,22 @@ def _raise_task_error(text: str) -> None:
     raise error
 
 
+def actor_resources(options: "RayConfig") -> dict[str, float]:
+    """The resources each actor asks Ray for: CPUs, and GPUs only when the config asks for some.
+
+    Example:
+        >>> from toolkit.runs.config import RayConfig
+        >>> actor_resources(RayConfig(num_gpus_per_actor=0.5))
+        {'num_cpus': 1.0, 'num_gpus': 0.5}
+        >>> actor_resources(RayConfig())
+        {'num_cpus': 1.0}
+    """
+    resources = {"num_cpus": options.num_cpus_per_actor}
+    if options.num_gpus_per_actor > 0:
+        resources["num_gpus"] = options.num_gpus_per_actor
+    return resources
+
+
 def _block(items: Sequence[dict[str, Any]], start: int, size: int) -> Any:
     """One input block of exactly one batch, so each result comes back as soon as its batch is done."""
     import pyarrow as pa
@@ -150,6 +172,7 @@ class RayExecutor:
         self._ray = import_ray()
 
     def _connect(self) -> None:
+        """Reuse this process's Ray instance, else connect to ``ray.address`` / ``RAY_ADDRESS``, else start one."""
         ray = self._ray
         if ray.is_initialized():
             return
@@ -179,22 +202,23 @@ class RayExecutor:
         ray = self._ray
         opts = self.options
         size = min(opts.batch_size, len(items))
-        dataset = ray.data.from_arrow([_block(items, start, size) for start in range(0, len(items), size)])
-        remote: dict[str, Any] = {"num_cpus": opts.num_cpus_per_actor}
-        if opts.num_gpus_per_actor > 0:
-            remote["num_gpus"] = opts.num_gpus_per_actor
-        results = dataset.map_batches(
-            _TaskActor,
-            fn_constructor_args=(task, os.getcwd()),
-            batch_size=size,
-            batch_format="numpy",
-            compute=ray.data.ActorPoolStrategy(size=opts.num_actors),
-            **remote,
-        )
+        # The engine draws its own progress bars as batches come back: switch Ray Data's bars and
+        # per-dataset INFO lines off while this runs (a dataset copies the context when it is created).
         context = ray.data.DataContext.get_current()
-        bars = context.enable_progress_bars
-        context.enable_progress_bars = False  # the engine draws its own bars as batches come back
+        logger = logging.getLogger("ray.data")
+        saved_bars, saved_level = context.enable_progress_bars, logger.level
+        context.enable_progress_bars = False
+        logger.setLevel(max(logger.getEffectiveLevel(), logging.WARNING))
         try:
+            dataset = ray.data.from_arrow([_block(items, start, size) for start in range(0, len(items), size)])
+            results = dataset.map_batches(
+                _TaskActor,
+                fn_constructor_args=(task, os.getcwd()),
+                batch_size=size,
+                batch_format="numpy",
+                compute=ray.data.ActorPoolStrategy(size=opts.num_actors),
+                **actor_resources(opts),
+            )
             for out in results.iter_batches(batch_size=None, batch_format="numpy"):
                 for text in out["error"]:
                     if text:
@@ -202,4 +226,5 @@ class RayExecutor:
                 indices = [int(i) for i in out["index"]]
                 yield [items[i] for i in indices], [json.loads(text) for text in out["row"]]
         finally:
-            context.enable_progress_bars = bars
+            context.enable_progress_bars = saved_bars
+            logger.setLevel(saved_level)

@@ -168,8 +168,8 @@ class SystemComparison:
             "score": _clean(float(self.score)),
             "ci": _clean(list(self.ci)) if self.ci is not None else None,
             "delta": _clean(float(self.delta)),
-            "p_value": self.p_value,
-            "p_holm": self.p_holm,
+            "p_value": _clean(self.p_value),
+            "p_holm": _clean(self.p_holm),
             "baseline": self.baseline,
         }
 

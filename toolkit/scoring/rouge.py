@@ -5,7 +5,7 @@
   outside ``[a-z0-9]`` separates tokens, NLTK Porter stemming of tokens longer than 3 characters),
   ``rougeL`` (LCS of the whole texts) and ``rougeLsum`` (summary-level union LCS over sentences). It is
   a re-implementation proved equal by ``tests/test_rouge_parity.py``: tokens and stems are cached, n-grams
-  counted with ``Counter`` and the LCS computed bit-parallel (:mod:`toolkit.scoring.rouge_lcs`), which
+  counted in dicts and sets and the LCS computed bit-parallel (:mod:`toolkit.scoring.rouge_lcs`), which
   makes it 20-100x+ faster (``eval/bench/bench_rouge.py``).
 * ``rouge155``: the original ROUGE-1.5.5 Perl script run as ``-c 95 -2 4 -U -r 1000 -n 4 -w 1.2 -a -d
   [-m]`` (:mod:`toolkit.scoring.rouge155`), to the 5 digits it prints; adds ``rougeW`` (ROUGE-W-1.2),
@@ -22,22 +22,29 @@ default) and ``best`` its ``-f B`` (the reference with the best recall).
 from __future__ import annotations
 
 import re
-from collections import Counter
-from functools import lru_cache
 from collections.abc import Hashable, Sequence
+from functools import lru_cache
 from importlib import metadata
+from itertools import chain as _chain
 
 from toolkit.errors import InputError, InputLengthError, UnknownNameError
 from toolkit.scoring.rouge155 import PERL_OPTIONS, rouge155_average, rouge155_segment, rouge155_variant_ok
 from toolkit.scoring.rouge155 import Rouge155Average as Rouge155Average
 from toolkit.scoring.rouge_lcs import CandidateMasks, SummaryLCS
 from toolkit.scoring.rouge_records import PRF
-from toolkit.scoring.rouge_tokenize import rouge_score_stem, split_sentences, tokenize_rouge_score, tokenize_unicode
+from toolkit.scoring.rouge_tokenize import (
+    nltk_porter_stem,
+    rouge_score_stem,
+    split_sentences,
+    tokenize_rouge_score,
+    tokenize_unicode,
+)
 
 __all__ = [
     "MODES",
     "PRF",
     "Rouge155Average",
+    "clear_caches",
     "rouge",
     "rouge155_average",
     "rouge_signature",
@@ -58,6 +65,17 @@ def _rs_stem_bytes(token: bytes) -> bytes:
 
 
 _TOKENIZER_NAMES = {"rouge-score": "rouge-score.v1", "unicode": "unicode.v1", "rouge155": "rouge155.v1"}
+
+
+def clear_caches() -> None:
+    """Empty the per-token stem caches (for benchmarks that must start cold).
+
+    Example:
+        >>> clear_caches()
+    """
+    _rs_stem_bytes.cache_clear()
+    rouge_score_stem.cache_clear()
+    nltk_porter_stem.cache_clear()
 
 
 def rouge_variants(mode: str = "rouge-score") -> tuple[str, ...]:
@@ -111,20 +129,40 @@ def _ngrams(tokens: list, n: int) -> dict:  # type: ignore[type-arg]
 class _Side:
     """One text tokenised once, with lazily built n-gram counts and LCS structures."""
 
-    __slots__ = ("sents", "tokens", "_grams", "_summary", "_masks", "_concat")
+    # lazily filled; class-level defaults keep construction to three attribute writes
+    _g1: dict[Hashable, int] | None = None
+    _grams: dict[int, dict[Hashable, int]] | None = None
+    _sets: dict[int, set[Hashable]] | None = None
+    _summary: SummaryLCS | None = None
+    _masks: CandidateMasks | None = None
+    _pair: tuple[_Side, list[Hashable], int] | None = None  # (prediction, Lsum hit tokens, LCS)
 
     def __init__(self, sents: list[list[str]], tokens: list[str], concat: bool) -> None:
         self.sents = sents
         self.tokens = tokens
-        self._grams: dict[int, dict[Hashable, int]] = {}
-        self._summary: SummaryLCS | None = None
-        self._masks: CandidateMasks | None = None
         self._concat = concat  # tokens == the sentences' tokens concatenated
 
     def grams(self, n: int) -> dict[Hashable, int]:
+        if n == 1:
+            g = self._g1
+            if g is None:
+                g = self._g1 = {}
+                _count_elements(g, self.tokens)
+            return g
+        if self._grams is None:
+            self._grams = {}
         g = self._grams.get(n)
         if g is None:
             g = self._grams[n] = _ngrams(self.tokens, n)
+        return g
+
+    def gram_set(self, n: int) -> set[Hashable]:
+        if self._sets is None:
+            self._sets = {}
+        g = self._sets.get(n)
+        if g is None:
+            t = self.tokens
+            g = self._sets[n] = set(zip(t, t[1:])) if n == 2 else set(zip(*(t[i:] for i in range(n))))
         return g
 
     def summary(self) -> SummaryLCS:
@@ -145,13 +183,14 @@ def _make_side(text: str, mode: str, stem: bool, lsum_split: str, need_sents: bo
         # rouge-score's rules at C speed: lower-case, every code point outside [a-z0-9] becomes a
         # space (non-ASCII ones via the "?" of the ASCII encoding), tokens are bytes, sentences are
         # the non-empty lines (a translated line is empty iff the original one is).
-        lines = text.lower().encode("ascii", "replace").translate(_RS_TABLE).split(b"\n")
+        translated = text.lower().encode("ascii", "replace").translate(_RS_TABLE)
+        lines = translated.split(b"\n")
         if stem:
             st = _rs_stem_bytes
             sents = [[x for x in (st(t) if len(t) > 3 else t for t in line.split()) if x] for line in lines if line]
-        else:
-            sents = [line.split() for line in lines if line]
-        return _Side(sents, [t for s in sents for t in s], True)
+            return _Side(sents, list(_chain.from_iterable(sents)), True)
+        sents = [line.split() for line in lines if line]
+        return _Side(sents, list(_chain.from_iterable(sents)), True)
     tokenize = tokenize_rouge_score if mode == "rouge-score" else tokenize_unicode
     if lsum_split == "newline":
         # The tokenizers treat "\n" as a separator, so the sentence tokens concatenate to the text's.
@@ -163,12 +202,25 @@ def _make_side(text: str, mode: str, stem: bool, lsum_split: str, need_sents: bo
 
 
 def _score_ngram(ref: _Side, pred: _Side, n: int) -> PRF:
-    rg = ref.grams(n)
-    pg = pred.grams(n)
-    common = rg.keys() & pg.keys()
-    hits = sum(map(min, map(rg.__getitem__, common), map(pg.__getitem__, common)))
-    p = hits / max(len(pred.tokens) - n + 1, 1)
-    r = hits / max(len(ref.tokens) - n + 1, 1)
+    n_ref = len(ref.tokens) - n + 1
+    n_pred = len(pred.tokens) - n + 1
+    if n > 1:
+        # min(count_ref, count_pred) summed over n-grams is the size of the set intersection as soon
+        # as one side repeats no n-gram (the usual case for n >= 2).
+        rs = ref.gram_set(n)
+        ps = pred.gram_set(n)
+        if len(rs) == n_ref or len(ps) == n_pred:
+            hits = len(rs & ps)
+        else:
+            rg, pg = ref.grams(n), pred.grams(n)
+            common = rg.keys() & pg.keys()
+            hits = sum(map(min, map(rg.__getitem__, common), map(pg.__getitem__, common)))
+    else:
+        rg, pg = ref.grams(n), pred.grams(n)
+        common = rg.keys() & pg.keys()
+        hits = sum(map(min, map(rg.__getitem__, common), map(pg.__getitem__, common)))
+    p = hits / max(n_pred, 1)
+    r = hits / max(n_ref, 1)
     return PRF(p, r, 2 * p * r / (p + r) if p + r > 0 else 0.0)
 
 
@@ -181,11 +233,30 @@ def _score_lcs(ref: _Side, pred: _Side) -> PRF:
     return PRF(p, r, 2 * p * r / (p + r) if p + r > 0 else 0.0)
 
 
-def _score_lsum(ref: _Side, pred: _Side) -> PRF:
+def _pair_lcs(ref: _Side, pred: _Side) -> tuple[_Side, list[Hashable], int]:
+    """Lsum hit tokens and whole-text LCS of one pair, computed in one pass and kept on ``ref``."""
+    c = ref._pair
+    if c is None or c[0] is not pred:
+        hits, lcs = pred.summary().hits_and_lcs(ref.sents)
+        c = ref._pair = (pred, hits, lcs)
+    return c
+
+
+def _score_lcs_shared(ref: _Side, pred: _Side) -> PRF:
+    # rougeL and rougeLsum both requested, sentences = lines: the tokens are the sentences' tokens.
+    if not ref.tokens or not pred.tokens:
+        return _ZERO
+    lcs = _pair_lcs(ref, pred)[2]
+    p = lcs / len(pred.tokens)
+    r = lcs / len(ref.tokens)
+    return PRF(p, r, 2 * p * r / (p + r) if p + r > 0 else 0.0)
+
+
+def _score_lsum(ref: _Side, pred: _Side, shared: bool = False) -> PRF:
     if not ref.sents or not pred.sents:
         return _ZERO
-    m = sum(map(len, ref.sents))
-    n = sum(map(len, pred.sents))
+    m = len(ref.tokens) if ref._concat else sum(map(len, ref.sents))
+    n = len(pred.tokens) if pred._concat else sum(map(len, pred.sents))
     if not n or not m:
         return _ZERO
     # rouge-score clips hit by hit (a hit of token t counts while t is left in both texts' unigram
@@ -193,22 +264,21 @@ def _score_lsum(ref: _Side, pred: _Side) -> PRF:
     # at least the union hits (distinct reference positions).
     cnt_c = pred.grams(1) if pred._concat else _ngrams([t for s in pred.sents for t in s], 1)
     hit_tokens: dict[Hashable, int] = {}
-    _count_elements(
-        hit_tokens, [sent[i] for sent, positions in zip(ref.sents, pred.summary().positions(ref.sents)) for i in positions]
-    )
-    common = hit_tokens.keys() & cnt_c.keys()
-    hits = sum(map(min, map(hit_tokens.__getitem__, common), map(cnt_c.__getitem__, common)))
+    _count_elements(hit_tokens, _pair_lcs(ref, pred)[1] if shared else pred.summary().hit_tokens(ref.sents))
+    # every hit token occurs in the prediction
+    hits = sum(map(min, hit_tokens.values(), map(cnt_c.__getitem__, hit_tokens)))
     r = hits / m
     p = hits / n
     return PRF(p, r, 2 * p * r / (p + r) if p + r > 0 else 0.0)
 
 
-def _score_pair(ref: _Side, pred: _Side, variant: str) -> PRF:
+def _scorer(variant: str, shared_lcs: bool):  # type: ignore[no-untyped-def]
     if variant == "rougeL":
-        return _score_lcs(ref, pred)
+        return _score_lcs_shared if shared_lcs else _score_lcs
     if variant == "rougeLsum":
-        return _score_lsum(ref, pred)
-    return _score_ngram(ref, pred, int(variant[5:]))
+        return (lambda ref, pred: _score_lsum(ref, pred, True)) if shared_lcs else _score_lsum
+    n = int(variant[5:])
+    return lambda ref, pred: _score_ngram(ref, pred, n)
 
 
 def _combine(scores: list[PRF], multi_ref: str) -> PRF:
@@ -295,15 +365,17 @@ def rouge(
             for pred, refs in zip(predictions, references)
         ]
     need_sents = "rougeLsum" in variants
+    shared_lcs = lsum_split == "newline" and "rougeL" in variants and "rougeLsum" in variants
+    scorers = [(v, _scorer(v, shared_lcs)) for v in variants]
     out: list[dict[str, PRF]] = []
     for pred, refs in zip(predictions, references):
         p_side = _make_side(pred, mode, stem, lsum_split, need_sents)
         if len(refs) == 1:
             r_side = _make_side(refs[0], mode, stem, lsum_split, need_sents)
-            out.append({v: _score_pair(r_side, p_side, v) for v in variants})
+            out.append({v: fn(r_side, p_side) for v, fn in scorers})
         else:
             r_sides = [_make_side(r, mode, stem, lsum_split, need_sents) for r in refs]
-            out.append({v: _combine([_score_pair(r, p_side, v) for r in r_sides], multi_ref) for v in variants})
+            out.append({v: _combine([fn(r, p_side) for r in r_sides], multi_ref) for v, fn in scorers})
     return out
 
 

@@ -11,11 +11,12 @@ exactly that path without building the quadratic table:
 
 * all candidate sentences are laid side by side in one bit vector, separated by guard bits that stop
   the carries, so one pass per reference token computes the LCS rows against every candidate sentence;
-* per row ``i`` we keep ``D_i(j) = c[i][j] - c[i-1][j]`` (a bit mask of intervals, from the step bits);
+* per row ``i`` we keep ``D_i(j) = c[i][j] - c[i-1][j]``: a bit mask of intervals ``[p, q)`` that are
+  exactly the carry chains of the row update shifted down one bit;
 * walking back, the path at column ``j`` of row ``i`` takes the row (a hit) iff token ``i`` matches at
   ``j`` or ``D_i(j) = 1``, and then lands on the nearest match at or left of ``j``; otherwise it goes up.
-  The "nearest match to the left" for every candidate sentence at once is one addition in bit-reversed
-  order.
+  The "nearest match to the left" is a ``bit_length`` per sentence when there are few candidate
+  sentences, else one addition for all of them at once in bit-reversed order.
 
 ROUGE-W (weighted LCS) keeps the plain quadratic DP of ROUGE-1.5.5 (floats compared as it does).
 """
@@ -87,17 +88,20 @@ class SummaryLCS:
         get = masks.get
         guards = 1
         start_cols = 0  # the last column of every sentence: where each backtrack starts
-        pos = 1
+        bit = 2
         nseg = 0
         for sent in cand_sents:
             if not sent:
                 continue
             nseg += 1
-            for pos, tok in enumerate(sent, pos):  # noqa: B007 - pos is the last column afterwards
-                masks[tok] = get(tok, 0) | (1 << pos)
-            start_cols |= 1 << pos
-            guards |= 2 << pos
-            pos += 2
+            for tok in sent:
+                m = get(tok)
+                masks[tok] = bit if m is None else m | bit
+                bit <<= 1
+            start_cols |= bit >> 1
+            guards |= bit
+            bit <<= 1
+        pos = bit.bit_length() - 1
         self._masks = masks
         self._width = pos
         self._nseg = nseg
@@ -115,9 +119,7 @@ class SummaryLCS:
             3
         """
         full = v = (1 << self._width) - 1
-        get = self._masks.get
-        for tok in ref:
-            m = get(tok)
+        for m in map(self._masks.get, ref):
             if m:
                 u = v & m
                 v = ((v + u) | (v - u)) & full
@@ -197,6 +199,65 @@ class SummaryLCS:
             hits.reverse()
             out[s_idx] = hits
         return out
+
+
+    def hit_tokens(self, ref_sents: Sequence[Sequence[Hashable]]) -> list[Hashable]:
+        """The reference tokens at the union-LCS positions of all sentences, in no particular order.
+
+        Same result as reading :meth:`positions`, with a leaner loop for few candidate sentences.
+
+        Example:
+            >>> sorted(SummaryLCS([["a", "b"], ["x"]]).hit_tokens([["a", "c", "b", "x", "a"]]))
+            ['a', 'b', 'x']
+        """
+        return self.hits_and_lcs(ref_sents)[0]
+
+    def hits_and_lcs(self, ref_sents: Sequence[Sequence[Hashable]]) -> tuple[list[Hashable], int]:
+        """:meth:`hit_tokens` and :meth:`lcs_length` of the concatenated sentences, in one pass.
+
+        Example:
+            >>> SummaryLCS([["a", "b"], ["x"]]).hits_and_lcs([["a", "x"], ["b"]])
+            (['a', 'x', 'b'], 2)
+        """
+        masks = self._masks
+        if not masks:
+            return [], 0
+        if self._nseg > self.FORWARD_MAX_SENTENCES:
+            hits_at = self.positions(ref_sents)
+            flat = [t for sent in ref_sents for t in sent]
+            return [sent[i] for sent, pos in zip(ref_sents, hits_at) for i in pos], self.lcs_length(flat)
+        get = masks.get
+        cols = self._cols
+        start = self._start
+        full = vl = (1 << self._width) - 1
+        hits: list[Hashable] = []
+        add = hits.append
+        for ref in ref_sents:
+            rows = []
+            v = cols
+            for tok, m in zip(ref, map(get, ref)):
+                if m:
+                    u = vl & m  # sentence-level LCS of the whole texts (rougeL) ...
+                    vl = ((vl + u) | (vl - u)) & full
+                    u = v & m  # ... and the rows of this sentence against every candidate sentence
+                    w = v ^ u
+                    t = v + u
+                    rows.append((tok, m, ((t ^ w) >> 1) | m))
+                    v = (t | w) & cols
+            p = start
+            for tok, m, dm in reversed(rows):
+                a = p & dm
+                if a:
+                    add(tok)
+                    p ^= a
+                    if a & (a - 1):
+                        while a:
+                            top = a.bit_length() - 1
+                            a ^= 1 << top
+                            p |= 1 << ((m & ((2 << top) - 1)).bit_length() - 2)
+                    else:
+                        p |= 1 << ((m & ((a << 1) - 1)).bit_length() - 2)
+        return hits, self._width - vl.bit_count()
 
 
 def union_lcs_positions(

@@ -6,7 +6,9 @@ the bootstrap and the paired tests agree with ``sacrebleu`` to the digit. Segmen
 ``effective_order=True`` (as ``sacrebleu.sentence_bleu``); segment chrF and TER are the metric on one row.
 
 The BLEU tokenizer is chosen from the target language as sacreBLEU does (``zh`` -> ``zh``, ``ja`` ->
-``ja-mecab``, ``ko`` -> ``ko-mecab``, otherwise ``13a``), unless ``options`` name one.
+``ja-mecab``, ``ko`` -> ``ko-mecab``, otherwise ``13a``), unless ``options`` name one; for those three
+targets TER also gets sacreBLEU's ``normalized`` + ``asian_support`` (CJK characters split; its signature
+shows ``norm:yes|asian:yes``).
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ from toolkit.errors import ConfigError, ModelUnavailableError
 from toolkit.scoring.base import MetricInfo, MetricSpec, ScoringContext, SegmentStats
 
 _KINDS = {"bleu": "bleu", "chrf": "chrf", "chrf++": "chrf", "ter": "ter"}
+_CJK_TARGETS = ("zh", "ja", "ko")
 
 
 def to_streams(references: Sequence[Sequence[str]]) -> list[list[str | None]]:
@@ -76,6 +79,9 @@ def make_metric(name: str, *, target_lang: str = "en", options: Mapping[str, Any
         if kind == "chrf":
             kwargs.setdefault("word_order", 2 if name == "chrf++" else 0)
             return CHRF(**kwargs)
+        if target_lang in _CJK_TARGETS and "asian_support" not in kwargs and "normalized" not in kwargs:
+            # otherwise a Chinese sentence is one TER token; sacreBLEU splits CJK only when normalising
+            kwargs.update(asian_support=True, normalized=True)
         return TER(**kwargs)
     except TypeError as exc:
         raise ConfigError([f"{name}: {exc}; see sacrebleu.metrics.{kind.upper()} for the accepted options"]) from None

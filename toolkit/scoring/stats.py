@@ -105,6 +105,9 @@ def _check_pair(baseline: SegmentStats, system: SegmentStats) -> int:
 
 
 def _add_one_p(null_stats: np.ndarray, observed: float) -> float:
+    """MultEval's add-one p-value: ``(#{null > observed} + 1) / (N + 1)``; NaN when the observed value is NaN."""
+    if not math.isfinite(observed):
+        return math.nan
     count = int(np.sum(null_stats > observed))
     return (count + 1) / (len(null_stats) + 1)
 
@@ -134,7 +137,9 @@ def paired_bootstrap(
     scores_sys = resampled_scores(system, indices)
     observed = abs(baseline.corpus_score - system.corpus_score)
     sample_diffs = np.abs(scores_sys - scores_bl)
-    centred = sample_diffs - sample_diffs.mean()
+    # resamples where the metric is undefined (e.g. no glossary term drawn) are left out; never for sacreBLEU metrics
+    sample_diffs = sample_diffs[np.isfinite(sample_diffs)]
+    centred = sample_diffs - sample_diffs.mean() if sample_diffs.size else sample_diffs
     return PairedResult(
         p_value=_add_one_p(centred, observed),
         delta=system.corpus_score - baseline.corpus_score,
@@ -174,20 +179,21 @@ def approximate_randomization(
     else:
         scores_a, scores_b = baseline.scores_of_sums(shuf_a), baseline.scores_of_sums(shuf_b)
     observed = abs(baseline.corpus_score - system.corpus_score)
+    null = np.abs(scores_a - scores_b)
     return PairedResult(
-        p_value=_add_one_p(np.abs(scores_a - scores_b), observed),
+        p_value=_add_one_p(null[np.isfinite(null)], observed),
         delta=system.corpus_score - baseline.corpus_score,
     )
 
 
 def holm(p_values: Sequence[float | None]) -> list[float | None]:
-    """Holm (1979) step-down adjusted p-values, in the input order (None entries are skipped).
+    """Holm (1979) step-down adjusted p-values, in the input order (None and NaN entries are skipped).
 
     Example:
         >>> holm([0.01, 0.04, 0.03])
         [0.03, 0.06, 0.06]
     """
-    present = [(p, i) for i, p in enumerate(p_values) if p is not None]
+    present = [(p, i) for i, p in enumerate(p_values) if p is not None and not math.isnan(p)]
     m = len(present)
     out: list[float | None] = [None] * len(p_values)
     running = 0.0

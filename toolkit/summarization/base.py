@@ -10,7 +10,7 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 from toolkit.errors import ConfigError, InputError
-from toolkit.summarization.batching import length_sorted_batches, pad_batch, torch_threads
+from toolkit.summarization.batching import choose_threads, length_sorted_batches, pad_batch, torch_threads
 from toolkit.summarization.chunking import split_text
 from toolkit.summarization.records import GenerationSettings, Summary
 
@@ -115,6 +115,7 @@ class GenerativeSummarizer(Summarizer):
         pad = self.tokenizer.pad_token_id
         self.pad_id = pad if pad is not None else (min(self.eos_ids) if self.eos_ids else 0)
         self.budget = self._document_budget()
+        self.n_params = sum(p.numel() for p in self.model.parameters())
         self.last_stats: dict[str, float] = {}
 
     # -- what subclasses provide -------------------------------------------------------------
@@ -194,7 +195,7 @@ class GenerativeSummarizer(Summarizer):
             kwargs["min_length"] = 0  # ignore a model default such as BART-CNN's min_length=56
         elif (self.model.generation_config.min_length or 0) > 0:
             kwargs["min_length"] = 0
-        with torch.inference_mode(), torch_threads():
+        with torch.inference_mode(), torch_threads(choose_threads(self.n_params) if self.device == "cpu" else None):
             for batch in length_sorted_batches([len(p) for p in prompts], batch_size):
                 start = time.perf_counter()
                 ids, mask = pad_batch([prompts[i] for i in batch], self.pad_id, left=self.left_pad)

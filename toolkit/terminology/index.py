@@ -11,14 +11,18 @@ Matching rules:
 - possessives (``'s``, ``’s``, ``s'``) follow the match and are reported; regular plurals of non-person
   terms are extra keys of the automaton;
 - among overlapping candidates the longest wins (then the leftmost, then canonical > alternative >
-  variant > calque); the result is a set of non-overlapping matches in text order;
+  variant > calque), except that a wrong rendering (variant, calque) that partly overlaps a correct
+  term (canonical, alternative) without containing it loses to it: "Xiangjun Jin Xiangjun" keeps its
+  canonical "Jin Xiangjun", so that normalising twice changes nothing; the result is a set of
+  non-overlapping matches in text order;
 - offsets are characters of the original text, end exclusive.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from operator import itemgetter
 from typing import Any
 
 from toolkit.terminology.records import Glossary, GlossaryEntry, TermMatch
@@ -28,9 +32,10 @@ from toolkit.terminology.textnorm import FoldedText, fold_term, fold_term_cased,
 ALIGN_NAME = "align.v1"
 _RANK = {"canonical": 0, "alternative": 1, "variant": 2, "calque": 3, "fuzzy": 4, "source": 5}
 
-# A key's value in the automaton: (length, needs_left_boundary, needs_right_boundary, infos)
-# where infos is a tuple of (entry_index, kind, term, plural, cased_form_or_None), best first.
-KeyInfo = tuple[int, str, str, bool, "str | None"]
+# A key's value: (length, needs_left_boundary, needs_right_boundary, infos, plural_suffix) where infos
+# is a tuple of (entry_index, kind, term, plural, cased_form_or_None, canonical, entry_id), best first, and plural_suffix the
+# "s"/"es" that may follow the key as a regular plural ("" when none may).
+KeyInfo = tuple[int, str, str, bool, "str | None", str, str]
 
 
 def plural_of(term: str) -> str | None:
@@ -59,12 +64,13 @@ class TermIndex:
     """The compiled automaton of one glossary (built once, cached on the glossary)."""
 
     glossary: Glossary
-    automaton: Any
-    values: list[tuple[int, bool, bool, tuple[KeyInfo, ...]]]
+    keys: list[str]
+    values: list[tuple[int, bool, bool, tuple[KeyInfo, ...], str]]
     n_keys: int
     with_calques: bool
     with_plurals: bool
-    backend: str
+    backend: str = "ahocorasick_rs"
+    _automaton: Any = field(default=None, repr=False)
 
     @classmethod
     def build(
@@ -77,6 +83,8 @@ class TermIndex:
     ) -> TermIndex:
         """Compile the automaton (calques need CC-CEDICT: about 2 s the first time)."""
         keys: dict[str, list[KeyInfo]] = {}
+        suffixes: dict[str, str] = {}
+        no_plural: set[str] = set()
 
         def add(entry_index: int, entry: GlossaryEntry, term: str, kind: str, base: str | None = None) -> None:
             key = fold_term(term)
@@ -84,7 +92,7 @@ class TermIndex:
                 return
             cased = fold_term_cased(term) if entry.case_sensitive else None
             infos = keys.setdefault(key, [])
-            info = (entry_index, kind, base or term, base is not None, cased)
+            info = (entry_index, kind, base or term, base is not None, cased, entry.canonical, entry.id)
             if all(i[0] != entry_index or i[1] != kind for i in infos):
                 infos.append(info)
 
@@ -103,39 +111,54 @@ class TermIndex:
                     terms += [(c, "calque") for c in cached_calques(entry.source, entry.canonical, entry.type)]
             for term, kind in terms:
                 add(i, entry, term, kind)
-            if plurals and entry.type != "person":
+            if plurals:
                 for term, kind in terms:
-                    plural = plural_of(term)
-                    if plural is not None:
+                    plural = plural_of(term) if entry.type != "person" else None
+                    if plural is None:
+                        no_plural.add(fold_term(term))
+                    elif plural.startswith(term):  # -s / -es: checked after the key, no extra key
+                        suffixes[fold_term(term)] = plural[len(term):].lower()
+                    else:  # -y -> -ies needs a key of its own
                         add(i, entry, plural, kind, base=term)
         key_list = list(keys)
         values = []
         for key in key_list:
             ranked = tuple(sorted(keys[key], key=lambda x: (x[3], _RANK[x[1]])))  # exact forms before plurals
-            values.append((len(key), _needs_boundary(key[0]), _needs_boundary(key[-1]), ranked))
-        try:
-            import ahocorasick_rs
+            suffix = "" if key in no_plural else suffixes.get(key, "")
+            values.append((len(key), _needs_boundary(key[0]), _needs_boundary(key[-1]), ranked, suffix))
+        index = cls(glossary, key_list, values, len(key_list), calques, plurals)
+        index._str_automaton()  # built now, so that index memory and build time are paid here
+        return index
 
-            automaton: Any = ahocorasick_rs.AhoCorasick(key_list) if key_list else None
-            backend = "ahocorasick_rs"
-        except ImportError:  # pragma: no cover - exercised only without the optional speed-up
-            import ahocorasick
+    def _str_automaton(self) -> Any:
+        """The automaton over the folded keys (ahocorasick-rs, else pyahocorasick)."""
+        if self._automaton is None and self.keys:
+            try:
+                import ahocorasick_rs
 
-            automaton = ahocorasick.Automaton()
-            for i, key in enumerate(key_list):
-                automaton.add_word(key, i)
-            automaton.make_automaton() if key_list else None
-            backend = "pyahocorasick"
-        return cls(glossary, automaton, values, len(key_list), calques, plurals, backend)
+                self._automaton = ahocorasick_rs.AhoCorasick(self.keys)
+                self.backend = "ahocorasick_rs"
+            except ImportError:  # pragma: no cover - exercised only without the optional speed-up
+                import ahocorasick
+
+                automaton = ahocorasick.Automaton()
+                for i, key in enumerate(self.keys):
+                    automaton.add_word(key, i)
+                automaton.make_automaton()
+                self._automaton = automaton
+                self.backend = "pyahocorasick"
+            self.keys = []  # the automaton holds them now
+        return self._automaton
 
     def _hits(self, low: str) -> Any:
         """(key index, start, end) of every overlapping occurrence of a key in ``low``."""
-        if self.automaton is None:
+        automaton = self._str_automaton()
+        if automaton is None:
             return ()
         if self.backend == "ahocorasick_rs":
-            return self.automaton.find_matches_as_indexes(low, overlapping=True)
+            return automaton.find_matches_as_indexes(low, overlapping=True)
         values = self.values
-        return ((i, end + 1 - values[i][0], end + 1) for end, i in self.automaton.iter(low))
+        return ((i, end + 1 - values[i][0], end + 1) for end, i in automaton.iter(low))
 
     def candidates(self, ft: FoldedText) -> list[tuple[int, int, KeyInfo]]:
         """Every boundary-respecting occurrence of a key: ``(start, end, info)`` in folded offsets."""
@@ -152,23 +175,30 @@ class TermIndex:
         overlaps = False
         values = self.values
         for k, s, e in self._hits(low):
-            _length, left, right, infos = values[k]
+            _length, left, right, infos, suffix = values[k]
             if left and s > 0:
                 c = low[s - 1]
                 if (c.isalnum() or c == "_") and (c < "\u2e80" or not is_unspaced(c)):
                     continue
                 if c == "'" and s > 1 and low[s - 2].isalnum():
                     continue  # O'Brien: the apostrophe is inside a word
+            base_end = e
             if right and e < n:
                 c = low[e]
                 if (c.isalnum() or c == "_") and (c < "\u2e80" or not is_unspaced(c)):
-                    continue
-                if c == "'" and e + 1 < n and low[e + 1].isalnum():
+                    # a regular plural (-s, -es) of the term?
+                    if not suffix or not low.startswith(suffix, e):
+                        continue
+                    e += len(suffix)
+                    if e < n and ((low[e].isalnum() or low[e] == "_") and (low[e] < "\u2e80" or not is_unspaced(low[e]))):
+                        continue
+                    infos = tuple((i[0], i[1], i[2], True, i[4], i[5], i[6]) for i in infos)
+                if e < n and low[e] == "'" and e + 1 < n and low[e + 1].isalnum():
                     if not (low[e + 1] == "s" and (e + 2 == n or not low[e + 2].isalnum())):
                         continue  # Lu'an: not a possessive
             info = infos[0]
             if info[4] is not None:  # case-sensitive entries compare the cased text
-                kept = [i for i in infos if i[4] is None or folded[s:e] == i[4]]
+                kept = [i for i in infos if i[4] is None or folded[s:base_end] == i[4]]
                 if not kept:
                     continue
                 info = kept[0]
@@ -177,6 +207,9 @@ class TermIndex:
             last_end = e
             append((s, e, info))
         return out, overlaps
+
+
+_START = itemgetter(0)
 
 
 def resolve(cands: Iterable[tuple[int, int, KeyInfo]]) -> list[tuple[int, int, KeyInfo]]:
@@ -188,7 +221,7 @@ def resolve(cands: Iterable[tuple[int, int, KeyInfo]]) -> list[tuple[int, int, K
         >>> [c[1] for c in resolve([a, b])]
         [30]
     """
-    ordered = sorted(cands, key=lambda c: (c[0], -c[1]))
+    ordered = sorted(cands, key=_START)  # stable; clusters below take the max end, so ties need no order
     if all(ordered[k][1] <= ordered[k + 1][0] for k in range(len(ordered) - 1)):
         return ordered  # the common case: nothing overlaps
     result: list[tuple[int, int, KeyInfo]] = []
@@ -204,10 +237,16 @@ def resolve(cands: Iterable[tuple[int, int, KeyInfo]]) -> list[tuple[int, int, K
             result.append(ordered[i])
         else:
             cluster = sorted(ordered[i : j + 1], key=lambda c: (c[0] - c[1], c[0], c[2][3], _RANK[c[2][1]]))
+            correct = [c for c in cluster if c[2][1] in ("canonical", "alternative")]
             chosen: list[tuple[int, int, KeyInfo]] = []
             for c in cluster:
-                if all(c[1] <= k[0] or c[0] >= k[1] for k in chosen):
-                    chosen.append(c)
+                if not all(c[1] <= k[0] or c[0] >= k[1] for k in chosen):
+                    continue
+                if c[2][1] not in ("canonical", "alternative") and any(
+                    k[0] < c[1] and c[0] < k[1] and not (c[0] <= k[0] and k[1] <= c[1]) for k in correct
+                ):
+                    continue  # a wrong rendering never cuts into a correct term (keeps normalisation idempotent)
+                chosen.append(c)
             result.extend(sorted(chosen, key=lambda c: c[0]))
         i = j + 1
     return result
@@ -244,32 +283,29 @@ def _possessive(ft: FoldedText, e: int, surface_lower: str) -> str:
 
 _MATCH_FIELDS = ("start", "end", "text", "canonical", "entry", "kind", "score", "term", "possessive", "plural")
 _new = object.__new__
-_setattr = object.__setattr__
 
 
 def to_matches(ft: FoldedText, chosen: list[tuple[int, int, KeyInfo]], glossary: Glossary) -> list[TermMatch]:
     """Turn resolved candidates (folded offsets) into :class:`TermMatch` records (original offsets)."""
-    entries = glossary.entries
     original = ft.original
     low = ft.lower
     n = len(low)
     identity = not ft._regions
     to_original = ft.to_original
     out = []
-    for s, e, (entry_index, kind, term, plural, _cased) in chosen:
+    for s, e, (_index, kind, term, plural, _cased, canonical, entry_id) in chosen:
         if identity:
             start, end = s, e
         else:
             start, end = to_original(s), to_original(e, end=True)
-        entry = entries[entry_index]
         possessive = ""
         if e < n and low[e] == "'":
             possessive = _possessive(ft, e, low[s:e])
-        # Frozen-dataclass __init__ costs ~3 us a record; setting __dict__ directly gives the same object.
+        # Frozen-dataclass __init__ costs ~3 us a record; filling __dict__ directly gives the same object.
         match = _new(TermMatch)
-        _setattr(match, "__dict__", {
-            "start": start, "end": end, "text": original[start:end], "canonical": entry.canonical,
-            "entry": entry.id, "kind": kind, "score": 1.0, "term": term, "possessive": possessive, "plural": plural,
+        match.__dict__.update({
+            "start": start, "end": end, "text": original[start:end], "canonical": canonical,
+            "entry": entry_id, "kind": kind, "score": 1.0, "term": term, "possessive": possessive, "plural": plural,
         })
         out.append(match)
     return out

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import bisect
 import re
-import sys
 import unicodedata
 from dataclasses import dataclass
 
@@ -196,6 +195,3 @@ def fold_term_cased(term: str) -> str:
 
 
 __all__ = ["FOLD_NAME", "FoldedText", "fold_text", "fold_term", "fold_term_cased", "is_word_char", "is_unspaced"]
-
-if sys.version_info < (3, 8):  # pragma: no cover
-    raise RuntimeError("Python 3.8+ needed for unicodedata.is_normalized")

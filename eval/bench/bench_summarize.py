@@ -1,0 +1,217 @@
+"""Benchmark of the summarisation engine against a naive ``model.generate`` loop (issue 9, point 8).
+
+Documents: ~300-token windows (whole sentences) cut from the news articles in
+``/work/shared/data/summarization/*.jsonl`` (``--data``), first ``--docs`` of them (default 50), the same
+prompt (``summarize-short.v1`` through the chat template) for every variant, greedy, 64 new tokens.
+
+Variants, each in its own subprocess (so peak RSS is its own):
+
+- ``naive``: ``model.generate`` one document at a time, float32 (how most scripts do it).
+- ``ours-fp32``: ``Summarizer.summarize`` (length-sorted batches of 8, left padding), float32.
+- ``ours-bf16``: the same in bfloat16.
+
+Reported: end-to-end new tokens/s (prefill included), ratio to naive, peak RSS, whether the texts equal
+the naive float32 texts, and ROUGE-L F (rouge-score, no stemming) against them. A prefill-only pass
+(``max_new_tokens=1``) splits the time into prefill and decoding. Load times: cold (dequantise the GGUF,
+empty cache folder) and warm (safetensors cache), in fresh processes.
+
+Run from the repository root:  ``.venv/bin/python eval/bench/bench_summarize.py [--docs 10]``
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+DATA = Path("/work/shared/data/summarization")
+FILES = ["xsum_sample.jsonl", "summeval_documents.jsonl", "bbc_news_summary.jsonl", "newsroom_humaneval.jsonl",
+         "realsumm.jsonl"]
+NEW_TOKENS = 64
+TARGET_TOKENS = 300
+
+
+def make_documents(data: Path, n: int, count) -> list[str]:
+    """Cut articles into windows of whole sentences of about TARGET_TOKENS tokens (>= 240)."""
+    from toolkit.summarization.chunking import split_sentences
+
+    docs: list[str] = []
+    for name in FILES:
+        path = data / name
+        if not path.is_file():
+            continue
+        for line in path.read_text(encoding="utf-8").splitlines():
+            article = json.loads(line)["document"]
+            window: list[str] = []
+            used = 0
+            for sentence in split_sentences(article):
+                window.append(sentence)
+                used += count(sentence)
+                if used >= TARGET_TOKENS - 20:
+                    docs.append(" ".join(window))
+                    window, used = [], 0
+    docs.sort(key=lambda d: (abs(count(d) - TARGET_TOKENS), d))  # nearest to 300 tokens first
+    return docs[:n]
+
+
+def peak_rss_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def run_variant(variant: str, docs_path: str, threads: int) -> dict:
+    import torch
+
+    from toolkit.summarization import load_summarizer
+
+    torch.set_num_threads(threads)
+    os.environ["TOOLKIT_NUM_THREADS"] = str(threads)
+    docs = json.loads(Path(docs_path).read_text())
+    dtype = "bfloat16" if variant.endswith("bf16") else "float32"
+    s = load_summarizer("smollm2-135m", settings={"max_new_tokens": NEW_TOKENS, "dtype": dtype}, device="cpu")
+    prompts = [s._prompt_ids(d) for d in docs]
+    prompt_tokens = sum(len(p) for p in prompts)
+    out: dict = {"variant": variant, "dtype": dtype, "threads": threads, "docs": len(docs),
+                 "prompt_tokens": prompt_tokens, "load_before": os.getloadavg()[0]}
+    if variant == "naive":
+        texts, new_tokens = [], 0
+        start = time.perf_counter()
+        with torch.inference_mode():
+            for ids in prompts:
+                generated = s.model.generate(input_ids=torch.tensor([ids]), attention_mask=torch.ones(1, len(ids), dtype=torch.long),
+                                             max_new_tokens=NEW_TOKENS, do_sample=False, temperature=None, top_p=None,
+                                             top_k=None, pad_token_id=s.pad_id)
+                row = generated[0, len(ids):].tolist()
+                n = s._count_new(row)
+                new_tokens += n
+                texts.append(s._clean(s.tokenizer.decode(row[:n], skip_special_tokens=True)))
+        out["seconds"] = time.perf_counter() - start
+        # prefill only: one forward over each prompt
+        start = time.perf_counter()
+        with torch.inference_mode():
+            for ids in prompts:
+                s.model(input_ids=torch.tensor([ids]))
+        out["prefill_seconds"] = time.perf_counter() - start
+    else:
+        start = time.perf_counter()
+        results = s.summarize(docs, batch_size=8)
+        out["seconds"] = time.perf_counter() - start
+        texts = [r.text for r in results]
+        new_tokens = sum(r.tokens_out for r in results)
+        prefill = s.settings.replace(max_new_tokens=1)
+        object.__setattr__(s, "settings", prefill)
+        start = time.perf_counter()
+        s.summarize(docs, batch_size=8)
+        out["prefill_seconds"] = time.perf_counter() - start
+    out.update(texts=texts, new_tokens=new_tokens, tokens_per_s=new_tokens / out["seconds"],
+               peak_rss_mb=peak_rss_mb(), load_after=os.getloadavg()[0])
+    return out
+
+
+def time_load(cache_dir: str) -> dict:
+    start = time.perf_counter()
+    import torch  # noqa: F401
+    import transformers  # noqa: F401
+
+    imports = time.perf_counter() - start
+    os.environ["TOOLKIT_CACHE_DIR"] = cache_dir
+    from toolkit.summarization import load_summarizer
+
+    start = time.perf_counter()
+    s = load_summarizer("smollm2-135m", settings={"dtype": "float32"}, device="cpu")
+    return {"origin": s.info["origin"], "load_seconds": time.perf_counter() - start, "import_seconds": imports,
+            "peak_rss_mb": peak_rss_mb()}
+
+
+def rouge_l(predictions: list[str], references: list[str]) -> float:
+    from rouge_score import rouge_scorer
+
+    scorer = rouge_scorer.RougeScorer(["rougeL"], use_stemmer=False)
+    scores = [scorer.score(r, p)["rougeL"].fmeasure for p, r in zip(predictions, references)]
+    return 100 * sum(scores) / len(scores)
+
+
+def child(args: list[str]) -> dict:
+    result = subprocess.run([sys.executable, __file__, *args], capture_output=True, text=True, check=False)
+    if result.returncode != 0:
+        raise SystemExit(f"child {args} failed:\n{result.stderr[-3000:]}")
+    return json.loads(result.stdout.strip().splitlines()[-1])
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--docs", type=int, default=50)
+    parser.add_argument("--threads", type=int, default=len(os.sched_getaffinity(0)))
+    parser.add_argument("--variants", default="naive,ours-fp32,ours-bf16")
+    parser.add_argument("--data", default=str(DATA))
+    parser.add_argument("--out", default="eval/bench/results/summarize.json")
+    parser.add_argument("--skip-load", action="store_true")
+    parser.add_argument("--_variant")
+    parser.add_argument("--_docs-file")
+    parser.add_argument("--_load")
+    a = parser.parse_args()
+    if a._variant:
+        print(json.dumps(run_variant(a._variant, a._docs_file, a.threads)))
+        return
+    if a._load:
+        print(json.dumps(time_load(a._load)))
+        return
+
+    from transformers import AutoTokenizer
+
+    from toolkit.summarization.gguf_default import GGUF_SHA256, cache_dir_for, cache_root
+
+    tokenizer = AutoTokenizer.from_pretrained(cache_dir_for(GGUF_SHA256, cache_root()))
+    docs = make_documents(Path(a.data), a.docs, lambda t: len(tokenizer(t, add_special_tokens=False)["input_ids"]))
+    lengths = [len(tokenizer(d, add_special_tokens=False)["input_ids"]) for d in docs]
+    report: dict = {"docs": len(docs), "doc_tokens_mean": sum(lengths) / len(lengths), "threads": a.threads,
+                    "new_tokens": NEW_TOKENS, "cpu": os.cpu_count()}
+    with tempfile.TemporaryDirectory() as tmp:
+        docs_file = Path(tmp) / "docs.json"
+        docs_file.write_text(json.dumps(docs))
+        if not a.skip_load:
+            report["cold_load"] = child(["--_load", str(Path(tmp) / "cache")])
+            report["warm_load"] = child(["--_load", str(Path(tmp) / "cache")])
+        runs = {}
+        for variant in a.variants.split(","):
+            runs[variant] = child(["--_variant", variant, "--_docs-file", str(docs_file), "--threads", str(a.threads)])
+            r = runs[variant]
+            print(f"{variant}: {r['tokens_per_s']:.1f} new tok/s, {r['seconds']:.1f} s, peak {r['peak_rss_mb']:.0f} MB, "
+                  f"load avg {r['load_before']:.1f}->{r['load_after']:.1f}", file=sys.stderr)
+    base = runs.get("naive") or runs[next(iter(runs))]
+    rows = []
+    for variant, r in runs.items():
+        same = sum(x == y for x, y in zip(r["texts"], base["texts"]))
+        rows.append({
+            "variant": variant, "dtype": r["dtype"], "seconds": round(r["seconds"], 1),
+            "prefill_seconds": round(r["prefill_seconds"], 1), "new_tokens": r["new_tokens"],
+            "tokens_per_s": round(r["tokens_per_s"], 1), "speedup": round(r["tokens_per_s"] / base["tokens_per_s"], 2),
+            "peak_rss_mb": round(r["peak_rss_mb"]), "same_texts": f"{same}/{len(r['texts'])}",
+            "rougeL_vs_naive_fp32": round(rouge_l(r["texts"], base["texts"]), 2),
+            "load_avg": f"{r['load_before']:.1f}->{r['load_after']:.1f}",
+        })
+    report["rows"] = rows
+    report["texts"] = {v: r["texts"] for v, r in runs.items()}
+    Path(a.out).parent.mkdir(parents=True, exist_ok=True)
+    Path(a.out).write_text(json.dumps(report, indent=1, ensure_ascii=False))
+    print(f"{report['docs']} docs, mean {report['doc_tokens_mean']:.0f} doc tokens, {NEW_TOKENS} new tokens, "
+          f"{a.threads} threads")
+    cols = list(rows[0])
+    print("| " + " | ".join(cols) + " |")
+    print("|" + "---|" * len(cols))
+    for row in rows:
+        print("| " + " | ".join(str(row[c]) for c in cols) + " |")
+    for key in ("cold_load", "warm_load"):
+        if key in report:
+            r = report[key]
+            print(f"{key}: {r['load_seconds']:.2f} s load ({r['origin']}), {r['import_seconds']:.2f} s torch+transformers "
+                  f"import, peak RSS {r['peak_rss_mb']:.0f} MB")
+
+
+if __name__ == "__main__":
+    main()
