@@ -116,6 +116,11 @@ def _score_json(folder: Path, hyp: str, ref: str) -> dict:
     return json.loads(buf.getvalue())
 
 
+def _same_scores_as_lf(folder: Path, out: str) -> None:
+    # CRLF references give exactly the scores of the LF file
+    assert json.loads(out) == _score_json(folder, "h.txt", "r.txt")
+
+
 def _bom_offsets(folder: Path, out: str) -> None:
     rows = [json.loads(line) for line in out.splitlines()]
     # "Jinxiang Army" starts at character 0 of the text; a BOM must not shift offsets
@@ -182,7 +187,7 @@ CASES: list[Case] = [
          {"h.txt": "the cat sat on the mat\na dog ran\nit rained today\n",
           "r.txt": "the cat sat on a mat\na dog ran off\nit rained yesterday\n",
           "crlf.txt": "the cat sat on a mat\r\na dog ran off\r\nit rained yesterday\r\n"},
-         rc=0, check=lambda folder, out: _same_json(folder, out)),
+         rc=0, check=_same_scores_as_lf),
     Case("nul-byte", "a NUL byte", ("align", "-g", "g.tsv", "nul.txt"),
          {"g.tsv": GLOSSARY, "nul.txt": b"first line\nsecond\x00line\n"}, expect=("nul.txt:2: contains a NUL byte",)),
     Case("one-megabyte-align", "a 1 MB single document (align)", ("align", "-g", "g.tsv", "big.txt"),
@@ -222,7 +227,7 @@ CASES: list[Case] = [
          expect=("r.jsonl:2: duplicate id '1' (first on line 1)",)),
     Case("no-references-run", "run data without references", ("run", "c.yaml", "--no-progress"),
          {"c.yaml": config(), "docs.jsonl": '{"id": "a", "text": "One. Two."}\n'},
-         expect=("docs.jsonl: 1 documents have no reference", "id 'a'"), absent=("runs/bad/results.json",)),
+         expect=("docs.jsonl: 1 of 1 documents have no reference", "id 'a'"), absent=("runs/bad/results.json",)),
     Case("input-is-folder", "input path is a folder", ("align", "-g", "g.tsv", "adir"),
          {"g.tsv": GLOSSARY, "adir/x.txt": "x"}, expect=("adir: is a folder",)),
     Case("input-missing", "input file not found", ("score", "--hyp", "nope.txt", "--ref", "r.txt"),
@@ -267,7 +272,7 @@ CASES: list[Case] = [
     Case("unknown-metric", "unknown metric name (did-you-mean)", ("score", "--hyp", "h.txt", "--ref", "h.txt", "--metrics", "blue"),
          {"h.txt": "a b\n"}, expect=("metric 'blue' not found. Did you mean 'bleu'?",)),
     Case("unknown-metric-config", "unknown metric name in a config", ("validate", "c.yaml"),
-         {"c.yaml": config(metrics=["rouge1", "chfr"])}, expect=("c.yaml: metrics[1]: metric 'chfr' not found", "Did you mean 'chrf'?")),
+         {"c.yaml": config(metrics=["rouge1", "chfr"]), "docs.jsonl": TWO_DOCS}, expect=("c.yaml: metrics[1]: metric 'chfr' not found", "Did you mean 'chrf'?")),
     Case("unknown-config-key", "unknown config key (with its path)", ("validate", "c.yaml"),
          {"c.yaml": config(metrix=["bleu"])}, expect=("c.yaml: metrix: unknown key; did you mean 'metrics'?",)),
     Case("unknown-nested-key", "unknown config key, nested", ("run", "c.yaml", "--no-progress"),
@@ -315,7 +320,11 @@ CASES: list[Case] = [
     Case("output-not-writable", "an output folder that is not writable",
          ("normalize", "-g", "g.tsv", "doc.txt", "-o", "afile/out.txt"),
          {"g.tsv": GLOSSARY, "doc.txt": DOC, "afile": "a file, not a folder"},
-         expect=("afile/out.txt: cannot write here", "choose a writable folder")),
+         expect=("afile/out.txt: cannot write here (afile is a file, not a folder); choose a writable folder",)),
+    Case("summarize-output-not-writable", "an output folder that is not writable (summarize)",
+         ("summarize", "docs.jsonl", "-m", "lead-3", "-o", "afile/out.jsonl", "--no-progress"),
+         {"docs.jsonl": TWO_DOCS, "afile": "x"},
+         expect=("afile/out.jsonl: cannot write here (afile is a file, not a folder)",)),
     Case("run-output-not-writable", "a run output_dir that is not writable", ("run", "c.yaml", "--no-progress"),
          {"c.yaml": config(output_dir="afile/runs"), "docs.jsonl": TWO_DOCS, "afile": "x"},
          expect=("afile/runs/bad: output folder is not writable", "output_dir")),
@@ -340,11 +349,6 @@ CASES: list[Case] = [
     Case("usage-unknown-command", "usage: an unknown subcommand", ("scroe",), {}, rc=2,
          expect=("No such command 'scroe'",)),
 ]
-
-
-def _same_json(folder: Path, out: str) -> None:
-    # CRLF references give exactly the scores of the LF file
-    assert json.loads(out) == _score_json(folder, "h.txt", "r.txt")
 
 
 @dataclass

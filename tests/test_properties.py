@@ -41,13 +41,18 @@ def _directional(mode: str) -> list[str]:
             continue  # descriptive diagnostics have no best; minilm-cosine loads a model (tested in its own file)
         if info.rouge_modes is not None and mode not in info.rouge_modes:
             continue
+        if name.startswith("rougeW"):
+            # ROUGE-1.5.5 raises the summed weighted-LCS model count to 1.2 a second time, so even identical
+            # texts score below 100 (recall 0.69883 for 6 tokens: tests/test_rouge155.py, the script's quirk)
+            continue
         names.append(name)
     return names
 
 
 def test_every_directional_metric_is_covered() -> None:
     covered = set(_directional("rouge-score")) | set(_directional("rouge155"))
-    expected = {n for n, s in METRICS.items() if s.info.higher_is_better is not None and not s.info.needs_model}
+    expected = {n for n, s in METRICS.items()
+                if s.info.higher_is_better is not None and not s.info.needs_model and not n.startswith("rougeW")}
     assert covered == expected
     assert {"rouge1", "rougeLsum", "rougeSU4", "bleu", "chrf++", "ter", "terms", "terms_leak", "repeated_3gram"} <= covered
 

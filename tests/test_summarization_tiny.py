@@ -238,9 +238,13 @@ def test_fingerprint_is_stable_and_tracks_settings_not_batch_size(tiny: dict[str
 
 
 def test_pickle_weights_need_opt_in(tmp_path: Path) -> None:
-    folder = build_model("bart", tmp_path / "pickled", safe=False)
-    if not list(folder.glob("*.bin")):
-        pytest.skip("this transformers version no longer writes pickle weights")
+    folder = build_model("bart", tmp_path / "pickled")
+    from safetensors.torch import load_file
+
+    # transformers 5 writes only safetensors; make the pickle copy the way older versions did
+    state = load_file(folder / "model.safetensors")
+    (folder / "model.safetensors").unlink()
+    torch.save(state, folder / "pytorch_model.bin")
     with pytest.raises(UnsafeModelError, match="allow_pickle"):
         load_summarizer(str(folder), settings=SETTINGS, device="cpu")
     s = load_summarizer(str(folder), settings=SETTINGS, device="cpu", allow_pickle=True)

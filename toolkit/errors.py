@@ -10,13 +10,31 @@ from collections.abc import Iterable
 
 
 class ToolkitError(Exception):
-    """Base class of every error the toolkit raises on purpose."""
+    """Base class of every error the toolkit raises on purpose.
+
+    Catch it to handle every expected failure in one place; anything else is a bug.
+
+    Example:
+        >>> try:
+        ...     raise GlossaryError("glossary.tsv:3: empty canonical form; fill the 'canonical' column")
+        ... except ToolkitError as exc:
+        ...     print(type(exc).__name__, exc.exit_code, exc)
+        GlossaryError 1 glossary.tsv:3: empty canonical form; fill the 'canonical' column
+    """
 
     exit_code = 1
 
 
 class ConfigError(ToolkitError):
-    """A run configuration is invalid; the message lists every problem with its key path."""
+    """A run configuration is invalid; the message lists every problem with its key path.
+
+    Example:
+        >>> err = ConfigError(["bootstrap -> resamples: must be > 0 (got 0)", "metrics[2]: unknown 'blue'"], "run.yaml")
+        >>> str(err)
+        "run.yaml: bootstrap -> resamples: must be > 0 (got 0); metrics[2]: unknown 'blue'"
+        >>> len(err.problems)
+        2
+    """
 
     def __init__(self, problems: list[str], source: str | None = None) -> None:
         self.problems = list(problems)
@@ -34,7 +52,12 @@ class GlossaryError(InputError):
 
 
 class InputLengthError(InputError):
-    """Predictions and references (or sources) have different counts."""
+    """Predictions and references (or sources) have different counts.
+
+    Example:
+        >>> isinstance(InputLengthError("120 predictions but 119 references"), InputError)
+        True
+    """
 
 
 class ModelUnavailableError(ToolkitError):
@@ -50,7 +73,12 @@ class RunDirError(ToolkitError):
 
 
 class UnknownNameError(ToolkitError, KeyError):
-    """A registry lookup missed; the message suggests close names and lists the available ones."""
+    """A registry lookup missed; the message suggests close names and lists the available ones.
+
+    Example:
+        >>> print(UnknownNameError("metric", "rouge_l", ["bleu", "chrf", "rougeL"]))
+        metric 'rouge_l' not found. Did you mean 'rougeL'? Available: bleu, chrf, rougeL
+    """
 
     def __init__(self, kind: str, name: str, available: Iterable[str]) -> None:
         names = sorted(available)

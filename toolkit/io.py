@@ -144,7 +144,9 @@ def atomic_writer(path: str | Path) -> Iterator[TextIO]:
         target.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
     except OSError as exc:
-        raise InputError(f"{target}: cannot write here ({exc.strerror}); choose a writable folder") from None
+        blocker = next((q for q in target.parents if q.exists() and not q.is_dir()), None)
+        reason = f"{blocker} is a file, not a folder" if blocker is not None else exc.strerror
+        raise InputError(f"{target}: cannot write here ({reason}); choose a writable folder") from None
     try:
         with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
             yield handle

@@ -9,7 +9,7 @@ Workloads (built from the real texts in ``tests/data/rouge/``, seeded):
 ROUGE-1/2/L/Lsum, with and without stemming. Prints pairs/s of both, the ratio, and the largest
 absolute difference of any P/R/F (must be 0 up to 1e-9). Run by hand:
 
-    python eval/bench/bench_rouge.py [--peer-subset N] [--out eval/bench/results/rouge.md]
+    python eval/bench/bench_rouge.py [--peer-subset N] [--peer-long N] [--out eval/bench/results/rouge.md]
 
 ``--peer-subset N`` times rouge-score on the first N pairs of each workload only (its rate is then
 measured on those; ours always runs on all pairs). Rates are pairs per second of CPU time.
@@ -95,6 +95,7 @@ def main() -> None:
     ap.add_argument("--short", type=int, default=10_000)
     ap.add_argument("--long", type=int, default=1_000)
     ap.add_argument("--peer-subset", type=int, default=0, help="time rouge-score on the first N pairs only")
+    ap.add_argument("--peer-long", type=int, default=0, help="the same, for the long workload only")
     ap.add_argument("--out", type=Path, default=None, help="also write the table (markdown) here")
     args = ap.parse_args()
     workloads = [("short", short_pairs(args.short)), ("long", long_pairs(args.long))]
@@ -102,7 +103,8 @@ def main() -> None:
     for name, pairs in workloads:
         words = sum(len(p.split()) for p, _ in pairs) / len(pairs)
         for stem in (False, True):
-            peer_pairs = pairs[: args.peer_subset] if args.peer_subset else pairs
+            limit = args.peer_long if (name == "long" and args.peer_long) else args.peer_subset
+            peer_pairs = pairs[:limit] if limit else pairs
             t_peer, peer = _time_peer(peer_pairs, stem)
             t_ours, ours = _time_ours(pairs, stem)
             diff = max(

@@ -7,8 +7,8 @@ prompt (``summarize-short.v1`` through the chat template) for every variant, gre
 Variants, each in its own subprocess (so peak RSS is its own):
 
 - ``naive``: ``model.generate`` one document at a time, float32 (how most scripts do it).
-- ``ours-fp32``: ``Summarizer.summarize`` (length-sorted batches of 8, left padding), float32.
-- ``ours-bf16``: the same in bfloat16.
+- ``ours-fp32-b8``: ``Summarizer.summarize`` (length-sorted batches of 8, left padding), float32.
+- ``ours-bf16-b8``: the same in bfloat16; ``ours-<dtype>-b<N>`` for other batch sizes.
 
 Reported: end-to-end new tokens/s (prefill included), ratio to naive, peak RSS, whether the texts equal
 the naive float32 texts, and ROUGE-L F (rouge-score, no stemming) against them. A prefill-only pass
@@ -64,15 +64,23 @@ def peak_rss_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
-def run_variant(variant: str, docs_path: str, threads: int) -> dict:
+def parse_variant(variant: str) -> tuple[str, int]:
+    """``ours-bf16-b32`` -> ("bfloat16", 32); ``naive`` -> ("float32", 1)."""
+    if variant == "naive":
+        return "float32", 1
+    _, dtype, batch = variant.split("-")
+    return {"fp32": "float32", "bf16": "bfloat16"}[dtype], int(batch.removeprefix("b"))
+
+
+def run_variant(variant: str, docs_path: str, threads: int, limit: int | None = None) -> dict:
     import torch
 
     from toolkit.summarization import load_summarizer
 
     torch.set_num_threads(threads)
     os.environ["TOOLKIT_NUM_THREADS"] = str(threads)
-    docs = json.loads(Path(docs_path).read_text())
-    dtype = "bfloat16" if variant.endswith("bf16") else "float32"
+    docs = json.loads(Path(docs_path).read_text())[:limit]
+    dtype, batch_size = parse_variant(variant)
     s = load_summarizer("smollm2-135m", settings={"max_new_tokens": NEW_TOKENS, "dtype": dtype}, device="cpu")
     prompts = [s._prompt_ids(d) for d in docs]
     prompt_tokens = sum(len(p) for p in prompts)
@@ -99,14 +107,14 @@ def run_variant(variant: str, docs_path: str, threads: int) -> dict:
         out["prefill_seconds"] = time.perf_counter() - start
     else:
         start = time.perf_counter()
-        results = s.summarize(docs, batch_size=8)
+        results = s.summarize(docs, batch_size=batch_size)
         out["seconds"] = time.perf_counter() - start
         texts = [r.text for r in results]
         new_tokens = sum(r.tokens_out for r in results)
         prefill = s.settings.replace(max_new_tokens=1)
-        object.__setattr__(s, "settings", prefill)
+        s.settings = prefill
         start = time.perf_counter()
-        s.summarize(docs, batch_size=8)
+        s.summarize(docs, batch_size=batch_size)
         out["prefill_seconds"] = time.perf_counter() - start
     out.update(texts=texts, new_tokens=new_tokens, tokens_per_s=new_tokens / out["seconds"],
                peak_rss_mb=peak_rss_mb(), load_after=os.getloadavg()[0])
@@ -147,16 +155,18 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--docs", type=int, default=50)
     parser.add_argument("--threads", type=int, default=len(os.sched_getaffinity(0)))
-    parser.add_argument("--variants", default="naive,ours-fp32,ours-bf16")
+    parser.add_argument("--variants", default="naive,ours-fp32-b8,ours-bf16-b8,ours-bf16-b16")
+    parser.add_argument("--naive-docs", type=int, default=0, help="run the naive loop on the first N docs only")
     parser.add_argument("--data", default=str(DATA))
     parser.add_argument("--out", default="eval/bench/results/summarize.json")
     parser.add_argument("--skip-load", action="store_true")
     parser.add_argument("--_variant")
     parser.add_argument("--_docs-file")
+    parser.add_argument("--_limit", type=int, default=0)
     parser.add_argument("--_load")
     a = parser.parse_args()
     if a._variant:
-        print(json.dumps(run_variant(a._variant, a._docs_file, a.threads)))
+        print(json.dumps(run_variant(a._variant, a._docs_file, a.threads, a._limit or None)))
         return
     if a._load:
         print(json.dumps(time_load(a._load)))
@@ -179,20 +189,26 @@ def main() -> None:
             report["warm_load"] = child(["--_load", str(Path(tmp) / "cache")])
         runs = {}
         for variant in a.variants.split(","):
-            runs[variant] = child(["--_variant", variant, "--_docs-file", str(docs_file), "--threads", str(a.threads)])
+            limit = a.naive_docs if variant == "naive" and a.naive_docs else 0
+            runs[variant] = child(["--_variant", variant, "--_docs-file", str(docs_file), "--threads", str(a.threads),
+                                   "--_limit", str(limit)])
             r = runs[variant]
             print(f"{variant}: {r['tokens_per_s']:.1f} new tok/s, {r['seconds']:.1f} s, peak {r['peak_rss_mb']:.0f} MB, "
                   f"load avg {r['load_before']:.1f}->{r['load_after']:.1f}", file=sys.stderr)
     base = runs.get("naive") or runs[next(iter(runs))]
+    fp32 = next((r for v, r in runs.items() if v.startswith("ours-fp32")), None)
     rows = []
     for variant, r in runs.items():
         same = sum(x == y for x, y in zip(r["texts"], base["texts"]))
+        n_cmp = min(len(r["texts"]), len(base["texts"]))
         rows.append({
             "variant": variant, "dtype": r["dtype"], "seconds": round(r["seconds"], 1),
             "prefill_seconds": round(r["prefill_seconds"], 1), "new_tokens": r["new_tokens"],
             "tokens_per_s": round(r["tokens_per_s"], 1), "speedup": round(r["tokens_per_s"] / base["tokens_per_s"], 2),
-            "peak_rss_mb": round(r["peak_rss_mb"]), "same_texts": f"{same}/{len(r['texts'])}",
-            "rougeL_vs_naive_fp32": round(rouge_l(r["texts"], base["texts"]), 2),
+            "docs": r["docs"], "peak_rss_mb": round(r["peak_rss_mb"]), "same_texts_as_naive": f"{same}/{n_cmp}",
+            "rougeL_vs_naive_fp32": round(rouge_l(r["texts"][:n_cmp], base["texts"][:n_cmp]), 2),
+            "same_texts_as_ours_fp32": f"{sum(x == y for x, y in zip(r['texts'], fp32['texts']))}/{len(r['texts'])}" if fp32 else "",
+            "rougeL_vs_ours_fp32": round(rouge_l(r["texts"], fp32["texts"][: len(r["texts"])]), 2) if fp32 else "",
             "load_avg": f"{r['load_before']:.1f}->{r['load_after']:.1f}",
         })
     report["rows"] = rows

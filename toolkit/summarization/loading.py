@@ -84,11 +84,13 @@ def _weight_format(folder: Path) -> str:
     return "none"
 
 
-def _hub_snapshot(repo_id: str) -> Path:
-    """Local snapshot folder of a hub model (downloading it when online)."""
+def _hub_snapshot(repo_id: str, allow_pickle: bool = False) -> Path:
+    """Local snapshot folder of a hub model (downloading it when online; pickle files only if allowed)."""
     from huggingface_hub import snapshot_download
 
-    patterns = ["*.json", "*.safetensors", "*.model", "*.txt", "*.jinja", "*.tiktoken", "*.bin"]
+    patterns = ["*.json", "*.safetensors", "*.model", "*.txt", "*.jinja", "*.tiktoken"]
+    if allow_pickle:
+        patterns.append("*.bin")
     offline = hub_offline()
     try:
         return Path(snapshot_download(repo_id, allow_patterns=patterns, local_files_only=offline))
@@ -161,7 +163,7 @@ def load_transformers(
         return LoadedModel(model.to(device).eval(), tokenizer, "chat", model_id, file_hash, origin)
 
     if spec.source == "hub":
-        folder = _hub_snapshot(spec.location)
+        folder = _hub_snapshot(spec.location, allow_pickle)
         model_hash = f"hf:{folder.name}"
     else:
         folder = Path(spec.location)
