@@ -198,6 +198,9 @@ def test_union_lcs_matches_quadratic_oracle() -> None:
         flat = [t for t in cand for t in t]
         for r in ref:
             assert lcs_length(r, flat) == layout.lcs_length(r) == len(lcs_positions_reference(r, flat))
+        hit_tokens, whole_lcs = layout.hits_and_lcs(ref)
+        assert sorted(hit_tokens) == sorted(r[i] for r, pos in zip(ref, expected) for i in pos)
+        assert whole_lcs == len(lcs_positions_reference([t for r in ref for t in r], flat))
 
 
 def test_scores_per_segment_are_independent_of_batching() -> None:
@@ -206,3 +209,17 @@ def test_scores_per_segment_are_independent_of_batching() -> None:
     batch = rouge(predictions=preds, references=refs, variants=ALL)
     single = [rouge(predictions=[p], references=[r], variants=ALL)[0] for p, r in zip(preds, refs)]
     assert batch == single
+
+
+def test_fast_and_general_paths_agree() -> None:
+    # rouge1/2/L/Lsum with one reference take an inlined path; adding rouge3 takes the general one.
+    rng = random.Random(11)
+    words = "the a cat dog sat ran on in mat hat red big small and".split()
+    preds, refs = [], []
+    for _ in range(300):
+        preds.append("\n".join(" ".join(rng.choices(words, k=rng.randint(0, 9))) for _ in range(rng.randint(0, 6))))
+        refs.append(["\n".join(" ".join(rng.choices(words, k=rng.randint(0, 9))) for _ in range(rng.randint(0, 6)))])
+    for stem in (False, True):
+        fast = rouge(predictions=preds, references=refs, variants=ALL, stem=stem)
+        general = rouge(predictions=preds, references=refs, variants=[*ALL, "rouge3"], stem=stem)
+        assert [{v: g[v] for v in ALL} for g in general] == fast

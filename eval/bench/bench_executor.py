@@ -126,6 +126,7 @@ def to_markdown(report: dict[str, Any], meta: dict[str, Any]) -> str:
         f"Ray: local instance with {meta['cpus']} CPUs, `ray.num_actors={meta['num_actors']}`, "
         f"`ray.batch_size={meta['ray_batch']}`, 1 CPU per actor; {meta['repeats']} repeats, each a fresh run folder.",
         f"`ray.init` (local instance start, paid once per process): {report['ray_init_s']:.2f} s.",
+        f"Machine load during the run: {meta['load']}; other jobs shared the CPUs, so compare ratios, not seconds.",
         "",
         "Times in seconds, median of the repeats (all repeats in brackets). *mapped* = the normalise and summarise",
         "stages (what runs on the executor); *total* adds scoring, bootstrap, comparisons and the report, which run",
@@ -164,8 +165,10 @@ def main(argv: list[str] | None = None) -> int:
     import ray
     import torch
 
+    load_before = os.getloadavg()
     report = bench(args.scenarios, args.repeats, args.num_actors, args.ray_batch)
     meta = {
+        "load": f"{load_before[0]:.1f} before, {os.getloadavg()[0]:.1f} after (1-minute load average)",
         "machine": f"{platform.machine()}, {os.cpu_count()} CPUs ({platform.platform()})", "python": platform.python_version(),
         "ray": ray.__version__, "torch": torch.__version__, "cpus": os.cpu_count(), "num_actors": args.num_actors,
         "ray_batch": args.ray_batch, "repeats": args.repeats,

@@ -35,6 +35,7 @@ FILES = ["xsum_sample.jsonl", "summeval_documents.jsonl", "bbc_news_summary.json
          "realsumm.jsonl"]
 NEW_TOKENS = 64
 TARGET_TOKENS = 300
+PREFILL_DOCS = 16  # the prefill-only pass (max_new_tokens=1) runs on this many docs, scaled by prompt tokens
 
 
 def make_documents(data: Path, n: int, count) -> list[str]:
@@ -99,12 +100,13 @@ def run_variant(variant: str, docs_path: str, threads: int, limit: int | None = 
                 new_tokens += n
                 texts.append(s._clean(s.tokenizer.decode(row[:n], skip_special_tokens=True)))
         out["seconds"] = time.perf_counter() - start
-        # prefill only: one forward over each prompt
+        # prefill only: one forward over each prompt of the subset, scaled to all prompt tokens
+        subset = prompts[:PREFILL_DOCS]
         start = time.perf_counter()
         with torch.inference_mode():
-            for ids in prompts:
+            for ids in subset:
                 s.model(input_ids=torch.tensor([ids]))
-        out["prefill_seconds"] = time.perf_counter() - start
+        out["prefill_seconds"] = (time.perf_counter() - start) * prompt_tokens / sum(len(p) for p in subset)
     else:
         start = time.perf_counter()
         results = s.summarize(docs, batch_size=batch_size)
@@ -113,9 +115,10 @@ def run_variant(variant: str, docs_path: str, threads: int, limit: int | None = 
         new_tokens = sum(r.tokens_out for r in results)
         prefill = s.settings.replace(max_new_tokens=1)
         s.settings = prefill
+        subset = docs[:PREFILL_DOCS]
         start = time.perf_counter()
-        s.summarize(docs, batch_size=batch_size)
-        out["prefill_seconds"] = time.perf_counter() - start
+        s.summarize(subset, batch_size=batch_size)
+        out["prefill_seconds"] = (time.perf_counter() - start) * prompt_tokens / sum(len(p) for p in prompts[:PREFILL_DOCS])
     out.update(texts=texts, new_tokens=new_tokens, tokens_per_s=new_tokens / out["seconds"],
                peak_rss_mb=peak_rss_mb(), load_after=os.getloadavg()[0])
     return out
@@ -142,6 +145,37 @@ def rouge_l(predictions: list[str], references: list[str]) -> float:
     scorer = rouge_scorer.RougeScorer(["rougeL"], use_stemmer=False)
     scores = [scorer.score(r, p)["rougeL"].fmeasure for p, r in zip(predictions, references)]
     return 100 * sum(scores) / len(scores)
+
+
+def write_report(report: dict, runs: dict, out: str, threads: int) -> None:
+    a_out = out
+    base = runs.get("naive") or runs[next(iter(runs))]
+    fp32 = next((r for v, r in runs.items() if v.startswith("ours-fp32")), None)
+    rows = []
+    for variant, r in runs.items():
+        same = sum(x == y for x, y in zip(r["texts"], base["texts"]))
+        n_cmp = min(len(r["texts"]), len(base["texts"]))
+        rows.append({
+            "variant": variant, "dtype": r["dtype"], "seconds": round(r["seconds"], 1),
+            "prefill_seconds": round(r["prefill_seconds"], 1), "new_tokens": r["new_tokens"],
+            "tokens_per_s": round(r["tokens_per_s"], 1), "speedup": round(r["tokens_per_s"] / base["tokens_per_s"], 2),
+            "docs": r["docs"], "peak_rss_mb": round(r["peak_rss_mb"]), "same_texts_as_naive": f"{same}/{n_cmp}",
+            "rougeL_vs_naive_fp32": round(rouge_l(r["texts"][:n_cmp], base["texts"][:n_cmp]), 2),
+            "same_texts_as_ours_fp32": f"{sum(x == y for x, y in zip(r['texts'], fp32['texts']))}/{len(r['texts'])}" if fp32 else "",
+            "rougeL_vs_ours_fp32": round(rouge_l(r["texts"], fp32["texts"][: len(r["texts"])]), 2) if fp32 else "",
+            "load_avg": f"{r['load_before']:.1f}->{r['load_after']:.1f}",
+        })
+    report["rows"] = rows
+    report["texts"] = {v: r["texts"] for v, r in runs.items()}
+    Path(a_out).parent.mkdir(parents=True, exist_ok=True)
+    Path(a_out).write_text(json.dumps(report, indent=1, ensure_ascii=False))
+    print(f"{report['docs']} docs, mean {report['doc_tokens_mean']:.0f} doc tokens, {NEW_TOKENS} new tokens, "
+          f"{threads} threads")
+    cols = list(rows[0])
+    print("| " + " | ".join(cols) + " |")
+    print("|" + "---|" * len(cols))
+    for row in rows:
+        print("| " + " | ".join(str(row[c]) for c in cols) + " |")
 
 
 def child(args: list[str]) -> dict:
@@ -193,35 +227,10 @@ def main() -> None:
             runs[variant] = child(["--_variant", variant, "--_docs-file", str(docs_file), "--threads", str(a.threads),
                                    "--_limit", str(limit)])
             r = runs[variant]
+            write_report(report, runs, a.out, a.threads)
             print(f"{variant}: {r['tokens_per_s']:.1f} new tok/s, {r['seconds']:.1f} s, peak {r['peak_rss_mb']:.0f} MB, "
                   f"load avg {r['load_before']:.1f}->{r['load_after']:.1f}", file=sys.stderr)
-    base = runs.get("naive") or runs[next(iter(runs))]
-    fp32 = next((r for v, r in runs.items() if v.startswith("ours-fp32")), None)
-    rows = []
-    for variant, r in runs.items():
-        same = sum(x == y for x, y in zip(r["texts"], base["texts"]))
-        n_cmp = min(len(r["texts"]), len(base["texts"]))
-        rows.append({
-            "variant": variant, "dtype": r["dtype"], "seconds": round(r["seconds"], 1),
-            "prefill_seconds": round(r["prefill_seconds"], 1), "new_tokens": r["new_tokens"],
-            "tokens_per_s": round(r["tokens_per_s"], 1), "speedup": round(r["tokens_per_s"] / base["tokens_per_s"], 2),
-            "docs": r["docs"], "peak_rss_mb": round(r["peak_rss_mb"]), "same_texts_as_naive": f"{same}/{n_cmp}",
-            "rougeL_vs_naive_fp32": round(rouge_l(r["texts"][:n_cmp], base["texts"][:n_cmp]), 2),
-            "same_texts_as_ours_fp32": f"{sum(x == y for x, y in zip(r['texts'], fp32['texts']))}/{len(r['texts'])}" if fp32 else "",
-            "rougeL_vs_ours_fp32": round(rouge_l(r["texts"], fp32["texts"][: len(r["texts"])]), 2) if fp32 else "",
-            "load_avg": f"{r['load_before']:.1f}->{r['load_after']:.1f}",
-        })
-    report["rows"] = rows
-    report["texts"] = {v: r["texts"] for v, r in runs.items()}
-    Path(a.out).parent.mkdir(parents=True, exist_ok=True)
-    Path(a.out).write_text(json.dumps(report, indent=1, ensure_ascii=False))
-    print(f"{report['docs']} docs, mean {report['doc_tokens_mean']:.0f} doc tokens, {NEW_TOKENS} new tokens, "
-          f"{a.threads} threads")
-    cols = list(rows[0])
-    print("| " + " | ".join(cols) + " |")
-    print("|" + "---|" * len(cols))
-    for row in rows:
-        print("| " + " | ".join(str(row[c]) for c in cols) + " |")
+    write_report(report, runs, a.out, a.threads)
     for key in ("cold_load", "warm_load"):
         if key in report:
             r = report[key]

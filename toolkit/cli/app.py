@@ -6,6 +6,7 @@ Exit codes: 0 success, 1 input or runtime error (one line on stderr), 2 usage er
 
 from __future__ import annotations
 
+import os
 import sys
 
 import typer
@@ -55,8 +56,17 @@ def _usage_message(exc: Exception) -> str:
     return f"{message.rstrip('.')}; see '{command} --help'"
 
 
+def _quiet_libraries() -> None:
+    # Our own progress bars report the work; transformers' weight-loading bars and advisory warnings
+    # (e.g. the tokenizer's "sequence longer than 512", which our chunking handles) only add noise.
+    os.environ.setdefault("TRANSFORMERS_VERBOSITY", "error")
+    os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")
+    os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+
+
 def main(argv: list[str] | None = None) -> int:
     """Run the CLI with ``argv`` (default: ``sys.argv[1:]``) and return the exit code."""
+    _quiet_libraries()
     args = sys.argv[1:] if argv is None else list(argv)
     _state["debug"] = "--debug" in args
     command = typer.main.get_command(app)
@@ -86,6 +96,12 @@ def main(argv: list[str] | None = None) -> int:
         where = f"{exc.filename}: " if exc.filename else ""
         _error(f"{where}{exc.strerror or exc}; free disk space or check permissions, then run again (--debug for details)")
         return 1
+    except SystemExit as exc:  # a library called sys.exit() (sacreBLEU does on some errors): still one line
+        if _state["debug"] or exc.code in (None, 0):
+            raise
+        detail = f" ({exc.code})" if isinstance(exc.code, str) else ""
+        _error(f"a library stopped the program{detail}; rerun with --debug for the traceback and report it")
+        return exc.code if isinstance(exc.code, int) else 1
     except Exception as exc:  # a bug: still one line, the traceback is one --debug away
         if _state["debug"]:
             raise

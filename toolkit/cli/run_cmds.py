@@ -16,8 +16,11 @@ def _results_table(results: dict[str, Any]) -> Any:
         for metric in info["metrics"]:
             if metric not in metrics:
                 metrics.append(metric)
-    significant = {(c["b"], c["metric"]) for c in results.get("comparisons", []) if c.get("significant")}
-    table = Table(title=f"{results['name']}: {results['documents']} documents (95% bootstrap CI)")
+    first = next((c["a"] for c in results.get("comparisons", [])), None)
+    significant = {(c["b"], c["metric"]) for c in results.get("comparisons", []) if c.get("significant") and c["a"] == first}
+    baseline = next((c["a"] for c in results.get("comparisons", [])), None)
+    caption = f"* p < 0.05 against {baseline} (paired test, Holm-corrected)" if baseline else None
+    table = Table(title=f"{results['name']}: {results['documents']} documents, score [95% bootstrap CI]", caption=caption)
     table.add_column("system")
     table.add_column("input")
     for metric in metrics:

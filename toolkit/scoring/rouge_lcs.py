@@ -223,9 +223,7 @@ class SummaryLCS:
         if not masks:
             return [], 0
         if self._nseg > self.FORWARD_MAX_SENTENCES:
-            hits_at = self.positions(ref_sents)
-            flat = [t for sent in ref_sents for t in sent]
-            return [sent[i] for sent, pos in zip(ref_sents, hits_at) for i in pos], self.lcs_length(flat)
+            return self._hits_and_lcs_reversed(ref_sents)
         get = masks.get
         cols = self._cols
         start = self._start
@@ -257,6 +255,54 @@ class SummaryLCS:
                             p |= 1 << ((m & ((2 << top) - 1)).bit_length() - 2)
                     else:
                         p |= 1 << ((m & ((a << 1) - 1)).bit_length() - 2)
+        return hits, self._width - vl.bit_count()
+
+
+    def _hits_and_lcs_reversed(self, ref_sents: Sequence[Sequence[Hashable]]) -> tuple[list[Hashable], int]:
+        # As positions(reversed_order=True), plus the whole-text LCS, with the D|M rows of a sentence
+        # bit-reversed by one bytes.translate (each row: big-endian bytes, read back little-endian).
+        masks = self._masks
+        get = masks.get
+        cols = self._cols
+        if self._rstate is None:
+            nbytes = (self._width + 7) // 8
+            self._rstate = (nbytes, (1 << (nbytes * 8)) - 1, _reverse_bits(cols, nbytes),
+                            _reverse_bits(self._start, nbytes), {})  # fmt: skip
+        nbytes, full, _cols_r, start_r, rev_cache = self._rstate
+        from_bytes, to_bytes = int.from_bytes, int.to_bytes
+        wide = vl = (1 << self._width) - 1
+        hits: list[Hashable] = []
+        add = hits.append
+        for ref in ref_sents:
+            toks: list[Hashable] = []
+            chunks: list[bytes] = []
+            v = cols
+            for tok, m in zip(ref, map(get, ref)):
+                if m:
+                    u = vl & m
+                    vl = ((vl + u) | (vl - u)) & wide
+                    u = v & m
+                    w = v ^ u
+                    t = v + u
+                    toks.append(tok)
+                    chunks.append(to_bytes(((t ^ w) >> 1) | m, nbytes, "big"))
+                    v = (t | w) & cols
+            if not toks:
+                continue
+            buf = b"".join(chunks).translate(_REV8)
+            p = start_r  # guard bits that land in p never meet a D or M bit: no masking needed
+            end = len(buf)
+            for tok in reversed(toks):
+                a = p & from_bytes(buf[end - nbytes : end], "little")
+                end -= nbytes
+                if a:
+                    add(tok)
+                    mr = rev_cache.get(tok)
+                    if mr is None:
+                        m_r = _reverse_bits(masks[tok], nbytes)
+                        mr = rev_cache[tok] = (m_r, full ^ m_r)
+                    # nearest match at or left of each position: one carry per sentence
+                    p = (p ^ a) | (((mr[1] + a) & mr[0]) << 1)
         return hits, self._width - vl.bit_count()
 
 
