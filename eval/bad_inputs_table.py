@@ -41,6 +41,9 @@ OTHER_TESTS = [
     ("a bug (unexpected exception)", "(align raises ValueError)", "1",
      "error: internal error (ValueError: boom second line); rerun with --debug for the traceback and report it",
      "tests/test_bad_inputs.py::test_internal_error_is_one_line_unless_debug"),
+    ("a library calls sys.exit()", "(score raises SystemExit(2))", "2",
+     "error: a library stopped the program; rerun with --debug for the traceback and report it",
+     "tests/test_bad_inputs.py::test_library_sys_exit_is_one_line"),
     ("--debug", "`toolkit --debug align -g g.tsv doc.txt` (bad glossary)", "1",
      "(full Python traceback ending in GlossaryError: g.tsv:3: ...)",
      "tests/test_bad_inputs.py::test_debug_shows_the_traceback_and_without_it_there_is_none"),
@@ -88,6 +91,7 @@ def main(argv: list[str] | None = None) -> int:
             os.chdir(tmp)
             try:
                 outcome = catalogue.run_case(case, Path(tmp))
+                left_behind = [name for name in case.absent if (Path(tmp) / name).exists()]
             finally:
                 os.chdir(here)
         err_lines = outcome.err.strip().splitlines()
@@ -95,7 +99,10 @@ def main(argv: list[str] | None = None) -> int:
             message = "(exit 0; " + (case.check.__name__.strip("_").replace("_", " ") if case.check else "ok") + ")"
         else:
             message = err_lines[-1] if err_lines else "(nothing on stderr)"
-        ok = (outcome.rc == case.rc and (outcome.rc == 0 or (len(err_lines) == 1 and all(t in err_lines[0] for t in case.expect))))
+        ok = (outcome.rc == case.rc and not left_behind
+              and (outcome.rc == 0 or (len(err_lines) == 1 and all(t in err_lines[0] for t in case.expect))))
+        if left_behind:
+            message += f" (left behind: {', '.join(left_behind)})"
         if case.xfail:
             status = f"open: {case.xfail}" if not ok else "fixed (remove the xfail)"
         else:

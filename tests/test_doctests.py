@@ -1,6 +1,6 @@
 """The public API is documented, and its documentation runs (issue 5; style guide practices 4 and 12).
 
-Every module that defines a name in ``toolkit.__all__`` has its doctests run with ELLIPSIS and
+Every module that defines a name in ``toolkit.__all__`` (and ``toolkit.io``) has its doctests run with ELLIPSIS and
 NORMALIZE_WHITESPACE, from the repository root (some examples read ``tests/data/``). Every public function must
 have a docstring with an ``Example:`` section holding at least one ``>>>`` line; every public class must have a
 docstring, and the classes still without an example are listed below so that the list can only shrink.
@@ -24,7 +24,8 @@ OPTIONS = doctest.ELLIPSIS | doctest.NORMALIZE_WHITESPACE
 PUBLIC: dict[str, Any] = {name: getattr(toolkit, name) for name in toolkit.__all__ if name != "__version__"}
 FUNCTIONS = {name: obj for name, obj in PUBLIC.items() if inspect.isfunction(obj)}
 CLASSES = {name: obj for name, obj in PUBLIC.items() if inspect.isclass(obj)}
-MODULES = sorted({"toolkit", *(obj.__module__ for obj in (*FUNCTIONS.values(), *CLASSES.values()))})
+# the package itself, every module defining a public name, and toolkit.io, which the CLI and the runs read through
+MODULES = sorted({"toolkit", "toolkit.io", *(obj.__module__ for obj in (*FUNCTIONS.values(), *CLASSES.values()))})
 
 # Public classes whose docstring has no runnable example yet (state of 2026-11-26). Remove a name when its
 # class gets an example; a new public class without an example fails the test below.

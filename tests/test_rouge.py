@@ -198,8 +198,10 @@ def test_union_lcs_matches_quadratic_oracle() -> None:
         flat = [t for t in cand for t in t]
         for r in ref:
             assert lcs_length(r, flat) == layout.lcs_length(r) == len(lcs_positions_reference(r, flat))
-        hit_tokens, whole_lcs = layout.hits_and_lcs(ref)
-        assert sorted(hit_tokens) == sorted(r[i] for r, pos in zip(ref, expected) for i in pos)
+        hit_masks, whole_lcs = layout.hits_and_lcs(ref)
+        expected_tokens = sorted(r[i] for r, pos in zip(ref, expected) for i in pos)
+        assert sorted(layout.hit_tokens(ref)) == expected_tokens
+        assert len(hit_masks) == len(expected_tokens)
         assert whole_lcs == len(lcs_positions_reference([t for r in ref for t in r], flat))
 
 

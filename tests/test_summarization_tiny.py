@@ -17,7 +17,7 @@ torch = pytest.importorskip("torch")
 transformers = pytest.importorskip("transformers")
 
 from toolkit.errors import ConfigError, InputError, ModelUnavailableError, UnknownNameError, UnsafeModelError  # noqa: E402
-from toolkit.summarization import GenerationSettings, Summary, load_summarizer  # noqa: E402
+from toolkit.summarization import Summary, load_summarizer  # noqa: E402
 from toolkit.summarization import base as base_module  # noqa: E402
 
 SPECIALS = ["<pad>", "</s>", "<unk>", "<s>", "<|im_start|>", "<|im_end|>"]  # T5 order: pad=0, eos=1, unk=2

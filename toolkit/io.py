@@ -46,6 +46,13 @@ def read_text(path: str | Path) -> str:
 
     Raises:
         InputError: the file is missing, a folder, not UTF-8, or holds a NUL byte.
+
+    Example:
+        >>> import tempfile
+        >>> path = Path(tempfile.mkdtemp()) / "a.txt"
+        >>> _ = path.write_bytes("\\ufeffJin Xiangjun\\r\\nShanxi\\r\\n".encode("utf-8"))
+        >>> read_text(path)
+        'Jin Xiangjun\\nShanxi\\n'
     """
     name = str(path)
     if name == "-":
@@ -76,6 +83,14 @@ def iter_jsonl(path: str | Path, text: str | None = None) -> Iterator[tuple[int,
 
     Raises:
         InputError: a line is not JSON, or not a JSON object; the message gives its line number.
+
+    Example:
+        >>> list(iter_jsonl("docs.jsonl", text='{"id": "a"}\\n\\n{"id": "b"}\\n'))
+        [(1, {'id': 'a'}), (3, {'id': 'b'})]
+        >>> list(iter_jsonl("docs.jsonl", text='{"id": "a"}\\n[1, 2]\\n'))
+        Traceback (most recent call last):
+        ...
+        toolkit.errors.InputError: docs.jsonl:2: expected a JSON object like {"id": ..., "text": ...}
     """
     content = read_text(path) if text is None else text
     for number, line in enumerate(content.split("\n"), start=1):
@@ -91,7 +106,12 @@ def iter_jsonl(path: str | Path, text: str | None = None) -> Iterator[tuple[int,
 
 
 def is_jsonl(path: str | Path) -> bool:
-    """True when the path names a JSONL file (by its extension)."""
+    """True when the path names a JSONL file (by its extension).
+
+    Example:
+        >>> is_jsonl("docs.JSONL"), is_jsonl("docs.ndjson"), is_jsonl("article.txt")
+        (True, True, False)
+    """
     return str(path).lower().endswith((".jsonl", ".ndjson"))
 
 
@@ -100,6 +120,16 @@ def read_documents(path: str | Path, *, id_field: str = "id", text_field: str = 
 
     Raises:
         InputError: missing or duplicate ids, a missing or non-string text field, or no documents.
+
+    Example:
+        >>> import tempfile
+        >>> folder = Path(tempfile.mkdtemp())
+        >>> write_jsonl(folder / "docs.jsonl", [{"id": "p1", "text": "Rain fell.", "references": ["Rain."]}])
+        >>> read_documents(folder / "docs.jsonl")
+        [Document(id='p1', text='Rain fell.', extra={'references': ['Rain.']})]
+        >>> write_text(folder / "article.txt", "One whole article.\\n")
+        >>> [(d.id, d.text) for d in read_documents(folder / "article.txt")]
+        [('article', 'One whole article.\\n')]
     """
     if not is_jsonl(path):
         text = read_text(path)
@@ -127,7 +157,15 @@ def read_documents(path: str | Path, *, id_field: str = "id", text_field: str = 
 
 
 def read_segments(path: str | Path) -> list[str]:
-    """Read one segment a line (sacreBLEU's convention); the final newline does not add a segment."""
+    """Read one segment a line (sacreBLEU's convention); the final newline does not add a segment.
+
+    Example:
+        >>> import tempfile
+        >>> path = Path(tempfile.mkdtemp()) / "hyp.txt"
+        >>> write_text(path, "first\\n\\nthird\\n")
+        >>> read_segments(path)
+        ['first', '', 'third']
+    """
     text = read_text(path)
     if text.endswith("\n"):
         text = text[:-1]
@@ -138,7 +176,16 @@ def read_segments(path: str | Path) -> list[str]:
 
 @contextmanager
 def atomic_writer(path: str | Path) -> Iterator[TextIO]:
-    """Write a file through a temporary sibling renamed into place, so no half-written file is ever seen."""
+    """Write a file through a temporary sibling renamed into place, so no half-written file is ever seen.
+
+    Example:
+        >>> import tempfile
+        >>> path = Path(tempfile.mkdtemp()) / "sub" / "out.txt"
+        >>> with atomic_writer(path) as handle:
+        ...     _ = handle.write("done\\n")
+        >>> path.read_text(), sorted(p.name for p in path.parent.iterdir())
+        ('done\\n', ['out.txt'])
+    """
     target = Path(path)
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
@@ -177,7 +224,13 @@ def write_json(path: str | Path, obj: Any) -> None:
 
 
 def write_jsonl(path: str | Path, rows: Iterable[dict[str, Any]]) -> None:
-    """Write JSONL atomically (``-`` writes to stdout)."""
+    """Write JSONL atomically (``-`` writes to stdout).
+
+    Example:
+        >>> write_jsonl("-", [{"id": "p1", "score": 70.0}, {"id": "p2", "text": "金湘军"}])
+        {"id": "p1", "score": 70.0}
+        {"id": "p2", "text": "金湘军"}
+    """
     if str(path) == "-":
         for row in rows:
             sys.stdout.write(json.dumps(row, ensure_ascii=False) + "\n")

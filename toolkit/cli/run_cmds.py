@@ -16,10 +16,10 @@ def _results_table(results: dict[str, Any]) -> Any:
         for metric in info["metrics"]:
             if metric not in metrics:
                 metrics.append(metric)
-    first = next((c["a"] for c in results.get("comparisons", [])), None)
-    significant = {(c["b"], c["metric"]) for c in results.get("comparisons", []) if c.get("significant") and c["a"] == first}
-    baseline = next((c["a"] for c in results.get("comparisons", [])), None)
-    caption = f"* p < 0.05 against {baseline} (paired test, Holm-corrected)" if baseline else None
+    against_first = [c for c in results.get("comparisons", []) if c.get("family", "against-first") == "against-first"]
+    first = against_first[0]["a"] if against_first else None
+    significant = {(c["b"], c["metric"]) for c in against_first if c.get("significant")}
+    caption = f"* p < 0.05 against {first} (paired test, Holm-corrected)" if first else None
     table = Table(title=f"{results['name']}: {results['documents']} documents, score [95% bootstrap CI]", caption=caption)
     table.add_column("system")
     table.add_column("input")
@@ -69,12 +69,14 @@ def run_command(
 
     from toolkit.runs.config import load_config
     from toolkit.runs.engine import run
+    from toolkit.runs.validate import check_names
 
     extra = list(overrides or [])
     if executor:
         extra.append(f"executor={executor}")
     cfg = load_config(config, extra)
     check_remote_code(cfg, allowed=trust_remote_code, source=str(config))
+    check_names(cfg, source=str(config))  # every name and path problem at once, before any work
     result = run(cfg, fresh=fresh or not resume, progress=progress, config_path=str(config))
     console = Console()
     if not console.is_terminal:
@@ -93,6 +95,15 @@ def check_remote_code(cfg: Any, *, allowed: bool, source: str) -> None:
 
     Raises:
         UnsafeModelError: a system sets ``trust_remote_code: true`` and ``allowed`` is false.
+
+    Example:
+        >>> from toolkit.runs.config import config_from_dict
+        >>> cfg = config_from_dict({"name": "d", "data": {"path": "d.jsonl"},
+        ...                         "systems": [{"name": "s", "model": "lead-3", "trust_remote_code": True}]})
+        >>> check_remote_code(cfg, allowed=True, source="c.yaml")  # the command line said yes
+        >>> check_remote_code(cfg, allowed=False, source="c.yaml")  # doctest: +ELLIPSIS
+        Traceback (most recent call last):
+        toolkit.errors.UnsafeModelError: c.yaml: systems[0] (s) -> trust_remote_code: true would run ...
     """
     from toolkit.errors import UnsafeModelError
 

@@ -8,9 +8,7 @@ from __future__ import annotations
 
 import json
 import shutil
-import time
 from collections.abc import Callable, Sequence
-from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -178,7 +176,7 @@ def _term_accuracy_section(docs: Sequence[RunDocument], normalised: dict[str, di
     }
 
 
-def _comparison_rows(comparison: Any, method: str) -> list[dict[str, Any]]:
+def _comparison_rows(comparison: Any, method: str, family: str) -> list[dict[str, Any]]:
     rows: list[dict[str, Any]] = []
     for metric, systems in comparison.rows.items():
         baseline = next(r for r in systems if r.baseline)
@@ -188,7 +186,7 @@ def _comparison_rows(comparison: Any, method: str) -> list[dict[str, Any]]:
             p_holm = r.p_holm if r.p_holm is not None else r.p_value
             rows.append({
                 "metric": metric, "a": baseline.system, "b": r.system, "a_score": baseline.score, "b_score": r.score,
-                "delta": r.delta, "p_value": r.p_value, "p_holm": r.p_holm, "method": method,
+                "delta": r.delta, "p_value": r.p_value, "p_holm": r.p_holm, "method": method, "family": family,
                 "significant": p_holm is not None and p_holm < 0.05,
             })
     return rows
@@ -207,11 +205,12 @@ def _comparisons(
     options = {k: v for k, v in score_options.items() if k not in ("metrics", "bootstrap")}
     options.update(metrics=metrics, method=config.bootstrap.method, resamples=config.bootstrap.resamples)
     rows = _comparison_rows(compare(systems={s.name: predictions[s.name] for s in runs}, references=references, **options),
-                            config.bootstrap.method)
+                            config.bootstrap.method, "against-first")
     for original, normalised in zip(runs, runs[1:]):
         if original.input == "original" and normalised.input == "normalised" and original.base == normalised.base and len(runs) > 2:
             pair = {s.name: predictions[s.name] for s in (original, normalised)}
-            rows += _comparison_rows(compare(systems=pair, references=references, **options), config.bootstrap.method)
+            rows += _comparison_rows(compare(systems=pair, references=references, **options), config.bootstrap.method,
+                                     "normalisation")
     return rows
 
 
@@ -288,6 +287,7 @@ def run(
         predictions: dict[str, list[str]] = {}
         fingerprints: dict[str, str] = {}
         models: dict[str, Any] = {}
+        loaded: dict[str, Any] = {}  # one summariser per configured system, shared by X and X+norm
         for system in system_runs(config):
             notify(f"summarise:{system.name}")
             store = StageStore(run_dir / "summaries" / f"{system.name}.jsonl")
@@ -300,7 +300,9 @@ def run(
                 recomputed[f"summarise:{system.name}"] = len(todo_rows)
                 models[system.name] = {"file": system.config.file, "sha256": mf.file_sha256(system.config.file)}
             else:
-                task = SummarizeTask(system.config.model_dump(mode="json"), batch_size=config.batch_size)
+                spec = system.config.model_dump(mode="json")
+                task = SummarizeTask(spec, batch_size=config.batch_size, summarizer=loaded.get(system.base))
+                loaded[system.base] = task.summarizer
                 fingerprint = task.summarizer.fingerprint
                 texts = {d.id: (normalised[d.id]["text"] if system.input == "normalised" else d.text) for d in docs}
                 keys = {i: content_key(fingerprint, texts[i]) for i in doc_ids}

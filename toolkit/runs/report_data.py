@@ -187,12 +187,13 @@ def load_run(run_dir: str | Path) -> RunData:
         if path.exists():
             summaries[system] = {str(r["id"]): r for r in read_rows(path) if "id" in r}
     scores: dict[tuple[str, str, str], float] = {}
+    metrics_from_results = bool(metrics)  # results.json names the reported metrics; scores.jsonl adds P/R columns
     if (folder / "scores.jsonl").exists():
         for r in read_rows(folder / "scores.jsonl"):
             value = _number(r.get("score"))
             if value is not None and "id" in r and r.get("system") in systems_block:
                 scores[(str(r["id"]), str(r["system"]), str(r.get("metric")))] = value
-                if str(r.get("metric")) not in metrics:
+                if not metrics_from_results and str(r.get("metric")) not in metrics:
                     metrics.append(str(r.get("metric")))
 
     ordered: dict[str, None] = dict.fromkeys(normalised)
@@ -206,7 +207,8 @@ def load_run(run_dir: str | Path) -> RunData:
             if isinstance(entry, Mapping):
                 values[str(metric)].append(_number(entry.get("score")))
     for (_, _, metric), value in scores.items():
-        values[metric].append(value)
+        if metric in values:
+            values[metric].append(value)
     return RunData(
         run_dir=folder, results=results, manifest=manifest, config_text=config_text, systems=systems,
         metrics=tuple(metrics), doc_ids=tuple(doc_ids), normalised=normalised, summaries=summaries, scores=scores,

@@ -14,21 +14,21 @@ def check_names(config: RunConfig, *, source: str | None = None) -> None:
     Raises:
         ConfigError: listing each problem with its key path.
     """
-    from toolkit.scoring import get_metric
+    from toolkit.scoring import resolve_metrics
 
     problems: list[str] = []
     for index, name in enumerate(config.metrics):
         try:
-            get_metric(name)
+            resolve_metrics([name])  # a metric, an alias or a group (rouge, mt, diagnostics)
         except ToolkitError as exc:
             problems.append(f"metrics[{index}]: {exc}")
     if not Path(config.data.path).exists() and config.data.format != "hf":
-        problems.append(f"data -> path: {config.data.path} does not exist")
+        problems.append(f"data -> path: {config.data.path} does not exist (relative paths start from the current folder)")
     if config.glossary is not None and not Path(config.glossary.path).exists():
-        problems.append(f"glossary -> path: {config.glossary.path} does not exist")
+        problems.append(f"glossary -> path: {config.glossary.path} does not exist (relative paths start from the current folder)")
     for index, system in enumerate(config.systems):
         if system.file is not None and not Path(system.file).exists():
-            problems.append(f"systems[{index}] -> file: {system.file} does not exist")
+            problems.append(f"systems[{index}] -> file: {system.file} does not exist (relative paths start from the current folder)")
         if system.model is not None:
             from toolkit.summarization import GenerationSettings
             from toolkit.summarization.registry import parse_spec

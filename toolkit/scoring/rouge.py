@@ -137,7 +137,7 @@ class _Side:
     _sets: dict[int, set[Hashable]] | None = None
     _summary: SummaryLCS | None = None
     _masks: CandidateMasks | None = None
-    _pair: tuple[_Side, list[Hashable], int] | None = None  # (prediction, Lsum hit tokens, LCS)
+    _pair: tuple[_Side, list[int], int] | None = None  # (prediction, Lsum hit masks, LCS)
 
     def __init__(self, sents: list[list[str]], tokens: list[str], concat: bool) -> None:
         self.sents = sents
@@ -209,9 +209,9 @@ def _make_side(text: str, mode: str, stem: bool, lsum_split: str, need_sents: bo
 def _score_ngram(ref: _Side, pred: _Side, n: int) -> PRF:
     n_ref = len(ref.tokens) - n + 1
     n_pred = len(pred.tokens) - n + 1
-    if n > 1:
+    if n > 1 and n_ref <= 200:
         # min(count_ref, count_pred) summed over n-grams is the size of the set intersection as soon
-        # as one side repeats no n-gram (the usual case for n >= 2).
+        # as one side repeats no n-gram (the usual case for n >= 2 in short texts).
         rs = ref.gram_set(n)
         ps = pred.gram_set(n)
         if len(rs) == n_ref or len(ps) == n_pred:
@@ -238,7 +238,7 @@ def _score_lcs(ref: _Side, pred: _Side) -> PRF:
     return PRF(p, r, 2 * p * r / (p + r) if p + r > 0 else 0.0)
 
 
-def _pair_lcs(ref: _Side, pred: _Side) -> tuple[_Side, list[Hashable], int]:
+def _pair_lcs(ref: _Side, pred: _Side) -> tuple[_Side, list[int], int]:
     """Lsum hit tokens and whole-text LCS of one pair, computed in one pass and kept on ``ref``."""
     c = ref._pair
     if c is None or c[0] is not pred:
@@ -267,11 +267,10 @@ def _score_lsum(ref: _Side, pred: _Side, shared: bool = False) -> PRF:
     # rouge-score clips hit by hit (a hit of token t counts while t is left in both texts' unigram
     # counts); per token that is min(union hits of t, count in prediction), the reference count being
     # at least the union hits (distinct reference positions).
-    cnt_c = pred.grams(1) if pred._concat else _ngrams([t for s in pred.sents for t in s], 1)
-    hit_tokens: dict[Hashable, int] = {}
-    _count_elements(hit_tokens, _pair_lcs(ref, pred)[1] if shared else pred.summary().hit_tokens(ref.sents))
-    # every hit token occurs in the prediction
-    hits = sum(map(min, hit_tokens.values(), map(cnt_c.__getitem__, hit_tokens)))
+    counted: dict[int, int] = {}
+    _count_elements(counted, _pair_lcs(ref, pred)[1] if shared else pred.summary().hits_and_lcs(ref.sents)[0])
+    # a hit is its token's match mask in the prediction layout; its popcount is the prediction count
+    hits = sum(map(min, counted.values(), map(int.bit_count, counted)))
     r = hits / m
     p = hits / n
     return PRF(p, r, 2 * p * r / (p + r) if p + r > 0 else 0.0)
@@ -300,7 +299,7 @@ def _fast_pair(pred: _Side, ref: _Side, variants: list[str]) -> dict[str, PRF]:
     out: dict[str, PRF] = {}
     pc: dict[Hashable, int] | None = None
     lcs = -1
-    hit_tokens: list[Hashable] = []
+    hit_masks: list[int] = []
     for v in variants:
         if v == "rouge1":
             pc = pred.grams(1)
@@ -310,9 +309,13 @@ def _fast_pair(pred: _Side, ref: _Side, variants: list[str]) -> dict[str, PRF]:
             p = hits / max(np_, 1)
             r = hits / max(nr, 1)
         elif v == "rouge2":
-            ps = set(zip(pt, pt[1:]))
-            rs = set(zip(rt, rt[1:]))
-            if len(rs) == nr - 1 or len(ps) == np_ - 1:
+            # min(count_ref, count_pred) summed is the size of the set intersection when one side
+            # repeats no bigram, the usual case for short texts; long ones go straight to counts.
+            rs = ps = None
+            if nr <= 200:
+                ps = set(zip(pt, pt[1:]))
+                rs = set(zip(rt, rt[1:]))
+            if rs is not None and ps is not None and (len(rs) == nr - 1 or len(ps) == np_ - 1):
                 hits = len(rs & ps)
             else:
                 p2, r2 = pred.grams(2), ref.grams(2)
@@ -326,17 +329,17 @@ def _fast_pair(pred: _Side, ref: _Side, variants: list[str]) -> dict[str, PRF]:
                 continue
             if lcs < 0:
                 if "rougeLsum" in variants:
-                    hit_tokens, lcs = pred.summary().hits_and_lcs(ref.sents)
+                    hit_masks, lcs = pred.summary().hits_and_lcs(ref.sents)
                 else:
                     lcs = pred.summary().lcs_length(rt)
             if v == "rougeL":
                 p = lcs / np_
                 r = lcs / nr
             else:
-                pc = pred.grams(1)
-                counted: dict[Hashable, int] = {}
-                _count_elements(counted, hit_tokens)
-                hits = sum(map(min, counted.values(), map(pc.__getitem__, counted)))
+                counted: dict[int, int] = {}
+                _count_elements(counted, hit_masks)
+                # a hit is its token's match mask in the prediction; popcount = prediction count
+                hits = sum(map(min, counted.values(), map(int.bit_count, counted)))
                 p = hits / np_
                 r = hits / nr
         out[v] = PRF(p, r, 2 * p * r / (p + r) if p + r > 0 else 0.0)

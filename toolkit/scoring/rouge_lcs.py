@@ -119,10 +119,9 @@ class SummaryLCS:
             3
         """
         full = v = (1 << self._width) - 1
-        for m in map(self._masks.get, ref):
-            if m:
-                u = v & m
-                v = ((v + u) | (v - u)) & full
+        for m in filter(None, map(self._masks.get, ref)):
+            u = v & m
+            v = ((v + u) | (v - u)) & full
         return self._width - v.bit_count()
 
     def positions(self, ref_sents: Sequence[Sequence[Hashable]], *, reversed_order: bool | None = None) -> list[list[int]]:
@@ -204,20 +203,28 @@ class SummaryLCS:
     def hit_tokens(self, ref_sents: Sequence[Sequence[Hashable]]) -> list[Hashable]:
         """The reference tokens at the union-LCS positions of all sentences, in no particular order.
 
-        Same result as reading :meth:`positions`, with a leaner loop for few candidate sentences.
-
         Example:
             >>> sorted(SummaryLCS([["a", "b"], ["x"]]).hit_tokens([["a", "c", "b", "x", "a"]]))
             ['a', 'b', 'x']
         """
-        return self.hits_and_lcs(ref_sents)[0]
+        token_of = {m: t for t, m in self._masks.items()}
+        return [token_of[m] for m in self.hits_and_lcs(ref_sents)[0]]
 
-    def hits_and_lcs(self, ref_sents: Sequence[Sequence[Hashable]]) -> tuple[list[Hashable], int]:
-        """:meth:`hit_tokens` and :meth:`lcs_length` of the concatenated sentences, in one pass.
+    def hits_and_lcs(self, ref_sents: Sequence[Sequence[Hashable]]) -> tuple[list[int], int]:
+        """Union-LCS hits of all reference sentences and the LCS of the concatenated texts, in one pass.
+
+        A hit is reported as the candidate match mask of its token (one mask per distinct token, so
+        ``mask.bit_count()`` is the token's count in the candidate): that is all ROUGE-Lsum's clipping
+        needs.
+
+        Returns:
+            (hit masks in no particular order, LCS length of the concatenated sentences).
 
         Example:
-            >>> SummaryLCS([["a", "b"], ["x"]]).hits_and_lcs([["a", "x"], ["b"]])
-            (['a', 'x', 'b'], 2)
+            >>> layout = SummaryLCS([["a", "b"], ["x"]])
+            >>> hits, lcs = layout.hits_and_lcs([["a", "x"], ["b"]])
+            >>> sorted(m.bit_count() for m in hits), lcs
+            ([1, 1, 1], 2)
         """
         masks = self._masks
         if not masks:
@@ -228,25 +235,24 @@ class SummaryLCS:
         cols = self._cols
         start = self._start
         full = vl = (1 << self._width) - 1
-        hits: list[Hashable] = []
+        hits: list[int] = []
         add = hits.append
         for ref in ref_sents:
             rows = []
             v = cols
-            for tok, m in zip(ref, map(get, ref)):
-                if m:
-                    u = vl & m  # sentence-level LCS of the whole texts (rougeL) ...
-                    vl = ((vl + u) | (vl - u)) & full
-                    u = v & m  # ... and the rows of this sentence against every candidate sentence
-                    w = v ^ u
-                    t = v + u
-                    rows.append((tok, m, ((t ^ w) >> 1) | m))
-                    v = (t | w) & cols
-            p = start
-            for tok, m, dm in reversed(rows):
+            for m in filter(None, map(get, ref)):  # reference tokens that occur in the candidate
+                u = vl & m  # sentence-level LCS of the whole texts (rougeL) ...
+                vl = ((vl + u) | (vl - u)) & full
+                u = v & m  # ... and the rows of this sentence against every candidate sentence
+                w = v ^ u
+                t = v + u
+                rows.append((m, ((t ^ w) >> 1) | m))
+                v = (t | w) & cols
+            p = start  # guard bits that land in p never meet a D or M bit: no masking needed
+            for m, dm in reversed(rows):
                 a = p & dm
                 if a:
-                    add(tok)
+                    add(m)
                     p ^= a
                     if a & (a - 1):
                         while a:
@@ -257,8 +263,7 @@ class SummaryLCS:
                         p |= 1 << ((m & ((a << 1) - 1)).bit_length() - 2)
         return hits, self._width - vl.bit_count()
 
-
-    def _hits_and_lcs_reversed(self, ref_sents: Sequence[Sequence[Hashable]]) -> tuple[list[Hashable], int]:
+    def _hits_and_lcs_reversed(self, ref_sents: Sequence[Sequence[Hashable]]) -> tuple[list[int], int]:
         # As positions(reversed_order=True), plus the whole-text LCS, with the D|M rows of a sentence
         # bit-reversed by one bytes.translate (each row: big-endian bytes, read back little-endian).
         masks = self._masks
@@ -271,36 +276,35 @@ class SummaryLCS:
         nbytes, full, _cols_r, start_r, rev_cache = self._rstate
         from_bytes, to_bytes = int.from_bytes, int.to_bytes
         wide = vl = (1 << self._width) - 1
-        hits: list[Hashable] = []
+        hits: list[int] = []
         add = hits.append
         for ref in ref_sents:
-            toks: list[Hashable] = []
+            row_masks: list[int] = []
             chunks: list[bytes] = []
             v = cols
-            for tok, m in zip(ref, map(get, ref)):
-                if m:
-                    u = vl & m
-                    vl = ((vl + u) | (vl - u)) & wide
-                    u = v & m
-                    w = v ^ u
-                    t = v + u
-                    toks.append(tok)
-                    chunks.append(to_bytes(((t ^ w) >> 1) | m, nbytes, "big"))
-                    v = (t | w) & cols
-            if not toks:
+            for m in filter(None, map(get, ref)):
+                u = vl & m
+                vl = ((vl + u) | (vl - u)) & wide
+                u = v & m
+                w = v ^ u
+                t = v + u
+                row_masks.append(m)
+                chunks.append(to_bytes(((t ^ w) >> 1) | m, nbytes, "big"))
+                v = (t | w) & cols
+            if not row_masks:
                 continue
             buf = b"".join(chunks).translate(_REV8)
             p = start_r  # guard bits that land in p never meet a D or M bit: no masking needed
             end = len(buf)
-            for tok in reversed(toks):
+            for m in reversed(row_masks):
                 a = p & from_bytes(buf[end - nbytes : end], "little")
                 end -= nbytes
                 if a:
-                    add(tok)
-                    mr = rev_cache.get(tok)
+                    add(m)
+                    mr = rev_cache.get(m)
                     if mr is None:
-                        m_r = _reverse_bits(masks[tok], nbytes)
-                        mr = rev_cache[tok] = (m_r, full ^ m_r)
+                        m_r = _reverse_bits(m, nbytes)
+                        mr = rev_cache[m] = (m_r, full ^ m_r)
                     # nearest match at or left of each position: one carry per sentence
                     p = (p ^ a) | (((mr[1] + a) & mr[0]) << 1)
         return hits, self._width - vl.bit_count()
