@@ -245,9 +245,7 @@ CASES: list[Case] = [
          {"g.tsv": "canonical\tvariants\nC++\tC+\na.b\t\n", "doc.txt": "C++ and C+ and axb and a.b and (a.b\n"},
          rc=0, check=_literal_terms),
     Case("header-only-glossary", "a glossary with only a header", ("align", "-g", "g.tsv", "doc.txt"),
-         {"g.tsv": "canonical\tvariants\tsource\n", "doc.txt": DOC}, expect=("g.tsv", "no entries"),
-         xfail="terminology.glossary_io accepts a header-only glossary (0 entries) and align prints nothing; "
-               "fix: GlossaryError('g.tsv: header only, no entries; add one row per term') in _rows_to_records"),
+         {"g.tsv": "canonical\tvariants\tsource\n", "doc.txt": DOC}, expect=("g.tsv", "no entries")),
     Case("wrong-delimiter", "a TSV with the wrong delimiter", ("align", "-g", "g.tsv", "doc.txt"),
          {"g.tsv": "canonical,variants\nJin Xiangjun,Jinxiang Army\n", "doc.txt": DOC},
          expect=("g.tsv:1: header has no 'canonical' column",)),
@@ -261,18 +259,14 @@ CASES: list[Case] = [
          expect=("g.json:3: broken JSON",)),
     Case("csv-broken-quoting", "a CSV glossary with an unterminated quote", ("align", "-g", "g.csv", "doc.txt"),
          {"g.csv": 'canonical,variants\n"Jin Xiangjun,Jinxiang Army\nXi Jinping,\n', "doc.txt": DOC},
-         expect=("g.csv:2", "quot"),
-         xfail="terminology.glossary_io reads the rest of the file into one quoted field and accepts it; fix: "
-               "csv.reader(..., strict=True) and/or refuse a field that spans lines, naming the line of the quote"),
+         expect=("g.csv:2", "quot")),
     Case("tbx-external-entity", "a TBX with an external entity", ("align", "-g", "g.tbx", "doc.txt"),
          {"g.tbx": XXE, "doc.txt": DOC}, expect=("g.tbx: refused unsafe XML", "remove entity declarations"),
          check=_no_passwd),
     Case("tbx-entity-bomb", "a TBX with an entity-expansion bomb (not expanded)", ("align", "-g", "g.tbx", "doc.txt"),
          {"g.tbx": BOMB, "doc.txt": DOC}, expect=("g.tbx: refused unsafe XML",)),
     Case("tbx-no-language", "TBX without a language section", ("align", "-g", "g.tbx", "doc.txt"),
-         {"g.tbx": NO_LANG_TBX, "doc.txt": DOC}, expect=("g.tbx", "langSet"),
-         xfail="terminology.glossary_io reports \"entry '?': empty canonical term\"; fix: say the termEntry has "
-               "no <langSet xml:lang='en'> (TBX v2) / <langSec> (v3) and which language it needs"),
+         {"g.tbx": NO_LANG_TBX, "doc.txt": DOC}, expect=("g.tbx", "langSet")),
     # --- names and configs -----------------------------------------------------------------------
     Case("unknown-metric", "unknown metric name (did-you-mean)", ("score", "--hyp", "h.txt", "--ref", "h.txt", "--metrics", "blue"),
          {"h.txt": "a b\n"}, expect=("metric 'blue' not found. Did you mean 'bleu'?",)),
@@ -317,10 +311,7 @@ CASES: list[Case] = [
          {"docs.jsonl": TWO_DOCS}, expect=("num_beams: must be an integer >= 1 (got 0)",), absent=("out.jsonl",)),
     Case("bleu-tokenizer-missing", "a target language whose BLEU tokenizer is not installed",
          ("score", "--hyp", "h.txt", "--ref", "h.txt", "--metrics", "bleu", "--target-lang", "ja"),
-         {"h.txt": "a b c d\n"}, expect=("bleu: the tokenizer for target language 'ja' needs", "sacrebleu[ja]"),
-         xfail="sacreBLEU 2.6 raises RuntimeError (not ImportError) when MeCab is missing, so the CLI prints "
-               "'internal error (RuntimeError: ...)'; fix: catch RuntimeError too in "
-               "toolkit/scoring/sacrebleu_metrics.py make_metric"),
+         {"h.txt": "a b c d\n"}, expect=("bleu: the tokenizer for target language 'ja' needs", "sacrebleu[ja]")),
     Case("meta-unknown-format", "unknown input layout (did-you-mean)",
          ("meta-evaluate", "--human", "h.jsonl", "--metrics", "rouge1", "--format", "summevl"),
          {"h.jsonl": "{}\n"}, expect=("format 'summevl' not found. Did you mean 'summeval'?",)),
@@ -339,9 +330,7 @@ CASES: list[Case] = [
     Case("normalize-edits-not-writable", "normalize whose --edits path is not writable (no half result)",
          ("normalize", "-g", "g.tsv", "doc.txt", "-o", "out.txt", "--edits", "afile/edits.jsonl"),
          {"g.tsv": GLOSSARY, "doc.txt": DOC, "afile": "x"},
-         expect=("afile/edits.jsonl: cannot write here (afile is a file, not a folder)",), absent=("out.txt",),
-         xfail="terms_cmds.normalize_cmd writes out.txt before finding that --edits cannot be written; fix: "
-               "write the edits first, or check both destinations before writing either"),
+         expect=("afile/edits.jsonl: cannot write here (afile is a file, not a folder)",), absent=("out.txt",)),
     Case("device-cuda-on-cpu", "--device cuda on a machine without CUDA",
          ("summarize", "docs.jsonl", "-m", "minilm-centrality", "-o", "out.jsonl", "--device", "cuda", "--no-progress"),
          {"docs.jsonl": TWO_DOCS}, expect=("cuda", "--device cpu"), absent=("out.jsonl",), slow=True,

@@ -100,12 +100,17 @@ def normalize_cmd(
         edit_rows += [{**base, **e.to_dict()} for e in result.edits]
         edit_rows += [{**base, "reported": True, **m.to_dict()} for m in result.reported]
     text = "\n".join(outputs) + "\n" if jsonl else outputs[0]
+    if edits is not None:  # the audit log first: a failure here leaves no normalised text without its log
+        write_jsonl(edits, edit_rows)
     if output is None or output == "-":
         sys.stdout.write(text)
-    else:
+        return
+    try:
         write_text(output, text)
-    if edits is not None:
-        write_jsonl(edits, edit_rows)
+    except BaseException:
+        if edits is not None:
+            Path(edits).unlink(missing_ok=True)
+        raise
 
 
 def check_cmd(

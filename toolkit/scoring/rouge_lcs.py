@@ -273,7 +273,8 @@ class SummaryLCS:
             nbytes = (self._width + 7) // 8
             self._rstate = (nbytes, (1 << (nbytes * 8)) - 1, _reverse_bits(cols, nbytes),
                             _reverse_bits(self._start, nbytes), {})  # fmt: skip
-        nbytes, full, _cols_r, start_r, rev_cache = self._rstate
+        nbytes, full, _cols_r, start_r, _ = self._rstate
+        rev_cache: dict[int, tuple[int, int]] = {}  # keyed by mask (positions() keys its own by token)
         from_bytes, to_bytes = int.from_bytes, int.to_bytes
         wide = vl = (1 << self._width) - 1
         hits: list[int] = []

@@ -85,10 +85,11 @@ def make_metric(name: str, *, target_lang: str = "en", options: Mapping[str, Any
         return TER(**kwargs)
     except TypeError as exc:
         raise ConfigError([f"{name}: {exc}; see sacrebleu.metrics.{kind.upper()} for the accepted options"]) from None
-    except ImportError as exc:
+    except (ImportError, RuntimeError) as exc:  # sacreBLEU 2.6 raises RuntimeError when MeCab is missing
+        missing = getattr(exc, "name", None) or "extra dependencies"
         raise ModelUnavailableError(
-            f"{name}: the tokenizer for target language '{target_lang}' needs {exc.name or exc}; "
-            "install it (e.g. pip install 'sacrebleu[ja]' or 'sacrebleu[ko]')"
+            f"{name}: the tokenizer for target language '{target_lang}' needs {missing}; "
+            f"install them (pip install 'sacrebleu[{target_lang}]')"
         ) from None
 
 

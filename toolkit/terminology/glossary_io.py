@@ -91,6 +91,8 @@ def _rows_to_records(rows: list[tuple[int, list[str]]], name: str) -> RawGlossar
         raise GlossaryError(f"{name}: glossary is empty; add a header row and one row per term")
     header_line, header_cells = rows[0]
     columns = _header(header_cells, name, header_line)
+    if len(rows) == 1:
+        raise GlossaryError(f"{name}: header only, no entries; add one row per term under the header")
     records = []
     for item, (line, cells) in enumerate(rows[1:], start=1):
         if len(cells) > len(columns):
@@ -115,17 +117,24 @@ def _read_tsv(text: str, name: str) -> RawGlossary:
 
 
 def _read_csv(text: str, name: str) -> RawGlossary:
-    reader = csv.reader(io.StringIO(text))
+    reader = csv.reader(io.StringIO(text), strict=True)
     rows = []
     next_line = 1
     try:
         for cells in reader:
             start, next_line = next_line, reader.line_num + 1
+            if reader.line_num > start and any("\n" in c for c in cells):
+                raise GlossaryError(
+                    f"{name}:{start}: a quoted field runs over {reader.line_num - start + 1} lines; "
+                    "check for an unclosed quote (\") on this line"
+                )
             if not any(c.strip() for c in cells) or cells[0].lstrip().startswith("#"):
                 continue
             rows.append((start, cells))
     except csv.Error as exc:
-        raise GlossaryError(f"{name}:{reader.line_num}: CSV syntax error ({exc}); check the quoting") from None
+        raise GlossaryError(
+            f"{name}:{next_line}: CSV syntax error ({exc}); check for an unclosed quote (\") from this line on"
+        ) from None
     return _rows_to_records(rows, name)
 
 
@@ -267,6 +276,14 @@ def _read_tbx(text: str, name: str, target_lang: str = "en") -> RawGlossary:
                 source = terms[0][0]
         if not canonical and unspecified:
             canonical, unspecified = unspecified[:1], unspecified[1:]
+        if not canonical:
+            has_lang = any(_local(e.tag) in ("langSet", "langSec") for e in entry)
+            where = f"{name}:{line}" if line else name
+            what = "no language section" if not has_lang else f"no term in language '{target_lang}'"
+            raise GlossaryError(
+                f"{where}: entry '{entry.get('id') or item}' has {what}; add a <langSet xml:lang=\"{target_lang}\"> "
+                f"(TBX v2) or <langSec xml:lang=\"{target_lang}\"> (TBX v3) with the English term"
+            )
         alternatives = canonical[1:] + alternatives + unspecified
         fields = {
             "id": entry.get("id") or "",
