@@ -179,3 +179,37 @@ def test_run_on_ray_equals_local_and_resumes(tmp_path: Path, ray_instance: Any, 
     # the generative outputs compared above are real generations: with the tiny random model each seed
     # paragraph got 8 new tokens of nonsense (seen in a run: 6 of 7; the chunked whole article came out empty)
     assert sum(1 for r in tiny_rows if r["tokens_out"] == 8 and r["text"].strip()) >= 5
+
+
+@needs_ray
+@pytest.mark.parametrize(
+    ("configured", "env", "expected"),
+    [
+        ("ray://head:10001", "auto", "ray://head:10001"),  # the config's address wins
+        (None, "auto", "auto"),  # else RAY_ADDRESS
+        (None, None, None),  # else Ray's default: a local instance (without the dashboard)
+    ],
+)
+def test_address_comes_from_config_then_ray_address(
+    monkeypatch: pytest.MonkeyPatch, configured: str | None, env: str | None, expected: str | None
+) -> None:
+    from toolkit.runs.ray_executor import RayExecutor
+
+    calls: list[dict[str, Any]] = []
+
+    class FakeRay:
+        def is_initialized(self) -> bool:
+            return False
+
+        def init(self, address: str | None = None, **kwargs: Any) -> None:
+            calls.append({"address": address, **kwargs})
+
+    if env is None:
+        monkeypatch.delenv("RAY_ADDRESS", raising=False)
+    else:
+        monkeypatch.setenv("RAY_ADDRESS", env)
+    executor = RayExecutor(RayConfig(address=configured))
+    executor._ray = FakeRay()
+    executor._connect()
+    assert [call["address"] for call in calls] == [expected]
+    assert calls[0].get("include_dashboard") is (False if expected is None else None)

@@ -1,7 +1,8 @@
 """Benchmark of the summarisation engine against a naive ``model.generate`` loop (issue 9, point 8).
 
 Documents: ~300-token windows (whole sentences) cut from the news articles in
-``/work/shared/data/summarization/*.jsonl`` (``--data``), first ``--docs`` of them (default 50), the same
+``/work/shared/data/summarization/*.jsonl`` (``--data``), ``seed_article.txt`` and the two WMT21 news
+documents (English references), the ``--docs`` windows nearest 300 tokens (default 50), the same
 prompt (``summarize-short.v1`` through the chat template) for every variant, greedy, 64 new tokens.
 
 Variants, each in its own subprocess (so peak RSS is its own):
@@ -38,25 +39,39 @@ TARGET_TOKENS = 300
 PREFILL_DOCS = 16  # the prefill-only pass (max_new_tokens=1) runs on this many docs, scaled by prompt tokens
 
 
+def articles(data: Path) -> list[str]:
+    """News articles: the summarisation sets, the seed article, and the two WMT21 news documents
+    (English references of ``translation/newstest2021_zhen_segments.jsonl``, segments in order)."""
+    out: list[str] = []
+    for name in FILES:
+        path = data / name
+        if path.is_file():
+            out += [json.loads(line)["document"] for line in path.read_text(encoding="utf-8").splitlines()]
+    seed = data.parent / "seed_article.txt"
+    if seed.is_file():
+        out.append(seed.read_text(encoding="utf-8"))
+    wmt = data.parent / "translation" / "newstest2021_zhen_segments.jsonl"
+    if wmt.is_file():
+        rows = [json.loads(line) for line in wmt.read_text(encoding="utf-8").splitlines()]
+        for doc in ([r for r in rows if r["seg_id"] < 140], [r for r in rows if r["seg_id"] >= 140]):
+            out.append(" ".join(r["reference"] for r in sorted(doc, key=lambda r: r["seg_id"])))
+    return out
+
+
 def make_documents(data: Path, n: int, count) -> list[str]:
-    """Cut articles into windows of whole sentences of about TARGET_TOKENS tokens (>= 240)."""
+    """Cut articles into windows of whole sentences of about TARGET_TOKENS tokens (>= 280)."""
     from toolkit.summarization.chunking import split_sentences
 
     docs: list[str] = []
-    for name in FILES:
-        path = data / name
-        if not path.is_file():
-            continue
-        for line in path.read_text(encoding="utf-8").splitlines():
-            article = json.loads(line)["document"]
-            window: list[str] = []
-            used = 0
-            for sentence in split_sentences(article):
-                window.append(sentence)
-                used += count(sentence)
-                if used >= TARGET_TOKENS - 20:
-                    docs.append(" ".join(window))
-                    window, used = [], 0
+    for article in articles(data):
+        window: list[str] = []
+        used = 0
+        for sentence in split_sentences(article):
+            window.append(sentence)
+            used += count(sentence)
+            if used >= TARGET_TOKENS - 20:
+                docs.append(" ".join(window))
+                window, used = [], 0
     docs.sort(key=lambda d: (abs(count(d) - TARGET_TOKENS), d))  # nearest to 300 tokens first
     return docs[:n]
 

@@ -32,7 +32,7 @@ from toolkit.errors import InputError, InputLengthError, UnknownNameError
 from toolkit.scoring.rouge155 import PERL_OPTIONS, rouge155_average, rouge155_segment, rouge155_variant_ok
 from toolkit.scoring.rouge155 import Rouge155Average as Rouge155Average
 from toolkit.scoring.rouge_lcs import CandidateMasks, SummaryLCS
-from toolkit.scoring.rouge_records import PRF
+from toolkit.scoring.rouge_records import PRF, make_prf
 from toolkit.scoring.rouge_tokenize import (
     nltk_porter_stem,
     rouge_score_stem,
@@ -288,7 +288,7 @@ def _scorer(variant: str, shared_lcs: bool):  # type: ignore[no-untyped-def]
 _FAST_VARIANTS = frozenset({"rouge1", "rouge2", "rougeL", "rougeLsum"})
 
 
-def _fast_pair(pred: _Side, ref: _Side, variants: list[str]) -> dict[str, PRF]:
+def _fast_pair(pred: _Side, ref: _Side, variants: list[str], any_lcs: bool, lsum: bool) -> dict[str, PRF]:
     """rouge1/2/L/Lsum of one prediction and one reference, the common case, without per-variant calls.
 
     The same arithmetic as ``_score_ngram``, ``_score_lcs`` and ``_score_lsum``, inlined; the parity
@@ -297,15 +297,20 @@ def _fast_pair(pred: _Side, ref: _Side, variants: list[str]) -> dict[str, PRF]:
     pt, rt = pred.tokens, ref.tokens
     np_, nr = len(pt), len(rt)
     out: dict[str, PRF] = {}
-    pc: dict[Hashable, int] | None = None
+    with_lcs = any_lcs and np_ > 0 and nr > 0
     lcs = -1
     hit_masks: list[int] = []
     for v in variants:
         if v == "rouge1":
-            pc = pred.grams(1)
             rc = ref.grams(1)
-            common = rc.keys() & pc.keys()
-            hits = sum(map(min, map(rc.__getitem__, common), map(pc.__getitem__, common)))
+            if with_lcs:  # the prediction's layout holds one match mask per token: popcount = count
+                masks = pred.summary().masks
+                common = rc.keys() & masks.keys()
+                hits = sum(map(min, map(rc.__getitem__, common), map(int.bit_count, map(masks.__getitem__, common))))
+            else:
+                pc = pred.grams(1)
+                common = rc.keys() & pc.keys()
+                hits = sum(map(min, map(rc.__getitem__, common), map(pc.__getitem__, common)))
             p = hits / max(np_, 1)
             r = hits / max(nr, 1)
         elif v == "rouge2":
@@ -328,7 +333,7 @@ def _fast_pair(pred: _Side, ref: _Side, variants: list[str]) -> dict[str, PRF]:
                 out[v] = _ZERO
                 continue
             if lcs < 0:
-                if "rougeLsum" in variants:
+                if lsum:
                     hit_masks, lcs = pred.summary().hits_and_lcs(ref.sents)
                 else:
                     lcs = pred.summary().lcs_length(rt)
@@ -342,7 +347,7 @@ def _fast_pair(pred: _Side, ref: _Side, variants: list[str]) -> dict[str, PRF]:
                 hits = sum(map(min, counted.values(), map(int.bit_count, counted)))
                 p = hits / np_
                 r = hits / nr
-        out[v] = PRF(p, r, 2 * p * r / (p + r) if p + r > 0 else 0.0)
+        out[v] = make_prf(p, r, 2 * p * r / (p + r) if p + r > 0 else 0.0)
     return out
 
 
@@ -433,13 +438,14 @@ def rouge(
     shared_lcs = lsum_split == "newline" and "rougeL" in variants and "rougeLsum" in variants
     scorers = [(v, _scorer(v, shared_lcs)) for v in variants]
     fast = lsum_split == "newline" and set(variants) <= _FAST_VARIANTS
+    any_lcs = "rougeL" in variants or need_sents
     out: list[dict[str, PRF]] = []
     for pred, refs in zip(predictions, references):
         p_side = _make_side(pred, mode, stem, lsum_split, need_sents)
         if len(refs) == 1:
             r_side = _make_side(refs[0], mode, stem, lsum_split, need_sents)
             if fast:
-                out.append(_fast_pair(p_side, r_side, variants))
+                out.append(_fast_pair(p_side, r_side, variants, any_lcs, need_sents))
             else:
                 out.append({v: fn(r_side, p_side) for v, fn in scorers})
         else:

@@ -109,6 +109,11 @@ class SummaryLCS:
         self._cols = ((1 << pos) - 1) & ~guards
         self._rstate: tuple[int, int, int, int, dict[Hashable, tuple[int, int]]] | None = None
 
+    @property
+    def masks(self) -> dict[Hashable, int]:
+        """Token -> bit mask of its columns (``mask.bit_count()`` is its count in the candidate)."""
+        return self._masks
+
     def lcs_length(self, ref: Sequence[Hashable]) -> int:
         """LCS length of ``ref`` and the concatenation of the candidate sentences.
 
