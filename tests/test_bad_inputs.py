@@ -162,9 +162,7 @@ CASES: list[Case] = [
     Case("whitespace-only-jsonl-doc", "whitespace-only document (JSONL, summarize)",
          ("summarize", "docs.jsonl", "-m", "lead-3", "-o", "out.jsonl", "--no-progress"),
          {"docs.jsonl": '{"id": "a", "text": "One. Two."}\n{"id": "b", "text": " \\n\\t "}\n'},
-         expect=("docs.jsonl", "'b'", "empty"), absent=("out.jsonl",),
-         xfail="summarize_cmds/summarization names the list index (texts[1]), not the file and id; "
-               "fix: check documents in summarize_cmds before loading the model"),
+         expect=("docs.jsonl", "'b'", "empty"), absent=("out.jsonl",)),
     Case("empty-stdin", "empty file (stdin)", ("align", "-g", "g.tsv", "-"), {"g.tsv": GLOSSARY},
          stdin=b"", expect=("-: file is empty",)),
     Case("invalid-utf8", "invalid UTF-8", ("align", "-g", "g.tsv", "latin1.txt"),
@@ -333,10 +331,7 @@ CASES: list[Case] = [
          expect=("afile/edits.jsonl: cannot write here (afile is a file, not a folder)",), absent=("out.txt",)),
     Case("device-cuda-on-cpu", "--device cuda on a machine without CUDA",
          ("summarize", "docs.jsonl", "-m", "minilm-centrality", "-o", "out.jsonl", "--device", "cuda", "--no-progress"),
-         {"docs.jsonl": TWO_DOCS}, expect=("cuda", "--device cpu"), absent=("out.jsonl",), slow=True,
-         xfail="summarization passes the device to torch, which fails with 'AssertionError: Torch not compiled "
-               "with CUDA enabled' (printed as an internal error); fix: check torch.cuda.is_available() in the "
-               "device resolution and raise ConfigError(\"device 'cuda': no CUDA here; use --device cpu\")"),
+         {"docs.jsonl": TWO_DOCS}, expect=("cuda", "--device cpu"), absent=("out.jsonl",), slow=True),
     Case("run-output-not-writable", "a run output_dir that is not writable", ("run", "c.yaml", "--no-progress"),
          {"c.yaml": config(output_dir="afile/runs"), "docs.jsonl": TWO_DOCS, "afile": "x"},
          expect=("afile/runs/bad: output folder is not writable", "output_dir")),

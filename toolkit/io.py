@@ -212,6 +212,23 @@ def atomic_writer(path: str | Path) -> Iterator[TextIO]:
         raise
 
 
+def check_writable(path: str | Path) -> None:
+    """Fail early, before long work, when ``path`` cannot be written (its folder is missing a parent or is a file).
+
+    Raises:
+        InputError: naming the path and what blocks it.
+    """
+    target = Path(path)
+    parent = target.parent
+    for folder in (parent, *parent.parents):
+        if folder.exists():
+            if not folder.is_dir():
+                raise InputError(f"{target}: cannot write here ({folder} is a file, not a folder); choose a writable folder")
+            if not os.access(folder, os.W_OK):
+                raise InputError(f"{target}: cannot write here ({folder} is not writable); choose a writable folder")
+            return
+
+
 def write_text(path: str | Path, text: str) -> None:
     """Write a text file atomically."""
     with atomic_writer(path) as handle:

@@ -118,7 +118,7 @@ def main() -> None:
                          f"{r_peer:.1f}", f"{r_ours:.1f}", f"{r_ours / r_peer:.1f}x", f"{diff:.1e}"))  # fmt: skip
             print(rows[-1], flush=True)
     head = ("workload", "words/pred", "stem", "pairs (ours)", "pairs (rouge-score)", "rouge-score pairs/s",
-            "toolkit pairs/s", "speed-up", "max |diff|")  # fmt: skip
+            "toolkit pairs/s", "speed-up", "max abs diff")  # fmt: skip
     lines = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
     lines += ["| " + " | ".join(str(c) for c in row) + " |" for row in rows]
     from importlib.metadata import version

@@ -61,6 +61,14 @@ def summarize_command(
         }
     )
     docs = io.read_documents(input_path, id_field=id_field, text_field=text_field)
+    empty = [doc.id for doc in docs if not doc.text.strip()]
+    if empty:  # before loading the model: name the file and the id, not a list index
+        from toolkit.errors import InputError
+
+        raise InputError(f"{input_path}: document '{empty[0]}' is empty or whitespace only"
+                         f"{f' (and {len(empty) - 1} more)' if len(empty) > 1 else ''}; remove it or give it some text")
+    if output != "-":
+        io.check_writable(output)  # fail before summarising, not after
     summarizer = load_summarizer(
         model, settings=settings, trust_remote_code=trust_remote_code, allow_pickle=allow_pickle,
         device=device or None,

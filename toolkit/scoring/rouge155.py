@@ -265,7 +265,13 @@ def _drand48_indices(seed: int, n: int) -> list[int]:
 
 @dataclass(frozen=True)
 class Rouge155Average:
-    """``Average_R/P/F`` and the confidence interval as ROUGE-1.5.5 prints them (0-1 scale)."""
+    """``Average_R/P/F`` and the confidence interval as ROUGE-1.5.5 prints them (0-1 scale).
+
+    Example:
+        >>> result = rouge155_average({"d1": PRF(0.5, 0.4, 0.44444), "d2": PRF(0.3, 0.2, 0.24)})
+        >>> sorted(result.to_dict()), result.ci_low.recall <= result.average.recall <= result.ci_high.recall
+        (['average', 'ci', 'confidence', 'n_samples'], True)
+    """
 
     average: PRF
     ci_low: PRF
