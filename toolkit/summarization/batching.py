@@ -14,7 +14,7 @@ from typing import Any
 
 # bfloat16 on CPU, measured on SmolLM2-135M (eval/bench/results/summarize.md, 50 docs, 64 greedy tokens):
 # 2.2x faster than float32 but only 21/50 texts equal the float32 ones, ROUGE-L 81.7 against them (bar: 95),
-# so "auto" keeps float32 on CPU; bfloat16 stays opt-in there (dtype="bfloat16"). CUDA uses bfloat16.
+# so "auto" keeps float32 on CPU; bfloat16 stays opt-in there (dtype="bfloat16"). On CUDA too (below).
 CPU_AUTO_DTYPE = "float32"
 # float32 on CUDA too: on an H100, SmolLM2-135M gave the same greedy texts in bfloat16 but ran 4x slower
 # (83 vs 326 new tokens/s, eval/gpu/results/check_cuda_h100.json); bfloat16 stays available with dtype=bfloat16.
@@ -45,7 +45,7 @@ def choose_dtype(dtype: str, device: str) -> str:
 
     Example:
         >>> choose_dtype("auto", "cpu"), choose_dtype("auto", "cuda"), choose_dtype("bfloat16", "cpu")
-        ('float32', 'bfloat16', 'bfloat16')
+        ('float32', 'float32', 'bfloat16')
     """
     if dtype != "auto":
         return dtype
