@@ -25,7 +25,7 @@ run: $(STAMP)
 	HF_HUB_OFFLINE=1 $(VENV)/bin/toolkit run configs/seed.yaml
 
 test: $(STAMP)
-	HF_HUB_OFFLINE=1 $(PY) -m pytest -q -p no:cacheprovider
+	HF_HUB_OFFLINE=1 $(PY) -m pytest -p no:cacheprovider
 
 clean:
 	rm -rf runs
