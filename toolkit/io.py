@@ -41,6 +41,30 @@ class Document:
     extra: dict[str, Any] = field(default_factory=dict, compare=False)
 
 
+def decode_text(data: bytes, name: str) -> str:
+    """Decode file bytes as UTF-8 (a BOM is dropped, CRLF and CR become LF).
+
+    Raises:
+        InputError: not UTF-8, or a NUL byte; the message names ``name`` and the line.
+
+    Example:
+        >>> decode_text(b"a\\r\\nb", "x.txt")
+        'a\\nb'
+    """
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        raise InputError(
+            f"{name}:{line}: not valid UTF-8 (byte 0x{data[exc.start]:02x} at offset {exc.start}); "
+            "re-save the file as UTF-8, e.g. iconv -f LATIN1 -t UTF-8"
+        ) from None
+    if "\x00" in text:
+        line = text[: text.index("\x00")].count("\n") + 1
+        raise InputError(f"{name}:{line}: contains a NUL byte; this is a binary file, not text")
+    return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
 def read_text(path: str | Path) -> str:
     """Read a whole UTF-8 file (a BOM is dropped, CRLF becomes LF); ``-`` reads stdin.
 
@@ -64,18 +88,7 @@ def read_text(path: str | Path) -> str:
         if p.is_dir():
             raise InputError(f"{name}: is a folder, not a file; give a file path")
         data = p.read_bytes()
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        line = data[: exc.start].count(b"\n") + 1
-        raise InputError(
-            f"{name}:{line}: not valid UTF-8 (byte 0x{data[exc.start]:02x} at offset {exc.start}); "
-            "re-save the file as UTF-8, e.g. iconv -f LATIN1 -t UTF-8"
-        ) from None
-    if "\x00" in text:
-        line = text[: text.index("\x00")].count("\n") + 1
-        raise InputError(f"{name}:{line}: contains a NUL byte; this is a binary file, not text")
-    return text.replace("\r\n", "\n").replace("\r", "\n")
+    return decode_text(data, name)
 
 
 def iter_jsonl(path: str | Path, text: str | None = None) -> Iterator[tuple[int, dict[str, Any]]]:

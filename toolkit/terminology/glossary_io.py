@@ -18,7 +18,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from toolkit.errors import GlossaryError
+from toolkit.errors import GlossaryError, InputError
+from toolkit.io import decode_text
 
 #: Columns a glossary may have (others are reported as warnings and ignored).
 KNOWN_COLUMNS = ("id", "canonical", "variants", "alternatives", "source", "type", "case_sensitive", "note")
@@ -50,13 +51,10 @@ def _read(path: Path) -> str:
         raise GlossaryError(f"{path}: glossary file not found; check the path")
     if path.is_dir():
         raise GlossaryError(f"{path}: is a folder; give a glossary file (.tsv .csv .json .yaml .tbx)")
-    data = path.read_bytes()
     try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        line = data[: exc.start].count(b"\n") + 1
-        raise GlossaryError(f"{path}:{line}: not valid UTF-8; re-save the glossary as UTF-8") from None
-    return text.replace("\r\n", "\n").replace("\r", "\n")
+        return decode_text(path.read_bytes(), str(path))
+    except InputError as exc:
+        raise GlossaryError(str(exc)) from None
 
 
 def read_records(path: str | Path) -> RawGlossary:
