@@ -192,3 +192,17 @@ def test_ctrl_c_saves_work_and_exits_130(tmp_path):
     assert stderr.strip().splitlines()[-1] == "error: interrupted; work done so far is saved"
     saved = [json.loads(line)["id"] for line in store.read_text(encoding="utf-8").splitlines()]
     assert len(saved) >= 5 and len(saved) == len(set(saved))
+
+
+def test_precomputed_outputs_from_toolkit_summarize_are_scored(tmp_path):
+    from toolkit.cli import main
+
+    outputs = tmp_path / "lead2.jsonl"
+    assert main(["summarize", str(SEED_DOCS), "--model", "lead-2", "-o", str(outputs), "--no-progress"]) == 0
+    config = _config(tmp_path, glossary=None, metrics=["rouge1", "bleu"],
+                     systems=[{"name": "pre", "file": str(outputs)}, {"name": "lead-2", "model": "lead-2"}])
+    result = run(config, progress=False)
+    scores = result.results["systems"]
+    assert scores["pre"]["input"] == "file"
+    assert scores["pre"]["metrics"]["rouge1"]["score"] == scores["lead-2"]["metrics"]["rouge1"]["score"]
+    assert result.recomputed["summarise:pre"] == 7

@@ -169,6 +169,17 @@ def read_documents(path: str | Path, *, id_field: str = "id", text_field: str = 
     return docs
 
 
+def read_outputs(path: str | Path) -> list[Document]:
+    """Read system outputs from JSONL: ``{"id", "text"}``, or ``toolkit summarize`` rows ``{"id", "summary"}``.
+
+    Raises:
+        InputError: as :func:`read_documents`.
+    """
+    first = next((obj for _, obj in iter_jsonl(path)), {})
+    field = "summary" if "text" not in first and "summary" in first else "text"
+    return read_documents(path, text_field=field)
+
+
 def read_segments(path: str | Path) -> list[str]:
     """Read one segment a line (sacreBLEU's convention); the final newline does not add a segment.
 

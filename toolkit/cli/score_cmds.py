@@ -47,9 +47,7 @@ def read_hypotheses(path: str) -> Segments:
     or one segment a line (ids ``1``, ``2``, ...)."""
     io = _io()
     if io.is_jsonl(path):
-        first = next((obj for _, obj in io.iter_jsonl(path)), {})
-        field = "summary" if "text" not in first and "summary" in first else "text"
-        docs = io.read_documents(path, text_field=field)
+        docs = io.read_outputs(path)
         return Segments(path, [d.id for d in docs], [d.text for d in docs], True)
     lines = io.read_segments(path)
     return Segments(path, [str(i) for i in range(1, len(lines) + 1)], lines, False)

@@ -15,7 +15,7 @@ from typing import Any
 
 import toolkit
 from toolkit.errors import InputError, RunDirError
-from toolkit.io import read_documents, write_json, write_jsonl, write_text
+from toolkit.io import read_outputs, write_json, write_jsonl, write_text
 from toolkit.runs import manifest as mf
 from toolkit.runs.config import RUN_FORMAT_VERSION, RunConfig, SystemConfig, dump_config
 from toolkit.runs.data import RunDocument, data_fingerprint, load_documents
@@ -154,7 +154,7 @@ def _run_stage(
 
 def _file_summaries(system: SystemConfig, docs: Sequence[RunDocument]) -> dict[str, str]:
     assert system.file is not None
-    outputs = {d.id: d.text for d in read_documents(system.file)}
+    outputs = {d.id: d.text for d in read_outputs(system.file)}
     missing = [d.id for d in docs if d.id not in outputs]
     if missing:
         raise InputError(f"{system.file}: no output for {len(missing)} documents (e.g. id '{missing[0]}'); "
