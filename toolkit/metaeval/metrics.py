@@ -10,9 +10,13 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from toolkit.errors import InputError
 from toolkit.metaeval.items import MetaItem
+
+if TYPE_CHECKING:
+    from toolkit.scoring import ScoreReport
 
 _RELEASED = "released_"  # prefix the converters give to metric values published with the data
 
@@ -104,24 +108,29 @@ def _segment_scores(
         else:
             to_compute.append(name)
     if to_compute:
-        from toolkit.scoring import score
-
-        sources = [item.source for item in items]
-        report = score(
-            predictions=[item.text for item in items],
-            references=[list(item.references) for item in items],
-            metrics=to_compute,
-            sources=sources if all(s is not None for s in sources) else None,  # type: ignore[arg-type]
-            rouge_mode=options.rouge_mode,
-            stem=options.stem,
-            multi_ref=options.multi_ref,
-            target_lang=options.target_lang,
-            bootstrap=0,
-            ids=[f"{item.id}/{item.system}" for item in items],
-        )
+        report = _score_items(to_compute, items, options)
         for name in to_compute:
             out[name] = [float(row[name]) for row in report.segments]
     return {name: out[name] for name in metric_names}
+
+
+def _score_items(metric_names: list[str], items: Sequence[MetaItem], options: ScoringOptions) -> ScoreReport:
+    """Score items with ``toolkit.scoring`` (no bootstrap): per-item rows in ``.segments``, corpus values by name."""
+    from toolkit.scoring import score
+
+    sources = [item.source for item in items]
+    return score(
+        predictions=[item.text for item in items],
+        references=[list(item.references) for item in items],
+        metrics=metric_names,
+        sources=sources if all(s is not None for s in sources) else None,  # type: ignore[arg-type]
+        rouge_mode=options.rouge_mode,
+        stem=options.stem,
+        multi_ref=options.multi_ref,
+        target_lang=options.target_lang,
+        bootstrap=0,
+        ids=[f"{item.id}/{item.system}" for item in items],
+    )
 
 
 def corpus_system_scores(
@@ -140,8 +149,6 @@ def corpus_system_scores(
     Raises:
         InputError: a metric is supplied with the items rather than computed.
     """
-    from toolkit.scoring import score
-
     for name in metric_names:
         if any(name in item.scores for item in items):
             raise InputError(f"metric {name!r} comes with the items: corpus system scores need a metric computed by toolkit.scoring")
@@ -150,19 +157,7 @@ def corpus_system_scores(
         by_system.setdefault(item.system, []).append(item)
     out: dict[str, dict[str, float]] = {name: {} for name in metric_names}
     for system, group in by_system.items():
-        sources = [item.source for item in group]
-        report = score(
-            predictions=[item.text for item in group],
-            references=[list(item.references) for item in group],
-            metrics=list(metric_names),
-            sources=sources if all(s is not None for s in sources) else None,  # type: ignore[arg-type]
-            rouge_mode=options.rouge_mode,
-            stem=options.stem,
-            multi_ref=options.multi_ref,
-            target_lang=options.target_lang,
-            bootstrap=0,
-            ids=[f"{item.id}/{item.system}" for item in group],
-        )
+        report = _score_items(list(metric_names), group, options)
         for name in metric_names:
             out[name][system] = float(report[name].score)
     return out
