@@ -288,14 +288,16 @@ def run(
         fingerprints: dict[str, str] = {}
         models: dict[str, Any] = {}
         loaded: dict[str, Any] = {}  # one summariser per configured system, shared by X and X+norm
-        for system in system_runs(config):
+        runs = system_runs(config)
+        for system in runs:
             notify(f"summarise:{system.name}")
             store = StageStore(run_dir / "summaries" / f"{system.name}.jsonl")
             if system.input == "file":
                 outputs = _file_summaries(system.config, docs)
                 fingerprint = content_key("file", outputs)
-                todo_rows = [{"id": i, "key": content_key(fingerprint, i), "system": system.name, "text": outputs[i]}
-                             for i in doc_ids if store.get(i, content_key(fingerprint, i)) is None]
+                keys = {i: content_key(fingerprint, i) for i in doc_ids}
+                todo_rows = [{"id": i, "key": keys[i], "system": system.name, "text": outputs[i]}
+                             for i in doc_ids if store.get(i, keys[i]) is None]
                 store.append(todo_rows)
                 recomputed[f"summarise:{system.name}"] = len(todo_rows)
                 models[system.name] = {"file": system.config.file, "sha256": mf.file_sha256(system.config.file)}
@@ -326,7 +328,6 @@ def run(
     systems_out: dict[str, Any] = {}
     score_rows: list[dict[str, Any]] = []
     metric_signatures: dict[str, str] = {}
-    runs = system_runs(config)
     for system in runs:
         report = score(predictions=predictions[system.name], references=references, ids=doc_ids, **score_options)
         corpus = {name: result.to_dict() for name, result in report.corpus.items()}
