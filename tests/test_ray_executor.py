@@ -98,6 +98,11 @@ def test_task_error_in_actor_is_reraised_with_its_class_and_message(ray_instance
         ))
     assert str(remote.value) == str(local.value)
     assert str(remote.value).startswith("model 'lead-three' not found.")
+    # the engine first asks a worker for the fingerprint: the same error comes back from there
+    with pytest.raises(UnknownNameError) as described:
+        RayExecutor(RayConfig(num_actors=1)).describe(SummarizeTask(system, batch_size=2))
+    assert str(described.value) == str(local.value)
+    assert RayExecutor(RayConfig()).describe(SummarizeTask({"model": "lead-3"}, batch_size=2))["info"]["kind"] == "extractive"
 
 
 def _read_jsonl(path: Path) -> list[dict[str, Any]]:
@@ -111,6 +116,8 @@ def _run_outputs(run_dir: Path) -> dict[str, Any]:
         "normalised": sorted(_read_jsonl(run_dir / "normalised.jsonl"), key=lambda r: r["id"]),
         "scores": sorted(_read_jsonl(run_dir / "scores.jsonl"), key=lambda r: (r["id"], r["system"], r["metric"])),
     }
+    for path in sorted((run_dir / "scored").glob("*.jsonl")):  # per-document scoring units
+        out[f"scored/{path.name}"] = sorted(_read_jsonl(path), key=lambda r: r["id"])
     for path in sorted((run_dir / "summaries").glob("*.jsonl")):
         out[f"summaries/{path.name}"] = _without_timing(sorted(_read_jsonl(path), key=lambda r: r["id"]))
     return out
@@ -118,7 +125,9 @@ def _run_outputs(run_dir: Path) -> dict[str, Any]:
 
 @needs_ray
 @pytest.mark.slow
-def test_run_on_ray_equals_local_and_resumes(tmp_path: Path, ray_instance: Any, tiny_llama: Path) -> None:
+def test_run_on_ray_equals_local_and_resumes(
+    tmp_path: Path, ray_instance: Any, tiny_llama: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     from toolkit.runs.config import config_from_dict
     from toolkit.runs.engine import run
     from toolkit.runs.ray_executor import RayExecutor
@@ -142,7 +151,7 @@ def test_run_on_ray_equals_local_and_resumes(tmp_path: Path, ray_instance: Any, 
                 {"name": "lead-3", "model": "lead-3"},
                 {"name": "tiny", "model": str(tiny_llama), "generation": {"max_new_tokens": 8, "dtype": "float32"}},
             ],
-            "metrics": ["rouge1", "rougeL", "bleu", "terms"],
+            "metrics": ["rouge1", "rougeL", "bleu", "ter", "terms", "minilm-cosine"],
             "bootstrap": {"resamples": 200, "seed": 7},
             "batch_size": 2,
             "executor": executor,
@@ -154,25 +163,36 @@ def test_run_on_ray_equals_local_and_resumes(tmp_path: Path, ray_instance: Any, 
     local = run(config("local"), progress=False)
     # the Ray run starts from the folder an interrupted run would leave: the first 3 documents stored
     ray_config = config("ray")
-    for name in ("normalised.jsonl", "summaries/lead-3.jsonl", "summaries/tiny.jsonl"):
+    stored = ("normalised.jsonl", "summaries/lead-3.jsonl", "summaries/tiny.jsonl", "scored/lead-3.jsonl", "scored/tiny.jsonl")
+    for name in stored:
         kept = [line for line in (local.run_dir / name).read_text(encoding="utf-8").splitlines(keepends=True)
                 if json.loads(line)["id"] in {"article", "p1", "p2"}]
         assert len(kept) == 3
         (ray_config.run_dir / name).parent.mkdir(parents=True, exist_ok=True)
         (ray_config.run_dir / name).write_text("".join(kept), encoding="utf-8")
+    # with Ray the driver never loads a model: fingerprints come from a Ray task with an actor's resources
+    import toolkit.runs.stages as stages
+
+    def no_model_here(system: dict[str, Any]) -> Any:
+        raise AssertionError(f"the driver loaded {system['model']}")
+
+    monkeypatch.setattr(stages, "load_system_summarizer", no_model_here)
     second = run(ray_config, progress=False, executor=CountingRayExecutor(ray_config.ray))
-    # only the 4 documents not stored yet are sent to the cluster, in each of the 3 stages
-    assert sent == [4, 4, 4]
-    assert second.recomputed == {"normalise": 4, "summarise:lead-3": 4, "summarise:tiny": 4}
+    # only the 4 documents not stored yet are sent to the cluster, in each stage: normalise, summarise
+    # (two systems) and score (both systems' summaries of those 4 documents in one Ray dataset)
+    assert sent == [4, 4, 4, 8]
+    assert second.recomputed == {"normalise": 4, "summarise:lead-3": 4, "summarise:tiny": 4, "score": 8}
     assert second.results["documents"] == 7
     # results stream back one Ray batch (ray.batch_size = 2) at a time, each paired with its own inputs
     assert all(sent_ids == got_ids and 1 <= len(got_ids) <= 2 for sent_ids, got_ids in pairs)
-    assert sorted(len(got) for _, got in pairs) == [2, 2, 2, 2, 2, 2]
+    assert sorted(len(got) for _, got in pairs) == [2] * 10
 
     assert _run_outputs(second.run_dir) == _run_outputs(local.run_dir)
     assert second.results == local.results and second.signature == local.signature
     manifest = json.loads((second.run_dir / "manifest.json").read_text(encoding="utf-8"))
     assert manifest["executor"] == "ray"
+    local_manifest = json.loads((local.run_dir / "manifest.json").read_text(encoding="utf-8"))
+    assert manifest["models"] == local_manifest["models"] and manifest["models"]["tiny"]["device"] == "cpu"
     # each stored file has one row per document: nothing duplicated by the resume
     tiny_rows = _read_jsonl(second.run_dir / "summaries" / "tiny.jsonl")
     assert len(tiny_rows) == 7

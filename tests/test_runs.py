@@ -81,8 +81,15 @@ def test_seed_run_writes_every_output(tmp_path):
 def test_changing_only_metrics_rescores_without_resummarising(tmp_path):
     first = run(_config(tmp_path, metrics=["rouge1"]), progress=False)
     assert first.recomputed["summarise:lead-3"] == 7 and first.recomputed["normalise"] == 7
+    assert first.recomputed["score"] == 14
     second = run(_config(tmp_path, metrics=["rouge1", "chrf"]), progress=False)
-    assert second.recomputed == {"normalise": 0, "summarise:lead-3": 0, "summarise:lead-3+norm": 0}
+    assert second.recomputed == {"normalise": 0, "summarise:lead-3": 0, "summarise:lead-3+norm": 0, "score": 14}
+    stored = [json.loads(line) for line in (second.run_dir / "scored" / "lead-3.jsonl").read_text(encoding="utf-8").splitlines()]
+    assert len(stored) == 7 and all(row["metrics"] == ["rouge1", "chrf"] for row in stored)
+    assert all(sorted(k.split("|")[0] for k in row["units"]) == ["chrf", "rouge1"] for row in stored)
+    third = run(_config(tmp_path, metrics=["chrf"]), progress=False)  # a subset: nothing to compute
+    assert third.recomputed["score"] == 0
+    assert third.results["systems"]["lead-3"]["metrics"]["chrf"] == second.results["systems"]["lead-3"]["metrics"]["chrf"]
     assert set(second.results["systems"]["lead-3"]["metrics"]) >= {"rouge1", "chrf"}
     assert second.results["systems"]["lead-3"]["metrics"]["rouge1"] == first.results["systems"]["lead-3"]["metrics"]["rouge1"]
 

@@ -20,10 +20,12 @@ from toolkit.runs import manifest as mf
 from toolkit.runs.config import RUN_FORMAT_VERSION, RunConfig, SystemConfig, dump_config
 from toolkit.runs.data import RunDocument, data_fingerprint, load_documents
 from toolkit.runs.executors import Executor, batched, make_executor
-from toolkit.runs.stages import NormalizeTask, SummarizeTask
+from toolkit.runs.stages import NormalizeTask, ScoreTask, SummarizeTask
 from toolkit.runs.store import StageStore, content_key
 
 NORMALIZE_VERSION = "normalize-stage.v1"
+SCORE_VERSION = "score-stage.v1"
+SCORE_BATCH = 64  # documents per scoring batch with the local executor (Ray uses ray.batch_size)
 
 
 @dataclass(frozen=True)
@@ -194,7 +196,7 @@ def _comparison_rows(comparison: Any, method: str, family: str) -> list[dict[str
 
 def _comparisons(
     runs: Sequence[SystemRun], predictions: dict[str, list[str]], references: list[list[str]],
-    score_options: dict[str, Any], config: RunConfig,
+    score_options: dict[str, Any], config: RunConfig, ids: Sequence[str],
 ) -> list[dict[str, Any]]:
     """Paired tests: every system against the first (Holm-corrected), and each X against X+norm."""
     from toolkit.scoring import compare, metric_info, resolve_metrics
@@ -204,14 +206,64 @@ def _comparisons(
         return []
     options = {k: v for k, v in score_options.items() if k not in ("metrics", "bootstrap")}
     options.update(metrics=metrics, method=config.bootstrap.method, resamples=config.bootstrap.resamples)
-    rows = _comparison_rows(compare(systems={s.name: predictions[s.name] for s in runs}, references=references, **options),
-                            config.bootstrap.method, "against-first")
+    options["ids"] = ids
+    units = options.pop("units")
+    rows = _comparison_rows(compare(systems={s.name: predictions[s.name] for s in runs}, references=references,
+                                    units=units, **options), config.bootstrap.method, "against-first")
     for original, normalised in zip(runs, runs[1:]):
         if original.input == "original" and normalised.input == "normalised" and original.base == normalised.base and len(runs) > 2:
             pair = {s.name: predictions[s.name] for s in (original, normalised)}
-            rows += _comparison_rows(compare(systems=pair, references=references, **options), config.bootstrap.method,
-                                     "normalisation")
+            rows += _comparison_rows(compare(systems=pair, references=references, units=units, **options),
+                                     config.bootstrap.method, "normalisation")
     return rows
+
+
+def _score_stage(
+    executor: Executor, run_dir: Path, config: RunConfig, runs: Sequence[SystemRun], docs: Sequence[RunDocument],
+    predictions: dict[str, list[str]], glossary: Any, scoring: dict[str, Any], bars: _Progress,
+) -> tuple[dict[str, list[dict[str, Any]]], int]:
+    """Per-document scoring units of every system, stored as they complete; only new or changed work is sent.
+
+    A stored row is reused when its summary, references, source, settings and glossary are unchanged; a
+    metric added to the config computes only that metric's units. Returns each system's units in document
+    order (for ``score(..., units=...)``) and how many documents had something computed.
+    """
+    from toolkit.scoring import resolve_metrics
+
+    metrics = resolve_metrics(config.metrics)
+    stores = {s.name: StageStore(run_dir / "scored" / f"{s.name}.jsonl") for s in runs}
+    settings = content_key(SCORE_VERSION, toolkit.__version__, scoring,
+                           glossary.fingerprint if glossary is not None else None)
+    groups: dict[tuple[str, ...], list[dict[str, Any]]] = {}  # metrics still to compute -> documents
+    for system in runs:
+        for doc, prediction in zip(docs, predictions[system.name]):
+            source = doc.source or doc.text
+            key = content_key(settings, prediction, list(doc.references), source)
+            stored = stores[system.name].get(doc.id, key)
+            missing = tuple(m for m in metrics if stored is None or m not in stored.get("metrics", ()))
+            if missing:
+                groups.setdefault(missing, []).append({
+                    "id": doc.id, "key": key, "system": system.name, "prediction": prediction,
+                    "references": list(doc.references), "source": source})
+    total = len(runs) * len(docs)
+    todo = sum(len(items) for items in groups.values())
+    advance = bars.task("score", total, total - todo)
+    glossary_path = config.glossary.path if config.glossary is not None else None
+    for missing, items in groups.items():
+        task = ScoreTask(list(missing), scoring, glossary_path)
+        for _batch, rows in executor.map_batches(task, batched(items, SCORE_BATCH)):
+            by_system: dict[str, list[dict[str, Any]]] = {}
+            for row in rows:
+                stored = stores[row["system"]].get(row["id"], row["key"])
+                if stored is not None:  # keep the units of the metrics computed before
+                    row = {**row, "metrics": list(dict.fromkeys([*stored["metrics"], *row["metrics"]])),
+                           "units": {**stored["units"], **row["units"]}}
+                by_system.setdefault(row["system"], []).append(row)
+            for name, system_rows in by_system.items():
+                stores[name].append(system_rows)
+            advance(len(rows))
+    doc_ids = [d.id for d in docs]
+    return {name: [row["units"] for row in store.compact(doc_ids)] for name, store in stores.items()}, todo
 
 
 def run(
@@ -287,7 +339,8 @@ def run(
         predictions: dict[str, list[str]] = {}
         fingerprints: dict[str, str] = {}
         models: dict[str, Any] = {}
-        loaded: dict[str, Any] = {}  # one summariser per configured system, shared by X and X+norm
+        tasks: dict[str, SummarizeTask] = {}
+        described: dict[str, dict[str, Any]] = {}  # fingerprint and model info, from where the batches run
         runs = system_runs(config)
         for system in runs:
             notify(f"summarise:{system.name}")
@@ -302,17 +355,19 @@ def run(
                 recomputed[f"summarise:{system.name}"] = len(todo_rows)
                 models[system.name] = {"file": system.config.file, "sha256": mf.file_sha256(system.config.file)}
             else:
-                spec = system.config.model_dump(mode="json")
-                task = SummarizeTask(spec, batch_size=config.batch_size, summarizer=loaded.get(system.base))
-                loaded[system.base] = task.summarizer
-                fingerprint = task.summarizer.fingerprint
+                if system.base not in tasks:  # one task per configured system, shared by X and X+norm
+                    spec = system.config.model_dump(mode="json")
+                    tasks[system.base] = SummarizeTask(spec, batch_size=config.batch_size)
+                    described[system.base] = executor.describe(tasks[system.base])
+                task = tasks[system.base]
+                fingerprint = described[system.base]["fingerprint"]
                 texts = {d.id: (normalised[d.id]["text"] if system.input == "normalised" else d.text) for d in docs}
                 keys = {i: content_key(fingerprint, texts[i]) for i in doc_ids}
                 todo = [{"id": i, "key": keys[i], "system": system.name, "text": texts[i]}
                         for i in doc_ids if store.get(i, keys[i]) is None]
                 advance = bars.task(f"summarise {system.name}", len(docs), len(docs) - len(todo))
                 recomputed[f"summarise:{system.name}"] = _run_stage(executor, task, store, todo, config.batch_size, advance)
-                info = dict(getattr(task.summarizer, "info", {}) or {})
+                info = described[system.base]["info"]
                 models[system.name] = {"spec": system.config.model, "input": system.input, "fingerprint": fingerprint, **info}
             fingerprints[system.name] = fingerprint
             predictions[system.name] = [row["text"] for row in store.compact(doc_ids)]
@@ -320,16 +375,21 @@ def run(
     notify("score")
     references = [list(d.references) for d in docs]
     sources = [d.source or d.text for d in docs]
+    scoring = dict(rouge_mode=config.scoring.rouge_mode, stem=config.scoring.stem, multi_ref=config.scoring.multi_ref,
+                   target_lang=config.scoring.target_lang)
+    with _Progress(progress) as bars:
+        units, recomputed["score"] = _score_stage(
+            executor, run_dir, config, runs, docs, predictions, glossary, scoring, bars)
     score_options = dict(
-        metrics=list(config.metrics), sources=sources, glossary=glossary,
-        rouge_mode=config.scoring.rouge_mode, stem=config.scoring.stem, multi_ref=config.scoring.multi_ref,
-        target_lang=config.scoring.target_lang, bootstrap=config.bootstrap.resamples, seed=config.bootstrap.seed,
+        metrics=list(config.metrics), sources=sources, glossary=glossary, **scoring,
+        bootstrap=config.bootstrap.resamples, seed=config.bootstrap.seed,
     )
     systems_out: dict[str, Any] = {}
     score_rows: list[dict[str, Any]] = []
     metric_signatures: dict[str, str] = {}
     for system in runs:
-        report = score(predictions=predictions[system.name], references=references, ids=doc_ids, **score_options)
+        report = score(predictions=predictions[system.name], references=references, ids=doc_ids,
+                       units=units[system.name], **score_options)
         corpus = {name: result.to_dict() for name, result in report.corpus.items()}
         systems_out[system.name] = {"input": system.input, "base": system.base, "metrics": corpus}
         metric_signatures.update({name: value["signature"] for name, value in corpus.items()})
@@ -341,7 +401,7 @@ def run(
     write_jsonl(run_dir / "scores.jsonl", score_rows)
 
     notify("compare")
-    comparisons = _comparisons(runs, predictions, references, score_options, config)
+    comparisons = _comparisons(runs, predictions, references, dict(score_options, units=units), config, doc_ids)
     terminology = _term_accuracy_section(docs, normalised, glossary) if glossary is not None else None
     data_sha = data_fingerprint(docs)
     signature = mf.run_signature(

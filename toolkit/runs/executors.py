@@ -19,6 +19,12 @@ class BatchTask(Protocol):
     def __call__(self, batch: Sequence[dict[str, Any]]) -> list[dict[str, Any]]: ...
 
 
+class DescribedTask(BatchTask, Protocol):
+    """A task that can say, once set up, what it runs (a summariser's fingerprint and model info)."""
+
+    def describe(self) -> dict[str, Any]: ...
+
+
 class Executor(Protocol):
     """Runs a task over batches, yielding ``(batch, results)`` as each completes (in any order)."""
 
@@ -26,11 +32,19 @@ class Executor(Protocol):
         self, task: BatchTask, batches: Sequence[Sequence[dict[str, Any]]]
     ) -> Iterator[tuple[Sequence[dict[str, Any]], list[dict[str, Any]]]]: ...
 
+    def describe(self, task: DescribedTask) -> dict[str, Any]:
+        """``task.describe()`` where the task's batches would run (so on a worker's device)."""
+        ...
+
 
 class LocalExecutor:
     """In-process executor: one worker, batches in order."""
 
     name = "local"
+
+    def describe(self, task: DescribedTask) -> dict[str, Any]:
+        task.setup()
+        return task.describe()
 
     def map_batches(
         self, task: BatchTask, batches: Sequence[Sequence[dict[str, Any]]]

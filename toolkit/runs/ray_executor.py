@@ -96,6 +96,17 @@ class _TaskActor:
         }
 
 
+def _describe_on_worker(task: Any, cwd: str) -> dict[str, Any]:
+    """Ray task body of :meth:`RayExecutor.describe`: set the task up where actors run, and describe it."""
+    if os.path.isdir(cwd):
+        os.chdir(cwd)
+    try:
+        task.setup()
+        return task.describe()
+    except Exception as exc:  # noqa: BLE001 - re-raised on the driver
+        return {"error": _describe_error(exc)}
+
+
 def _describe_error(exc: BaseException) -> str:
     import traceback
 
@@ -181,6 +192,24 @@ class RayExecutor:
             ray.init(include_dashboard=False, log_to_driver=False)
         else:
             ray.init(address=address, log_to_driver=False)
+
+    def describe(self, task: Any) -> dict[str, Any]:
+        """``task.describe()`` run as a Ray task with an actor's resources, so on the device actors get.
+
+        The driver then never loads a model (it may have no GPU, or too little memory); the fingerprint
+        names the device and dtype the actors will use. The worker exits after the call (``max_calls=1``),
+        releasing the memory the model took.
+
+        Raises:
+            ToolkitError: of the class and with the message the task raised (e.g. a model not found there).
+        """
+        self._connect()
+        ray = self._ray
+        probe = ray.remote(max_calls=1, **actor_resources(self.options))(_describe_on_worker)
+        result = ray.get(probe.remote(task, os.getcwd()))
+        if "error" in result:
+            _raise_task_error(result["error"])
+        return result
 
     def map_batches(
         self, task: "BatchTask", batches: Sequence[Sequence[dict[str, Any]]]

@@ -65,6 +65,10 @@ class SummarizeTask:
         self.setup()
         return self._summarizer
 
+    def describe(self) -> dict[str, Any]:
+        """The loaded summariser's ``fingerprint`` and ``info`` (model, hash, dtype, device where it runs)."""
+        return {"fingerprint": self.summarizer.fingerprint, "info": dict(getattr(self.summarizer, "info", {}) or {})}
+
     def __call__(self, batch: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
         started = time.perf_counter()
         summaries = self.summarizer.summarize([item["text"] for item in batch], batch_size=self.batch_size)
@@ -88,3 +92,41 @@ def load_system_summarizer(system: dict[str, Any]) -> Any:
         trust_remote_code=bool(system.get("trust_remote_code", False)),
         allow_pickle=bool(system.get("allow_pickle", False)),
     )
+
+
+class ScoreTask:
+    """Per-segment scoring units of each summary (see :func:`toolkit.scoring.segment_units`).
+
+    Rows carry ``prediction``, ``references`` and ``source``; rows of several systems may share a batch,
+    since every unit depends on its own segment only. Corpus values, intervals and tests are computed by
+    the engine from the joined units, so they do not depend on how the documents were batched.
+    """
+
+    def __init__(self, metrics: Sequence[str], options: dict[str, Any], glossary_path: str | None) -> None:
+        self.metrics = list(metrics)
+        self.options = dict(options)
+        self.glossary_path = glossary_path
+        self._glossary: Any = None
+
+    def __getstate__(self) -> dict[str, Any]:
+        state = dict(self.__dict__)
+        state["_glossary"] = None  # workers load their own copy
+        return state
+
+    def setup(self) -> None:
+        if self._glossary is None and self.glossary_path is not None:
+            from toolkit.terminology import load_glossary
+
+            self._glossary = load_glossary(self.glossary_path)
+
+    def __call__(self, batch: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
+        from toolkit.scoring import segment_units
+
+        self.setup()
+        units = segment_units(
+            predictions=[item["prediction"] for item in batch], references=[item["references"] for item in batch],
+            sources=[item["source"] for item in batch], ids=[item["id"] for item in batch], metrics=self.metrics,
+            glossary=self._glossary, **self.options,
+        )
+        return [{"id": item["id"], "key": item["key"], "system": item["system"], "metrics": self.metrics, "units": unit}
+                for item, unit in zip(batch, units)]

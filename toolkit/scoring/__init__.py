@@ -4,7 +4,7 @@ Public entry points: :func:`score` and :func:`compare` (see ``toolkit.scoring.ap
 ``toolkit.scoring.registry``. Importing this package loads numpy only (no torch, no pandas).
 """
 
-from toolkit.scoring.api import compare, score
+from toolkit.scoring.api import compare, score, segment_units
 from toolkit.scoring.records import Comparison, MetricResult, ScoreReport, SystemComparison
 from toolkit.scoring.registry import available, get_metric, metric_info, resolve_metrics
 
@@ -19,4 +19,5 @@ __all__ = [
     "metric_info",
     "resolve_metrics",
     "score",
+    "segment_units",
 ]

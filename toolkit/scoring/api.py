@@ -123,6 +123,24 @@ def _warn_empty(predictions: Sequence[str], ids: Sequence[str], label: str) -> l
     return [message]
 
 
+def _given_units(units: Sequence[Mapping[str, Any]] | None, seg_ids: Sequence[str], label: str) -> dict[str, list[Any]]:
+    """Per-segment unit dicts (from :func:`segment_units`) -> ``{key: one value per segment}``.
+
+    A key missing from any segment is left out, so its metric computes its units itself.
+    """
+    if units is None:
+        return {}
+    if isinstance(units, Mapping) or len(units) != len(seg_ids):
+        count = "a mapping" if isinstance(units, Mapping) else f"{len(units)} entries"
+        raise InputLengthError(f"{label}: units has {count} for {len(seg_ids)} segments; give one dict per segment, "
+                               "as segment_units() returns")
+    for i, entry in enumerate(units):
+        if not isinstance(entry, Mapping):
+            raise InputError(f"{label}: units[{i}] (id {seg_ids[i]}) is a {type(entry).__name__}, not a dict of units")
+    common = set(units[0]).intersection(*units[1:]) if units else set()
+    return {key: [entry[key] for entry in units] for key in units[0] if key in common}
+
+
 def _compute_all(ctx: ScoringContext, metrics: Sequence[str]) -> dict[str, SegmentStats]:
     ctx.cache["rouge_variants"] = tuple(dict.fromkeys(m.split("_")[0] for m in metrics if m.startswith("rouge")))
     return {name: get_metric(name).compute(ctx) for name in metrics}
@@ -147,6 +165,7 @@ def score(
     bootstrap: int = 1000,
     seed: int = DEFAULT_SEED,
     ids: Sequence[str] | None = None,
+    units: Sequence[Mapping[str, Any]] | None = None,
 ) -> ScoreReport:
     """Score predictions against references with the requested metrics.
 
@@ -167,6 +186,8 @@ def score(
         bootstrap: bootstrap resamples for the 95% interval (0 turns it off).
         seed: bootstrap seed.
         ids: segment ids (default ``"0"``, ``"1"``, ...); used in messages and per-segment rows.
+        units: per-segment work computed earlier by :func:`segment_units` with the same inputs and settings
+            (e.g. on batches, elsewhere); units whose settings differ are not used, but computed again.
 
     Returns:
         A ``ScoreReport``: exact corpus values with intervals and signatures, and per-segment values.
@@ -195,6 +216,7 @@ def score(
     ctx = ScoringContext(
         predictions=preds, references=refs, ids=seg_ids, settings=settings,
         sources=list(sources) if sources is not None else None, glossary=glossary,
+        units=_given_units(units, seg_ids, "predictions"),
     )
     all_stats = _compute_all(ctx, names)
     tail = f"bs:{bootstrap}|rs:{seed}|" if bootstrap > 0 else ""
@@ -221,6 +243,55 @@ def score(
     return ScoreReport(corpus=corpus, segments=tuple(rows), warnings=tuple(messages))
 
 
+def segment_units(
+    *,
+    predictions: Sequence[str],
+    references: Sequence[Sequence[str]],
+    metrics: Sequence[str] | str | None = None,
+    sources: Sequence[str] | None = None,
+    glossary: Any = None,
+    rouge_mode: str = "rouge-score",
+    stem: bool = False,
+    multi_ref: str | None = None,
+    lsum_split: str = "newline",
+    target_lang: str = "en",
+    ids: Sequence[str] | None = None,
+) -> list[dict[str, Any]]:
+    """The per-segment work of :func:`score`, one JSON-serialisable dict per segment, for batched scoring.
+
+    Each value depends only on its own segment and the settings its key names, so segments can be split
+    into batches, scored on other workers (the run engine's Ray executor) or cached, and the joined list
+    passed to ``score(..., units=...)`` gives exactly the values of one ``score`` call over all segments
+    (corpus values, intervals and tests are computed from the joined units).
+
+    Args: as in :func:`score` (no bootstrap: intervals need every segment).
+
+    Example:
+        >>> preds, refs = ["the cat sat on the mat", "a dog"], [["the cat sat on a mat"], ["the dog ran"]]
+        >>> units = segment_units(predictions=preds[:1], references=refs[:1], metrics=["rouge1", "bleu"])
+        >>> units += segment_units(predictions=preds[1:], references=refs[1:], metrics=["rouge1", "bleu"])
+        >>> sorted(units[0])[1], units[0][sorted(units[0])[1]]
+        ('rouge1|mode:rouge-score|stem:0|multiref:best|lsum:newline', [0.8333333333333334, 0.8333333333333334, 0.8333333333333334])
+        >>> joined = score(predictions=preds, references=refs, metrics=["rouge1", "bleu"], units=units, bootstrap=0)
+        >>> whole = score(predictions=preds, references=refs, metrics=["rouge1", "bleu"], bootstrap=0)
+        >>> [joined[m].score == whole[m].score for m in ("rouge1", "bleu")]
+        [True, True]
+    """
+    names = resolve_metrics(metrics if metrics is not None else DEFAULT_METRICS)
+    settings = ScoringSettings(
+        rouge_mode=rouge_mode, stem=stem, multi_ref=default_multi_ref(rouge_mode, multi_ref), lsum_split=lsum_split,
+        target_lang=target_lang,
+    )
+    _check_settings(names, settings, sources=sources, glossary=glossary)
+    preds, refs, seg_ids = _check_inputs(predictions, references, sources, ids)
+    ctx = ScoringContext(
+        predictions=preds, references=refs, ids=seg_ids, settings=settings,
+        sources=list(sources) if sources is not None else None, glossary=glossary,
+    )
+    _compute_all(ctx, names)
+    return [{key: values[i] for key, values in ctx.units.items()} for i in range(len(preds))]
+
+
 def compare(
     *,
     systems: Mapping[str, Sequence[str]],
@@ -237,6 +308,7 @@ def compare(
     resamples: int | None = None,
     seed: int = DEFAULT_SEED,
     ids: Sequence[str] | None = None,
+    units: Mapping[str, Sequence[Mapping[str, Any]]] | None = None,
 ) -> Comparison:
     """Paired significance tests of every system against the first one (the baseline), for every metric.
 
@@ -254,6 +326,7 @@ def compare(
         resamples: resamples or trials (default 1,000 for bootstrap, 10,000 for ar).
         seed: RNG seed.
         ids: segment ids.
+        units: system name -> per-segment units from :func:`segment_units` (as in :func:`score`).
 
     Returns:
         A ``Comparison`` (``to_dict``, ``to_frame``).
@@ -290,6 +363,7 @@ def compare(
         ctx = ScoringContext(
             predictions=preds, references=refs, ids=seg_ids, settings=settings,
             sources=list(sources) if sources is not None else None, glossary=glossary,
+            units=_given_units((units or {}).get(system), seg_ids, f"system '{system}'"),
         )
         per_system[system] = _compute_all(ctx, names)
 

@@ -62,9 +62,11 @@ class ScoringSettings:
 
 @dataclass
 class ScoringContext:
-    """Inputs of one scoring call, validated; ``cache`` lets metrics of one family share work.
+    """Inputs of one scoring call, validated; ``units`` and ``cache`` let metrics of one family share work.
 
     ``references[i]`` holds the references of segment ``i`` (one or more; counts may vary).
+    ``units`` maps a unit key (see :func:`shared_units`) to one JSON value per segment: the per-segment work
+    of a metric family, which may also be given precomputed (``score(..., units=...)``).
     """
 
     predictions: Sequence[str]
@@ -74,9 +76,32 @@ class ScoringContext:
     sources: Sequence[str] | None = None
     glossary: Any = None
     cache: dict[Any, Any] = field(default_factory=dict)
+    units: dict[str, list[Any]] = field(default_factory=dict)
 
     def __len__(self) -> int:
         return len(self.predictions)
+
+
+def shared_units(ctx: ScoringContext, key: str, compute: Callable[[], list[Any]]) -> list[Any]:
+    """The per-segment units stored under ``key`` in ``ctx.units``, computing and storing them when absent.
+
+    A unit is the per-segment work of a metric family (ROUGE-1 precision/recall/F, a sacreBLEU statistics
+    row, term counts...): JSON-serialisable, and depending only on its own segment and on the settings
+    that ``key`` names. So units can be computed on batches of segments anywhere (a Ray actor, an earlier
+    run) and joined, and the corpus values computed from them are the ones a single call gives.
+
+    Example:
+        >>> ctx = ScoringContext(predictions=["a", "b"], references=[["a"], ["c"]], ids=["0", "1"])
+        >>> shared_units(ctx, "demo|v1", lambda: [1, 2]), ctx.units
+        ([1, 2], {'demo|v1': [1, 2]})
+        >>> shared_units(ctx, "demo|v1", lambda: [9, 9])  # stored: not computed again
+        [1, 2]
+    """
+    values = ctx.units.get(key)
+    if values is None:
+        values = compute()
+        ctx.units[key] = values
+    return values
 
 
 Aggregate = Callable[[np.ndarray], float]

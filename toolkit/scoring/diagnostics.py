@@ -17,7 +17,7 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 
-from toolkit.scoring.base import MetricInfo, MetricSpec, ScoringContext, SegmentStats, mean_stats
+from toolkit.scoring.base import MetricInfo, MetricSpec, ScoringContext, SegmentStats, mean_stats, shared_units
 
 _CJK = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uac00-\ud7af"
 _TOKEN = re.compile(rf"[{_CJK}]|[^\W_{_CJK}]+(?:['’][^\W_{_CJK}]+)*")
@@ -146,17 +146,20 @@ _FIELDS = {
 }
 
 
-def _all(ctx: ScoringContext) -> list[Diagnostics]:
-    key = ("diagnostics",)
-    if key not in ctx.cache:
+def _all(ctx: ScoringContext) -> list[dict[str, float]]:
+    """Per-segment diagnostics as dicts (the family's shared units)."""
+    key = f"diagnostics|{SIGNATURE_TAIL}|source:{'yes' if ctx.sources is not None else 'no'}"
+
+    def compute() -> list[dict[str, float]]:
         sources = ctx.sources if ctx.sources is not None else [None] * len(ctx.predictions)
-        ctx.cache[key] = [diagnose(p, s) for p, s in zip(ctx.predictions, sources)]
-    return ctx.cache[key]
+        return [diagnose(p, s).to_dict() for p, s in zip(ctx.predictions, sources)]
+
+    return shared_units(ctx, key, compute)
 
 
 def _make(field_name: str):
     def compute(ctx: ScoringContext) -> SegmentStats:
-        values = [getattr(d, field_name) for d in _all(ctx)]
+        values = [d[field_name] for d in _all(ctx)]
         return mean_stats(values, f"{field_name}|{SIGNATURE_TAIL}|agg:mean")
 
     compute.__name__ = f"compute_{field_name}"

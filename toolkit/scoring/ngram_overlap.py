@@ -16,24 +16,25 @@ import numpy as np
 
 from toolkit.scoring.base import MetricInfo, MetricSpec, ScoringContext, SegmentStats, mean_stats
 from toolkit.scoring.rouge import rouge, rouge155_average, rouge_signature
+from toolkit.scoring.rouge_records import make_prf
 
 VARIANTS = ("rouge1", "rouge2", "rouge3", "rouge4", "rougeL", "rougeLsum")
 ROUGE155_ONLY = ("rougeW", "rougeS4", "rougeSU4")
 _COMPONENTS = {"": "fmeasure", "_p": "precision", "_r": "recall"}
 
 
-def _settings_key(ctx: ScoringContext) -> tuple[Any, ...]:
+def unit_key(ctx: ScoringContext, variant: str) -> str:
+    """The name of a ROUGE variant's per-segment ``[precision, recall, fmeasure]`` units, with its settings."""
     s = ctx.settings
-    return ("rouge", s.rouge_mode, s.stem, s.multi_ref, s.lsum_split)
+    return f"{variant}|mode:{s.rouge_mode}|stem:{int(s.stem)}|multiref:{s.multi_ref}|lsum:{s.lsum_split}"
 
 
 def _per_segment(ctx: ScoringContext, variant: str) -> list[Any]:
-    """Per-segment PRF of ``variant``; all requested ROUGE variants are computed in one call and cached."""
-    key = _settings_key(ctx)
-    cached = ctx.cache.setdefault(key, {})
-    if variant not in cached:
+    """Per-segment PRF of ``variant``; all requested ROUGE variants are computed in one call and stored."""
+    key = unit_key(ctx, variant)
+    if key not in ctx.units:
         wanted = tuple(dict.fromkeys([*ctx.cache.get("rouge_variants", ()), variant]))
-        wanted = tuple(v for v in wanted if v not in cached)
+        wanted = tuple(v for v in wanted if unit_key(ctx, v) not in ctx.units)
         s = ctx.settings
         rows = rouge(
             predictions=list(ctx.predictions),
@@ -45,8 +46,8 @@ def _per_segment(ctx: ScoringContext, variant: str) -> list[Any]:
             lsum_split=s.lsum_split,
         )
         for v in wanted:
-            cached[v] = [row[v] for row in rows]
-    return cached[variant]
+            ctx.units[unit_key(ctx, v)] = [[row[v].precision, row[v].recall, row[v].fmeasure] for row in rows]
+    return [make_prf(*unit) for unit in ctx.units[key]]
 
 
 def _signature(ctx: ScoringContext, variant: str, component: str) -> str:

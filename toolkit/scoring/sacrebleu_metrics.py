@@ -19,7 +19,7 @@ from typing import Any
 import numpy as np
 
 from toolkit.errors import ConfigError, ModelUnavailableError
-from toolkit.scoring.base import MetricInfo, MetricSpec, ScoringContext, SegmentStats
+from toolkit.scoring.base import MetricInfo, MetricSpec, ScoringContext, SegmentStats, shared_units
 
 _KINDS = {"bleu": "bleu", "chrf": "chrf", "chrf++": "chrf", "ter": "ter"}
 _CJK_TARGETS = ("zh", "ja", "ko")
@@ -129,6 +129,7 @@ def sacrebleu_stats(
     references: Sequence[Sequence[str]],
     target_lang: str = "en",
     options: Mapping[str, Any] | None = None,
+    rows: Sequence[Sequence[float]] | None = None,
 ) -> SegmentStats:
     """Per-segment sufficient statistics of a sacreBLEU metric, with its corpus score and signature.
 
@@ -138,6 +139,8 @@ def sacrebleu_stats(
         references: per segment, one or more references.
         target_lang: target language (BLEU tokenizer choice).
         options: sacreBLEU keyword arguments (e.g. ``{"tokenize": "intl"}``).
+        rows: the per-segment statistics rows when already extracted (see :func:`sacrebleu_rows`); the
+            references then only set the signature's ``nrefs``.
 
     Returns:
         ``SegmentStats`` whose ``corpus_score`` equals ``sacrebleu.corpus_<metric>`` exactly.
@@ -148,7 +151,12 @@ def sacrebleu_stats(
         (53.7285, [[6, 6, 5, 3, 2, 1, 6, 5, 4, 3]], 'bleu|nrefs:1|case:mixed|eff:no|tok:13a|smooth:exp|version:2.6.0')
     """
     metric = make_metric(name, target_lang=target_lang, options=options)
-    raw = metric._extract_corpus_statistics(list(predictions), to_streams(references))
+    if rows is None:
+        raw = metric._extract_corpus_statistics(list(predictions), to_streams(references))
+    else:
+        raw = [list(row) for row in rows]
+        counts = {len([r for r in refs if r is not None]) for refs in references}
+        metric.num_refs = counts.pop() if len(counts) == 1 else -1  # as sacreBLEU's reference cache sets it
     corpus = metric._aggregate_and_compute(raw)
     stats = np.array(raw) if raw else np.zeros((0, 2))
 
@@ -183,11 +191,30 @@ def sacrebleu_stats(
     )
 
 
+def sacrebleu_rows(
+    name: str, *, predictions: Sequence[str], references: Sequence[Sequence[str]], target_lang: str = "en",
+    options: Mapping[str, Any] | None = None,
+) -> list[list[float]]:
+    """sacreBLEU's per-segment statistics rows (each depends only on its own segment).
+
+    Example:
+        >>> sacrebleu_rows("chrf", predictions=["a cat"], references=[["a cat"]])
+        [[4, 4, 4, 3, 3, 3, 2, 2, 2, 1, 1, 1, 0, 0, 0, 0, 0, 0]]
+    """
+    metric = make_metric(name, target_lang=target_lang, options=options)
+    raw = metric._extract_corpus_statistics(list(predictions), to_streams(references))
+    return [[x.item() if isinstance(x, np.generic) else x for x in row] for row in raw]
+
+
 def _compute(name: str):
     def compute(ctx: ScoringContext) -> SegmentStats:
-        return sacrebleu_stats(
-            name, predictions=ctx.predictions, references=ctx.references, target_lang=ctx.settings.target_lang
-        )
+        import sacrebleu
+
+        lang = ctx.settings.target_lang
+        key = f"{name}|lang:{lang}|sacrebleu:{sacrebleu.__version__}"
+        rows = shared_units(ctx, key, lambda: sacrebleu_rows(
+            name, predictions=ctx.predictions, references=ctx.references, target_lang=lang))
+        return sacrebleu_stats(name, predictions=ctx.predictions, references=ctx.references, target_lang=lang, rows=rows)
 
     compute.__name__ = f"compute_{name}"
     return compute

@@ -12,34 +12,38 @@ from __future__ import annotations
 from typing import Any
 
 from toolkit.errors import ConfigError, InputError
-from toolkit.scoring.base import MetricInfo, MetricSpec, ScoringContext, SegmentStats, ratio_stats
+from toolkit.scoring.base import MetricInfo, MetricSpec, ScoringContext, SegmentStats, ratio_stats, shared_units
 
 
 def _count(value: Any) -> int:
     return int(value) if isinstance(value, (int, float)) else len(value)
 
 
-def _all(ctx: ScoringContext) -> list[Any]:
-    key = ("terms",)
-    if key in ctx.cache:
-        return ctx.cache[key]
+def _all(ctx: ScoringContext) -> list[list[int]]:
+    """Per-segment ``[correct, expected, leaked]`` counts (the family's shared units)."""
     if ctx.glossary is None:
         raise ConfigError(["metrics: 'terms' needs a glossary; pass glossary= (CLI: --glossary FILE)"])
     try:
         from toolkit.terminology import term_stats
     except ImportError as exc:
         raise ConfigError([f"metrics: 'terms' needs toolkit.terminology, which cannot be imported ({exc})"]) from None
-    if ctx.sources is not None:
-        where = list(ctx.sources)
-    else:
-        where = ["\n".join(refs) for refs in ctx.references]
-    rows = []
-    for i, (prediction, source) in enumerate(zip(ctx.predictions, where)):
-        if source is None:
-            raise InputError(f"segment {ctx.ids[i]}: no source text for term accuracy; give a source for every segment")
-        rows.append(term_stats(prediction, source=source, glossary=ctx.glossary))
-    ctx.cache[key] = rows
-    return rows
+    expected_from = "source" if ctx.sources is not None else "references"
+    key = f"terms|glossary:{ctx.glossary.fingerprint}|expected:{expected_from}"
+
+    def compute() -> list[list[int]]:
+        if ctx.sources is not None:
+            where = list(ctx.sources)
+        else:
+            where = ["\n".join(refs) for refs in ctx.references]
+        rows = []
+        for i, (prediction, source) in enumerate(zip(ctx.predictions, where)):
+            if source is None:
+                raise InputError(f"segment {ctx.ids[i]}: no source text for term accuracy; give a source for every segment")
+            stats = term_stats(prediction, source=source, glossary=ctx.glossary)
+            rows.append([_count(stats.correct), _count(stats.expected), _count(stats.leaked)])
+        return rows
+
+    return shared_units(ctx, key, compute)
 
 
 def _signature(ctx: ScoringContext, name: str) -> str:
@@ -54,8 +58,8 @@ def _signature(ctx: ScoringContext, name: str) -> str:
 def compute_terms(ctx: ScoringContext) -> SegmentStats:
     """Term accuracy statistics ``[correct, expected]`` per segment."""
     rows = _all(ctx)
-    correct = [_count(r.correct) for r in rows]
-    expected = [_count(r.expected) for r in rows]
+    correct = [r[0] for r in rows]
+    expected = [r[1] for r in rows]
     return ratio_stats(correct, expected, _signature(ctx, "terms"),
                        corpus_extra={"correct": sum(correct), "expected": sum(expected)})
 
@@ -63,8 +67,8 @@ def compute_terms(ctx: ScoringContext) -> SegmentStats:
 def compute_terms_leak(ctx: ScoringContext) -> SegmentStats:
     """Variant-leak statistics ``[leaked, expected]`` per segment."""
     rows = _all(ctx)
-    leaked = [_count(r.leaked) for r in rows]
-    expected = [_count(r.expected) for r in rows]
+    leaked = [r[2] for r in rows]
+    expected = [r[1] for r in rows]
     return ratio_stats(leaked, expected, _signature(ctx, "terms_leak"),
                        corpus_extra={"leaked": sum(leaked), "expected": sum(expected)})
 
