@@ -5,7 +5,7 @@ The public API, in the three parts and the run that chains them:
 - terminology: :func:`load_glossary`, :func:`align`, :func:`normalize`, :func:`find_suspects`,
   :func:`generate_calques`, :func:`term_accuracy`
 - summarisation: :func:`load_summarizer`, :func:`summarize`, :func:`list_models`
-- scoring: :func:`score`, :func:`compare`, :func:`meta_evaluate`
+- scoring: :func:`score`, :func:`compare`, :func:`segment_units` (batched scoring), :func:`meta_evaluate`
 - runs: :func:`load_config`, :func:`run`, :func:`write_report`
 
 Heavy libraries (torch, transformers, pandas) load only when a function needs them.
@@ -35,6 +35,7 @@ from toolkit.scoring import (
     available as available_metrics,
     compare,
     score,
+    segment_units,
 )
 from toolkit.summarization import GenerationSettings, Summarizer, Summary, list_models, load_summarizer, summarize
 from toolkit.terminology import (
@@ -94,6 +95,7 @@ __all__ = [
     "normalize",
     "run",
     "score",
+    "segment_units",
     "summarize",
     "term_accuracy",
     "validate_glossary",

@@ -297,8 +297,8 @@ def run(
         >>> result.results["documents"], result.results["systems"]["lead"]["metrics"]["rouge1"]["score"]
         (2, 70.0)
         >>> sorted(p.name for p in result.run_dir.iterdir())  # doctest: +NORMALIZE_WHITESPACE
-        ['config.resolved.yaml', 'manifest.json', 'report.html', 'report.md', 'results.json', 'scores.jsonl',
-         'summaries']
+        ['config.resolved.yaml', 'manifest.json', 'report.html', 'report.md', 'results.json', 'scored',
+         'scores.jsonl', 'summaries']
 
         ROUGE-1 F1 by hand: d1 "Rain fell." vs "Rain flooded roads.": P=1/2, R=1/3, F=0.4; d2 exact: F=1; mean 70.0.
     """
