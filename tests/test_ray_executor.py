@@ -233,3 +233,23 @@ def test_address_comes_from_config_then_ray_address(
     executor._connect()
     assert [call["address"] for call in calls] == [expected]
     assert calls[0].get("include_dashboard") is (False if expected is None else None)
+
+
+@needs_ray
+@pytest.mark.slow
+def test_cli_executor_option_runs_the_config_on_ray(tmp_path: Path, ray_instance: Any) -> None:
+    from toolkit.cli import main
+
+    config = tmp_path / "cli.yaml"
+    config.write_text(
+        f"name: cli-ray\ndata: {{path: {SEED_DOCS}}}\nsystems: [{{name: lead-2, model: lead-2}}]\n"
+        f"metrics: [rouge1, chrf]\nbootstrap: {{resamples: 100}}\noutput_dir: {tmp_path / 'runs'}\n",
+        encoding="utf-8",
+    )
+    assert main(["run", str(config), "--no-progress"]) == 0
+    local = json.loads((tmp_path / "runs" / "cli-ray" / "results.json").read_text(encoding="utf-8"))
+    assert main(["run", str(config), "--executor", "ray", "--fresh", "--no-progress"]) == 0
+    run_dir = tmp_path / "runs" / "cli-ray"
+    assert json.loads((run_dir / "manifest.json").read_text(encoding="utf-8"))["executor"] == "ray"
+    assert json.loads((run_dir / "results.json").read_text(encoding="utf-8")) == local
+    assert len(_read_jsonl(run_dir / "scored" / "lead-2.jsonl")) == 7

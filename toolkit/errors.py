@@ -44,11 +44,29 @@ class ConfigError(ToolkitError):
 
 
 class InputError(ToolkitError):
-    """An input file or value is unusable (encoding, format, missing field, ...)."""
+    """An input file or value is unusable (encoding, format, missing field, ...).
+
+    Example:
+        >>> from toolkit import load_summarizer
+        >>> try:
+        ...     load_summarizer("lead-3").summarize(["One. Two.", " "])
+        ... except InputError as exc:
+        ...     print(isinstance(exc, ToolkitError), exc)
+        True texts[1]: empty document; remove it or give it some text
+    """
 
 
 class GlossaryError(InputError):
-    """A glossary file is invalid."""
+    """A glossary file is invalid.
+
+    Example:
+        >>> from toolkit import load_glossary
+        >>> try:
+        ...     load_glossary("no-such-glossary.tsv")
+        ... except GlossaryError as exc:
+        ...     print(isinstance(exc, InputError), exc)
+        True no-such-glossary.tsv: glossary file not found; check the path
+    """
 
 
 class InputLengthError(InputError):
@@ -61,15 +79,40 @@ class InputLengthError(InputError):
 
 
 class ModelUnavailableError(ToolkitError):
-    """A model cannot be loaded here (not installed, not cached offline, unsafe weights)."""
+    """A model cannot be loaded here (not installed, not cached offline, unsafe weights).
+
+    Example:
+        >>> err = ModelUnavailableError("model 'org/x' is not available (not in the local HF cache and "
+        ...                             "HF_HUB_OFFLINE is set); run `hf download org/x` with network access")
+        >>> isinstance(err, ToolkitError), err.exit_code
+        (True, 1)
+    """
 
 
 class UnsafeModelError(ModelUnavailableError):
-    """Loading would execute code or unpickle data, and the user did not opt in."""
+    """Loading would execute code or unpickle data, and the user did not opt in.
+
+    Example:
+        >>> try:
+        ...     raise UnsafeModelError("model 'org/x' needs its own code to load; pass trust_remote_code=True "
+        ...                            "(--trust-remote-code) only if you trust its authors")
+        ... except ModelUnavailableError as exc:  # one handler covers every model that cannot be loaded
+        ...     print(type(exc).__name__, isinstance(exc, ToolkitError))
+        UnsafeModelError True
+    """
 
 
 class RunDirError(ToolkitError):
-    """A run folder is unusable (not writable, or made by an incompatible config)."""
+    """A run folder is unusable (not writable, or made by an incompatible config).
+
+    Example:
+        >>> from toolkit import write_report
+        >>> try:
+        ...     write_report("no-such-run")
+        ... except RunDirError as exc:
+        ...     print(isinstance(exc, ToolkitError), exc)
+        True no-such-run: not a folder; give the run folder (runs/<name>/) that `toolkit run` wrote
+    """
 
 
 class UnknownNameError(ToolkitError, KeyError):

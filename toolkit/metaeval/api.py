@@ -96,6 +96,14 @@ class MetaEvalResult:
         systems: system names (sorted).
         documents: document ids (first-seen order).
         signature: settings and versions, e.g. ``metaeval|boot:inputs,1000|seed:0|test:perm-both|toolkit:0.1.0``.
+
+    Example:
+        >>> ref = ("the cat sat on the mat",)
+        >>> items = [MetaItem(d, s, text, ref, {"relevance": h}) for d, s, text, h in [("d1", "A", "the cat sat", 4),
+        ...          ("d1", "B", "a dog", 1), ("d2", "A", "a cat on the mat", 5), ("d2", "B", "the dog ran", 2)]]
+        >>> res = meta_evaluate(items=items, metrics=["rouge1"], correlations=["kendall"], resamples=0)
+        >>> res.n_items, res.systems, [(r.metric, r.level, r.value, r.n_documents) for r in res.rows]
+        (4, ('A', 'B'), [('rouge1', 'system', 1.0, 2), ('rouge1', 'summary', 1.0, 2)])
     """
 
     rows: tuple[CorrelationRow, ...]

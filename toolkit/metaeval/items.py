@@ -32,6 +32,12 @@ class MetaItem:
         human: human score per dimension; NaN where not rated.
         source: the source document or sentence, if any.
         scores: metric values supplied with the item (metric name -> value).
+
+    Example:
+        >>> item = MetaItem(id="d1", system="A", text="the cat sat", references=("the cat sat on the mat",),
+        ...                 human={"relevance": 4.0, "coherence": float("nan")})
+        >>> item.to_dict()["human"]  # JSONL form: not rated (NaN) becomes null
+        {'relevance': 4.0, 'coherence': None}
     """
 
     id: str

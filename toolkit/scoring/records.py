@@ -184,6 +184,17 @@ class Comparison:
         seed: RNG seed.
         rows: metric name -> one ``SystemComparison`` per system, baseline first.
         signatures: metric name -> signature (includes the test, its sample count and seed).
+
+    Example:
+        >>> from toolkit import compare
+        >>> cmp = compare(systems={"base": ["the cat sat", "a dog ran", "birds fly"],
+        ...                        "new": ["the cat sat down", "the dog ran", "birds fly south"]},
+        ...               references=[["the cat sat down"], ["the dog ran"], ["birds fly south"]],
+        ...               metrics=["rouge1"], resamples=200)
+        >>> [(r.system, round(r.score, 2), round(r.delta, 2)) for r in cmp.rows["rouge1"]]
+        [('base', 77.46, 0.0), ('new', 100.0, 22.54)]
+        >>> round(cmp.p_value("rouge1", "new"), 3)
+        0.005
     """
 
     method: str

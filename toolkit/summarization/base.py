@@ -47,7 +47,16 @@ def check_texts(texts: Sequence[str]) -> list[str]:
 
 
 class Summarizer(ABC):
-    """A loaded summariser: ``summarize(texts)`` gives one :class:`Summary` per text, in order."""
+    """A loaded summariser: ``summarize(texts)`` gives one :class:`Summary` per text, in order.
+
+    Example:
+        >>> from toolkit import load_summarizer
+        >>> s = load_summarizer("lead-3")
+        >>> isinstance(s, Summarizer), s.name
+        (True, 'lead-3')
+        >>> [x.text for x in s.summarize(["One. Two. Three. Four.", "Only one sentence."])]
+        ['One. Two. Three.', 'Only one sentence.']
+    """
 
     name: str
     settings: GenerationSettings

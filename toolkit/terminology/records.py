@@ -128,6 +128,13 @@ class TermMatch:
         term: the glossary string that matched (a variant, a generated calque...).
         possessive: the possessive right after the surface (``'s``, ``’s``, ``'``, ``’``) or ``""``.
         plural: the surface is a regular plural of ``term``.
+
+    Example:
+        >>> from toolkit.terminology import align
+        >>> g = Glossary.from_records([{"canonical": "Jin Xiangjun", "variants": "Jinxiang Army"}])
+        >>> m = align("The Jinxiang Army's visit.", glossary=g)[0]
+        >>> m.start, m.end, m.text, m.kind, m.canonical, m.possessive
+        (4, 17, 'Jinxiang Army', 'variant', 'Jin Xiangjun', "'s")
     """
 
     start: int
@@ -159,7 +166,15 @@ class TermMatch:
 
 @dataclass(frozen=True)
 class Edit:
-    """One rewrite made by normalisation, with its span in the old and in the new text."""
+    """One rewrite made by normalisation, with its span in the old and in the new text.
+
+    Example:
+        >>> from toolkit.terminology import normalize
+        >>> g = Glossary.from_records([{"canonical": "Jin Xiangjun", "variants": "Jinxiang Army"}])
+        >>> e = normalize("The Jinxiang Army came.", glossary=g).edits[0]
+        >>> e.before, e.after, (e.old_start, e.old_end), (e.new_start, e.new_end), e.entry, e.kind
+        ('Jinxiang Army', 'Jin Xiangjun', (4, 17), (4, 16), 'Jin Xiangjun', 'variant')
+    """
 
     old_start: int
     old_end: int
@@ -186,7 +201,15 @@ class Edit:
 
 @dataclass(frozen=True)
 class Normalization:
-    """The result of :func:`toolkit.terminology.normalize`: the new text and its audit log."""
+    """The result of :func:`toolkit.terminology.normalize`: the new text and its audit log.
+
+    Example:
+        >>> from toolkit.terminology import normalize
+        >>> g = Glossary.from_records([{"canonical": "Jin Xiangjun", "variants": "Jinxiang Army"}])
+        >>> n = normalize("The Jinxiang Army met the Jinxiang Army.", glossary=g)
+        >>> n.text, [e.old_start for e in n.edits], n.reported
+        ('The Jin Xiangjun met the Jin Xiangjun.', [4, 26], ())
+    """
 
     text: str
     edits: tuple[Edit, ...]
@@ -204,7 +227,15 @@ class Normalization:
 
 @dataclass(frozen=True)
 class Suspect:
-    """A token that reads as a romanisation (pinyin) but matches no glossary entry; for review."""
+    """A token that reads as a romanisation (pinyin) but matches no glossary entry; for review.
+
+    Example:
+        >>> from toolkit.terminology import find_suspects
+        >>> g = Glossary.from_records([{"canonical": "Jin Xiangjun", "source": "金湘军"}])
+        >>> s = find_suspects("Daxing research by Jin Xiangjun", glossary=g)[0]
+        >>> s.start, s.end, s.text, s.reason
+        (0, 6, 'Daxing', 'reads as pinyin (da xing) but matches no glossary entry; CC-CEDICT has 大兴')
+    """
 
     start: int
     end: int
@@ -278,6 +309,14 @@ class TermAccuracy:
     """Corpus-level term accuracy, a pure function of the per-segment :class:`TermStats`.
 
     Percentages are 0-100; ``None`` where the denominator is 0.
+
+    Example:
+        >>> from toolkit.terminology import term_accuracy
+        >>> g = Glossary.from_records([{"canonical": "Jin Xiangjun", "variants": "Jinxiang Army", "source": "金湘军"}])
+        >>> r = term_accuracy(predictions=["Jin Xiangjun came.", "The Jinxiang Army left."],
+        ...                   sources=["金湘军来了。", "金湘军走了。"], glossary=g, calques=False)
+        >>> r.accuracy, r.variant_leak_rate, r.segments, r.expected, r.correct, r.leaked
+        (50.0, 50.0, 2, 2, 1, 1)
     """
 
     accuracy: float | None
