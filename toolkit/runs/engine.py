@@ -229,6 +229,7 @@ def _score_stage(
     order (for ``score(..., units=...)``) and how many documents had something computed.
     """
     from toolkit.scoring import resolve_metrics
+    from toolkit.scoring.registry import reads_sources
 
     metrics = resolve_metrics(config.metrics)
     stores = {s.name: StageStore(run_dir / "scored" / f"{s.name}.jsonl") for s in runs}
@@ -250,6 +251,8 @@ def _score_stage(
     advance = bars.task("score", total, total - todo)
     glossary_path = config.glossary.path if config.glossary is not None else None
     for missing, items in groups.items():
+        if not any(reads_sources(m) for m in missing):
+            items = [{**item, "source": None} for item in items]  # do not ship documents no metric reads
         task = ScoreTask(list(missing), scoring, glossary_path)
         for _batch, rows in executor.map_batches(task, batched(items, SCORE_BATCH)):
             by_system: dict[str, list[dict[str, Any]]] = {}

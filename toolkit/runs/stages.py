@@ -97,7 +97,8 @@ def load_system_summarizer(system: dict[str, Any]) -> Any:
 class ScoreTask:
     """Per-segment scoring units of each summary (see :func:`toolkit.scoring.segment_units`).
 
-    Rows carry ``prediction``, ``references`` and ``source``; rows of several systems may share a batch,
+    Rows carry ``prediction``, ``references`` and ``source`` (None when no metric of the task reads it);
+    rows of several systems may share a batch,
     since every unit depends on its own segment only. Corpus values, intervals and tests are computed by
     the engine from the joined units, so they do not depend on how the documents were batched.
     """
@@ -123,9 +124,10 @@ class ScoreTask:
         from toolkit.scoring import segment_units
 
         self.setup()
+        sources = [item["source"] for item in batch]
         units = segment_units(
             predictions=[item["prediction"] for item in batch], references=[item["references"] for item in batch],
-            sources=[item["source"] for item in batch], ids=[item["id"] for item in batch], metrics=self.metrics,
+            sources=None if all(source is None for source in sources) else sources, ids=[item["id"] for item in batch], metrics=self.metrics,
             glossary=self._glossary, **self.options,
         )
         return [{"id": item["id"], "key": item["key"], "system": item["system"], "metrics": self.metrics, "units": unit}

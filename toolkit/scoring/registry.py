@@ -73,6 +73,17 @@ def metric_info(name: str) -> MetricInfo:
     return get_metric(name).info
 
 
+def reads_sources(name: str) -> bool:
+    """Whether a metric's values depend on the sources, when given (all diagnostics, and term metrics).
+
+    Example:
+        >>> reads_sources("novel_2gram"), reads_sources("length"), reads_sources("terms"), reads_sources("bleu")
+        (True, True, True, False)
+    """
+    info = metric_info(name)
+    return info.needs_source or info.needs_glossary or info.name in GROUPS["diagnostics"]
+
+
 def resolve_metrics(names: Iterable[str] | str) -> list[str]:
     """Expand a list (or a comma-separated string) of metric names, aliases and groups, keeping order.
 
