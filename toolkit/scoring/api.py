@@ -141,6 +141,19 @@ def _given_units(units: Sequence[Mapping[str, Any]] | None, seg_ids: Sequence[st
     return {key: [entry[key] for entry in units] for key in units[0] if key in common}
 
 
+def _settings(rouge_mode: str, stem: bool, multi_ref: str | None, lsum_split: str, target_lang: str) -> ScoringSettings:
+    return ScoringSettings(rouge_mode=rouge_mode, stem=stem, multi_ref=default_multi_ref(rouge_mode, multi_ref),
+                           lsum_split=lsum_split, target_lang=target_lang)
+
+
+def _context(
+    predictions: list[str], references: list[tuple[str, ...]], ids: list[str], settings: ScoringSettings,
+    sources: Sequence[str] | None, glossary: Any, units: dict[str, list[Any]],
+) -> ScoringContext:
+    return ScoringContext(predictions=predictions, references=references, ids=ids, settings=settings,
+                          sources=list(sources) if sources is not None else None, glossary=glossary, units=units)
+
+
 def _compute_all(ctx: ScoringContext, metrics: Sequence[str]) -> dict[str, SegmentStats]:
     ctx.cache["rouge_variants"] = tuple(dict.fromkeys(m.split("_")[0] for m in metrics if m.startswith("rouge")))
     return {name: get_metric(name).compute(ctx) for name in metrics}
@@ -205,19 +218,12 @@ def score(
         (83.3333, 53.7285)
     """
     names = resolve_metrics(metrics if metrics is not None else DEFAULT_METRICS)
-    settings = ScoringSettings(
-        rouge_mode=rouge_mode, stem=stem, multi_ref=default_multi_ref(rouge_mode, multi_ref), lsum_split=lsum_split,
-        target_lang=target_lang,
-    )
+    settings = _settings(rouge_mode, stem, multi_ref, lsum_split, target_lang)
     problems = [] if bootstrap >= 0 else [f"bootstrap: must be >= 0 (got {bootstrap})"]
     _check_settings(names, settings, sources=sources, glossary=glossary, extra_problems=problems)
     preds, refs, seg_ids = _check_inputs(predictions, references, sources, ids)
     messages = _warn_empty(preds, seg_ids, "predictions")
-    ctx = ScoringContext(
-        predictions=preds, references=refs, ids=seg_ids, settings=settings,
-        sources=list(sources) if sources is not None else None, glossary=glossary,
-        units=_given_units(units, seg_ids, "predictions"),
-    )
+    ctx = _context(preds, refs, seg_ids, settings, sources, glossary, _given_units(units, seg_ids, "predictions"))
     all_stats = _compute_all(ctx, names)
     tail = f"bs:{bootstrap}|rs:{seed}|" if bootstrap > 0 else ""
     corpus: dict[str, MetricResult] = {}
@@ -278,16 +284,10 @@ def segment_units(
         [True, True]
     """
     names = resolve_metrics(metrics if metrics is not None else DEFAULT_METRICS)
-    settings = ScoringSettings(
-        rouge_mode=rouge_mode, stem=stem, multi_ref=default_multi_ref(rouge_mode, multi_ref), lsum_split=lsum_split,
-        target_lang=target_lang,
-    )
+    settings = _settings(rouge_mode, stem, multi_ref, lsum_split, target_lang)
     _check_settings(names, settings, sources=sources, glossary=glossary)
     preds, refs, seg_ids = _check_inputs(predictions, references, sources, ids)
-    ctx = ScoringContext(
-        predictions=preds, references=refs, ids=seg_ids, settings=settings,
-        sources=list(sources) if sources is not None else None, glossary=glossary,
-    )
+    ctx = _context(preds, refs, seg_ids, settings, sources, glossary, {})
     _compute_all(ctx, names)
     return [{key: values[i] for key, values in ctx.units.items()} for i in range(len(preds))]
 
@@ -342,10 +342,7 @@ def compare(
         0.009900990099009901
     """
     names = resolve_metrics(metrics if metrics is not None else DEFAULT_METRICS)
-    settings = ScoringSettings(
-        rouge_mode=rouge_mode, stem=stem, multi_ref=default_multi_ref(rouge_mode, multi_ref), lsum_split=lsum_split,
-        target_lang=target_lang,
-    )
+    settings = _settings(rouge_mode, stem, multi_ref, lsum_split, target_lang)
     problems = []
     if len(systems) < 2:
         problems.append(f"systems: need at least two systems to compare (got {len(systems)})")
@@ -360,11 +357,8 @@ def compare(
     for system, predictions in systems.items():
         preds, refs, seg_ids = _check_inputs(predictions, references, sources, ids, label=f"system '{system}'")
         _warn_empty(preds, seg_ids, f"system '{system}'")
-        ctx = ScoringContext(
-            predictions=preds, references=refs, ids=seg_ids, settings=settings,
-            sources=list(sources) if sources is not None else None, glossary=glossary,
-            units=_given_units((units or {}).get(system), seg_ids, f"system '{system}'"),
-        )
+        given = _given_units((units or {}).get(system), seg_ids, f"system '{system}'")
+        ctx = _context(preds, refs, seg_ids, settings, sources, glossary, given)
         per_system[system] = _compute_all(ctx, names)
 
     system_names = list(systems)
