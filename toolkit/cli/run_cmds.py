@@ -84,7 +84,7 @@ def run_command(
     console.print(_results_table(result.results))
     if result.results.get("terminology"):
         console.print(_terminology_table(result.results["terminology"]))
-    console.print(f"outputs: {result.run_dir}/ (report.html, results.json, scores.jsonl, summaries/)")
+    console.print(f"outputs: {result.run_dir}/ (report.html, results.json, scores.jsonl, summaries/, scored/)")
     console.print(f"run signature: {result.signature}", soft_wrap=True)
 
 
