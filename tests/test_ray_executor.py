@@ -243,6 +243,7 @@ def test_cli_executor_option_runs_the_config_on_ray(tmp_path: Path, ray_instance
     config = tmp_path / "cli.yaml"
     config.write_text(
         f"name: cli-ray\ndata: {{path: {SEED_DOCS}}}\nsystems: [{{name: lead-2, model: lead-2}}]\n"
+        f"glossary: {{path: {SEED_GLOSSARY}, normalize: both}}\n"
         f"metrics: [rouge1, chrf]\nbootstrap: {{resamples: 100}}\noutput_dir: {tmp_path / 'runs'}\n",
         encoding="utf-8",
     )
@@ -252,4 +253,4 @@ def test_cli_executor_option_runs_the_config_on_ray(tmp_path: Path, ray_instance
     run_dir = tmp_path / "runs" / "cli-ray"
     assert json.loads((run_dir / "manifest.json").read_text(encoding="utf-8"))["executor"] == "ray"
     assert json.loads((run_dir / "results.json").read_text(encoding="utf-8")) == local
-    assert len(_read_jsonl(run_dir / "scored" / "lead-2.jsonl")) == 7
+    assert len(_read_jsonl(run_dir / "scored" / "lead-2.jsonl")) == len(_read_jsonl(run_dir / "scored" / "lead-2+norm.jsonl")) == 7

@@ -213,3 +213,22 @@ def test_precomputed_outputs_from_toolkit_summarize_are_scored(tmp_path):
     assert scores["pre"]["input"] == "file"
     assert scores["pre"]["metrics"]["rouge1"]["score"] == scores["lead-2"]["metrics"]["rouge1"]["score"]
     assert result.recomputed["summarise:pre"] == 7
+
+
+def test_x_and_x_norm_share_one_task_and_one_map_call(tmp_path):
+    """With normalize: both, a model's two runs go through one map_batches call (one model load per worker)."""
+    from toolkit.runs.executors import LocalExecutor
+
+    calls = []
+
+    class Counting(LocalExecutor):
+        def map_batches(self, task, batches):
+            calls.append((type(task).__name__, sorted({row.get("system", "") for batch in batches for row in batch}),
+                          sum(len(batch) for batch in batches)))
+            yield from super().map_batches(task, batches)
+
+    result = run(_config(tmp_path), progress=False, executor=Counting())
+    assert ("SummarizeTask", ["lead-3", "lead-3+norm"], 14) in calls
+    assert [c for c in calls if c[0] == "SummarizeTask"] == [("SummarizeTask", ["lead-3", "lead-3+norm"], 14)]
+    assert result.recomputed["summarise:lead-3"] == result.recomputed["summarise:lead-3+norm"] == 7
+    assert list(result.results["systems"]) == ["lead-3", "lead-3+norm"]

@@ -218,6 +218,67 @@ def _comparisons(
     return rows
 
 
+def _summarise_stage(
+    executor: Executor, run_dir: Path, config: RunConfig, runs: Sequence[SystemRun], docs: Sequence[RunDocument],
+    normalised: dict[str, dict[str, Any]], bars: _Progress, notify: Callable[[str], None], recomputed: dict[str, int],
+) -> tuple[dict[str, list[str]], dict[str, str], dict[str, Any]]:
+    """Summaries of every system run, stored as they complete; only new or changed documents are sent.
+
+    X and X+norm (``glossary.normalize: both``) share one task and one ``map_batches`` call, so a model is
+    loaded once per worker for both. Returns predictions (document order), fingerprints and model records.
+    """
+    doc_ids = [d.id for d in docs]
+    stores = {s.name: StageStore(run_dir / "summaries" / f"{s.name}.jsonl") for s in runs}
+    fingerprints: dict[str, str] = {}
+    models: dict[str, Any] = {}
+    groups: dict[str, list[SystemRun]] = {}  # configured system -> its runs on the original/normalised text
+    for system in runs:
+        if system.input != "file":
+            groups.setdefault(system.base, []).append(system)
+            continue
+        notify(f"summarise:{system.name}")
+        store = stores[system.name]
+        outputs = _file_summaries(system.config, docs)
+        fingerprints[system.name] = content_key("file", outputs)
+        keys = {i: content_key(fingerprints[system.name], i) for i in doc_ids}
+        rows = [{"id": i, "key": keys[i], "system": system.name, "text": outputs[i]}
+                for i in doc_ids if store.get(i, keys[i]) is None]
+        store.append(rows)
+        recomputed[f"summarise:{system.name}"] = len(rows)
+        models[system.name] = {"file": system.config.file, "sha256": mf.file_sha256(system.config.file)}
+    for base, group in groups.items():
+        notify(f"summarise:{base}")
+        task = SummarizeTask(group[0].config.model_dump(mode="json"), batch_size=config.batch_size)
+        described = executor.describe(task)  # fingerprint and model info, from where the batches run
+        todo: list[dict[str, Any]] = []
+        advance: dict[str, Callable[[int], None]] = {}
+        for system in group:
+            fingerprints[system.name] = described["fingerprint"]
+            models[system.name] = {"spec": system.config.model, "input": system.input,
+                                   "fingerprint": described["fingerprint"], **described["info"]}
+            texts = {d.id: (normalised[d.id]["text"] if system.input == "normalised" else d.text) for d in docs}
+            keys = {i: content_key(described["fingerprint"], texts[i]) for i in doc_ids}
+            rows = [{"id": i, "key": keys[i], "system": system.name, "text": texts[i]}
+                    for i in doc_ids if stores[system.name].get(i, keys[i]) is None]
+            advance[system.name] = bars.task(f"summarise {system.name}", len(docs), len(docs) - len(rows))
+            recomputed[f"summarise:{system.name}"] = len(rows)
+            todo += rows
+        for _batch, rows in executor.map_batches(task, batched(todo, config.batch_size)):
+            for name, system_rows in _by_system(rows).items():
+                stores[name].append(system_rows)
+                advance[name](len(system_rows))
+    predictions = {s.name: [row["text"] for row in stores[s.name].compact(doc_ids)] for s in runs}
+    order = [s.name for s in runs]
+    return predictions, {n: fingerprints[n] for n in order}, {n: models[n] for n in order}
+
+
+def _by_system(rows: Sequence[dict[str, Any]]) -> dict[str, list[dict[str, Any]]]:
+    out: dict[str, list[dict[str, Any]]] = {}
+    for row in rows:
+        out.setdefault(row["system"], []).append(row)
+    return out
+
+
 def _score_stage(
     executor: Executor, run_dir: Path, config: RunConfig, runs: Sequence[SystemRun], docs: Sequence[RunDocument],
     predictions: dict[str, list[str]], glossary: Any, scoring: dict[str, Any], bars: _Progress,
@@ -255,14 +316,14 @@ def _score_stage(
             items = [{**item, "source": None} for item in items]  # do not ship documents no metric reads
         task = ScoreTask(list(missing), scoring, glossary_path)
         for _batch, rows in executor.map_batches(task, batched(items, SCORE_BATCH)):
-            by_system: dict[str, list[dict[str, Any]]] = {}
+            merged = []
             for row in rows:
                 stored = stores[row["system"]].get(row["id"], row["key"])
                 if stored is not None:  # keep the units of the metrics computed before
                     row = {**row, "metrics": list(dict.fromkeys([*stored["metrics"], *row["metrics"]])),
                            "units": {**stored["units"], **row["units"]}}
-                by_system.setdefault(row["system"], []).append(row)
-            for name, system_rows in by_system.items():
+                merged.append(row)
+            for name, system_rows in _by_system(merged).items():
                 stores[name].append(system_rows)
             advance(len(rows))
     doc_ids = [d.id for d in docs]
@@ -339,41 +400,9 @@ def run(
             )
             normalised = {row["id"]: row for row in store.compact(doc_ids)}
 
-        predictions: dict[str, list[str]] = {}
-        fingerprints: dict[str, str] = {}
-        models: dict[str, Any] = {}
-        tasks: dict[str, SummarizeTask] = {}
-        described: dict[str, dict[str, Any]] = {}  # fingerprint and model info, from where the batches run
         runs = system_runs(config)
-        for system in runs:
-            notify(f"summarise:{system.name}")
-            store = StageStore(run_dir / "summaries" / f"{system.name}.jsonl")
-            if system.input == "file":
-                outputs = _file_summaries(system.config, docs)
-                fingerprint = content_key("file", outputs)
-                keys = {i: content_key(fingerprint, i) for i in doc_ids}
-                todo_rows = [{"id": i, "key": keys[i], "system": system.name, "text": outputs[i]}
-                             for i in doc_ids if store.get(i, keys[i]) is None]
-                store.append(todo_rows)
-                recomputed[f"summarise:{system.name}"] = len(todo_rows)
-                models[system.name] = {"file": system.config.file, "sha256": mf.file_sha256(system.config.file)}
-            else:
-                if system.base not in tasks:  # one task per configured system, shared by X and X+norm
-                    spec = system.config.model_dump(mode="json")
-                    tasks[system.base] = SummarizeTask(spec, batch_size=config.batch_size)
-                    described[system.base] = executor.describe(tasks[system.base])
-                task = tasks[system.base]
-                fingerprint = described[system.base]["fingerprint"]
-                texts = {d.id: (normalised[d.id]["text"] if system.input == "normalised" else d.text) for d in docs}
-                keys = {i: content_key(fingerprint, texts[i]) for i in doc_ids}
-                todo = [{"id": i, "key": keys[i], "system": system.name, "text": texts[i]}
-                        for i in doc_ids if store.get(i, keys[i]) is None]
-                advance = bars.task(f"summarise {system.name}", len(docs), len(docs) - len(todo))
-                recomputed[f"summarise:{system.name}"] = _run_stage(executor, task, store, todo, config.batch_size, advance)
-                info = described[system.base]["info"]
-                models[system.name] = {"spec": system.config.model, "input": system.input, "fingerprint": fingerprint, **info}
-            fingerprints[system.name] = fingerprint
-            predictions[system.name] = [row["text"] for row in store.compact(doc_ids)]
+        predictions, fingerprints, models = _summarise_stage(
+            executor, run_dir, config, runs, docs, normalised, bars, notify, recomputed)
 
     notify("score")
     references = [list(d.references) for d in docs]
