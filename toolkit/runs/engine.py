@@ -20,6 +20,8 @@ from toolkit.runs import manifest as mf
 from toolkit.runs.config import RUN_FORMAT_VERSION, RunConfig, SystemConfig, dump_config
 from toolkit.runs.data import RunDocument, data_fingerprint, load_documents
 from toolkit.runs.executors import Executor, batched, make_executor
+from toolkit.runs.progress import StageProgress
+from toolkit.runs.sections import paired_comparisons, terminology_section
 from toolkit.runs.stages import NormalizeTask, ScoreTask, SummarizeTask
 from toolkit.runs.store import StageStore, content_key
 
@@ -88,36 +90,6 @@ def system_runs(config: RunConfig) -> list[SystemRun]:
     return runs
 
 
-class _Progress:
-    """A rich progress display with one bar per stage (silent when disabled)."""
-
-    def __init__(self, enabled: bool) -> None:
-        self.enabled = enabled
-        self._progress: Any = None
-
-    def __enter__(self) -> "_Progress":
-        if self.enabled:
-            from rich.console import Console
-            from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
-
-            self._progress = Progress(
-                TextColumn("{task.description:<28}"), BarColumn(), MofNCompleteColumn(),
-                TimeElapsedColumn(), TextColumn("eta"), TimeRemainingColumn(), console=Console(stderr=True),
-            )
-            self._progress.__enter__()
-        return self
-
-    def __exit__(self, *exc: Any) -> None:
-        if self._progress is not None:
-            self._progress.__exit__(*exc)
-
-    def task(self, description: str, total: int, done: int = 0) -> Callable[[int], None]:
-        if self._progress is None:
-            return lambda n: None
-        task_id = self._progress.add_task(description, total=total, completed=done)
-        return lambda n: self._progress.advance(task_id, n)
-
-
 def _prepare_run_dir(config: RunConfig, fresh: bool) -> Path:
     run_dir = config.run_dir
     manifest_path = run_dir / "manifest.json"
@@ -164,63 +136,9 @@ def _file_summaries(system: SystemConfig, docs: Sequence[RunDocument]) -> dict[s
     return {d.id: outputs[d.id] for d in docs}
 
 
-def _term_accuracy_section(docs: Sequence[RunDocument], normalised: dict[str, dict[str, Any]], glossary: Any) -> dict[str, Any]:
-    from toolkit.terminology import term_accuracy
-
-    sources = [d.source or d.text for d in docs]
-    before = term_accuracy(predictions=[d.text for d in docs], sources=sources, glossary=glossary)
-    after = term_accuracy(predictions=[normalised[d.id]["text"] for d in docs], sources=sources, glossary=glossary)
-    return {
-        "entries": len(glossary),
-        "edits": sum(len(normalised[d.id]["edits"]) for d in docs),
-        "suspects": sum(len(normalised[d.id]["suspects"]) for d in docs),
-        "term_accuracy": {"original": before.to_dict(), "normalised": after.to_dict()},
-    }
-
-
-def _comparison_rows(comparison: Any, method: str, family: str) -> list[dict[str, Any]]:
-    rows: list[dict[str, Any]] = []
-    for metric, systems in comparison.rows.items():
-        baseline = next(r for r in systems if r.baseline)
-        for r in systems:
-            if r.baseline:
-                continue
-            p_holm = r.p_holm if r.p_holm is not None else r.p_value
-            rows.append({
-                "metric": metric, "a": baseline.system, "b": r.system, "a_score": baseline.score, "b_score": r.score,
-                "delta": r.delta, "p_value": r.p_value, "p_holm": r.p_holm, "method": method, "family": family,
-                "significant": p_holm is not None and p_holm < 0.05,
-            })
-    return rows
-
-
-def _comparisons(
-    runs: Sequence[SystemRun], predictions: dict[str, list[str]], references: list[list[str]],
-    score_options: dict[str, Any], config: RunConfig, ids: Sequence[str],
-) -> list[dict[str, Any]]:
-    """Paired tests: every system against the first (Holm-corrected), and each X against X+norm."""
-    from toolkit.scoring import compare, metric_info, resolve_metrics
-
-    metrics = [m for m in resolve_metrics(config.metrics) if metric_info(m).higher_is_better is not None]
-    if len(runs) < 2 or not metrics:
-        return []
-    options = {k: v for k, v in score_options.items() if k not in ("metrics", "bootstrap")}
-    options.update(metrics=metrics, method=config.bootstrap.method, resamples=config.bootstrap.resamples)
-    options["ids"] = ids
-    units = options.pop("units")
-    rows = _comparison_rows(compare(systems={s.name: predictions[s.name] for s in runs}, references=references,
-                                    units=units, **options), config.bootstrap.method, "against-first")
-    for original, normalised in zip(runs, runs[1:]):
-        if original.input == "original" and normalised.input == "normalised" and original.base == normalised.base and len(runs) > 2:
-            pair = {s.name: predictions[s.name] for s in (original, normalised)}
-            rows += _comparison_rows(compare(systems=pair, references=references, units=units, **options),
-                                     config.bootstrap.method, "normalisation")
-    return rows
-
-
 def _summarise_stage(
     executor: Executor, run_dir: Path, config: RunConfig, runs: Sequence[SystemRun], docs: Sequence[RunDocument],
-    normalised: dict[str, dict[str, Any]], bars: _Progress, notify: Callable[[str], None], recomputed: dict[str, int],
+    normalised: dict[str, dict[str, Any]], bars: StageProgress, notify: Callable[[str], None], recomputed: dict[str, int],
 ) -> tuple[dict[str, list[str]], dict[str, str], dict[str, Any]]:
     """Summaries of every system run, stored as they complete; only new or changed documents are sent.
 
@@ -281,7 +199,7 @@ def _by_system(rows: Sequence[dict[str, Any]]) -> dict[str, list[dict[str, Any]]
 
 def _score_stage(
     executor: Executor, run_dir: Path, config: RunConfig, runs: Sequence[SystemRun], docs: Sequence[RunDocument],
-    predictions: dict[str, list[str]], glossary: Any, scoring: dict[str, Any], bars: _Progress,
+    predictions: dict[str, list[str]], glossary: Any, scoring: dict[str, Any], bars: StageProgress,
 ) -> tuple[dict[str, list[dict[str, Any]]], int]:
     """Per-document scoring units of every system, stored as they complete; only new or changed work is sent.
 
@@ -385,7 +303,7 @@ def run(
 
     glossary = None
     normalised: dict[str, dict[str, Any]] = {}
-    with _Progress(progress) as bars:
+    with StageProgress(progress) as bars:
         if config.glossary is not None:
             from toolkit.terminology import load_glossary
 
@@ -409,7 +327,7 @@ def run(
     sources = [d.source or d.text for d in docs]
     scoring = dict(rouge_mode=config.scoring.rouge_mode, stem=config.scoring.stem, multi_ref=config.scoring.multi_ref,
                    target_lang=config.scoring.target_lang)
-    with _Progress(progress) as bars:
+    with StageProgress(progress) as bars:
         units, recomputed["score"] = _score_stage(
             executor, run_dir, config, runs, docs, predictions, glossary, scoring, bars)
     score_options = dict(
@@ -433,8 +351,8 @@ def run(
     write_jsonl(run_dir / "scores.jsonl", score_rows)
 
     notify("compare")
-    comparisons = _comparisons(runs, predictions, references, dict(score_options, units=units), config, doc_ids)
-    terminology = _term_accuracy_section(docs, normalised, glossary) if glossary is not None else None
+    comparisons = paired_comparisons(runs, predictions, references, dict(score_options, units=units), config, doc_ids)
+    terminology = terminology_section(docs, normalised, glossary) if glossary is not None else None
     data_sha = data_fingerprint(docs)
     signature = mf.run_signature(
         data_sha=data_sha, glossary_sha=glossary.fingerprint if glossary is not None else None,
