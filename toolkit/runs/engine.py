@@ -181,13 +181,45 @@ def _summarise_stage(
             advance[system.name] = bars.task(f"summarise {system.name}", len(docs), len(docs) - len(rows))
             recomputed[f"summarise:{system.name}"] = len(rows)
             todo += rows
-        for _batch, rows in executor.map_batches(task, batched(todo, config.batch_size)):
-            for name, system_rows in _by_system(rows).items():
+        # a document whose normalised text equals the original (no glossary edit) has the same key in X and
+        # X+norm: it is summarised once, and a summary stored under the other run is copied, not recomputed
+        siblings = [stores[s.name] for s in group]
+        copies = [{**found, "system": row["system"]} for row in todo
+                  if (found := _stored_elsewhere(siblings, row["id"], row["key"])) is not None]
+        for name, system_rows in _by_system(copies).items():
+            stores[name].append(system_rows)
+            advance[name](len(system_rows))
+        copied = {(row["system"], row["id"]) for row in copies}
+        unique, waiting = _distinct([row for row in todo if (row["system"], row["id"]) not in copied])
+        for _batch, rows in executor.map_batches(task, batched(unique, config.batch_size)):
+            fanned = [{**row, "system": name} for row in rows for name in waiting[(row["id"], row["key"])]]
+            for name, system_rows in _by_system(fanned).items():
                 stores[name].append(system_rows)
                 advance[name](len(system_rows))
     predictions = {s.name: [row["text"] for row in stores[s.name].compact(doc_ids)] for s in runs}
     order = [s.name for s in runs]
     return predictions, {n: fingerprints[n] for n in order}, {n: models[n] for n in order}
+
+
+def _stored_elsewhere(stores: Sequence[StageStore], doc_id: str, key: str) -> dict[str, Any] | None:
+    """A row stored for ``doc_id`` with ``key`` in any of ``stores`` (runs whose rows are interchangeable)."""
+    for store in stores:
+        row = store.get(doc_id, key)
+        if row is not None:
+            return row
+    return None
+
+
+def _distinct(todo: Sequence[dict[str, Any]]) -> tuple[list[dict[str, Any]], dict[tuple[str, str], list[str]]]:
+    """The rows to compute, one per ``(id, key)``, and the systems waiting for each."""
+    unique: list[dict[str, Any]] = []
+    waiting: dict[tuple[str, str], list[str]] = {}
+    for row in todo:
+        names = waiting.setdefault((row["id"], row["key"]), [])
+        if not names:
+            unique.append(row)
+        names.append(row["system"])
+    return unique, waiting
 
 
 def _by_system(rows: Sequence[dict[str, Any]]) -> dict[str, list[dict[str, Any]]]:
@@ -203,9 +235,11 @@ def _score_stage(
 ) -> tuple[dict[str, list[dict[str, Any]]], int]:
     """Per-document scoring units of every system, stored as they complete; only new or changed work is sent.
 
-    A stored row is reused when its summary, references, source, settings and glossary are unchanged; a
-    metric added to the config computes only that metric's units. Returns each system's units in document
-    order (for ``score(..., units=...)``) and how many documents had something computed.
+    A stored row is reused when its summary, references, source, settings and glossary are unchanged, also
+    from another system with the same summary (X and X+norm of a document without glossary edits), and each
+    distinct summary of a document is scored once; a metric added to the config computes only that metric's
+    units. Returns each system's units in document order (for ``score(..., units=...)``) and how many
+    system-document pairs had something to compute.
     """
     from toolkit.scoring import resolve_metrics
     from toolkit.scoring.registry import reads_sources
@@ -215,27 +249,36 @@ def _score_stage(
     settings = content_key(SCORE_VERSION, toolkit.__version__, scoring,
                            glossary.fingerprint if glossary is not None else None)
     groups: dict[tuple[str, ...], list[dict[str, Any]]] = {}  # metrics still to compute -> documents
+    copies: list[dict[str, Any]] = []
     for system in runs:
         for doc, prediction in zip(docs, predictions[system.name]):
             source = doc.source or doc.text
             key = content_key(settings, prediction, list(doc.references), source)
             stored = stores[system.name].get(doc.id, key)
+            if stored is None:  # the same summary scored for another system (e.g. X and X+norm) is reused
+                stored = _stored_elsewhere(list(stores.values()), doc.id, key)
+                if stored is not None:
+                    stored = {**stored, "system": system.name}
+                    copies.append(stored)
             missing = tuple(m for m in metrics if stored is None or m not in stored.get("metrics", ()))
             if missing:
                 groups.setdefault(missing, []).append({
                     "id": doc.id, "key": key, "system": system.name, "prediction": prediction,
                     "references": list(doc.references), "source": source})
+    for name, system_rows in _by_system(copies).items():
+        stores[name].append(system_rows)
     total = len(runs) * len(docs)
     todo = sum(len(items) for items in groups.values())
     advance = bars.task("score", total, total - todo)
     glossary_path = config.glossary.path if config.glossary is not None else None
     for missing, items in groups.items():
+        unique, waiting = _distinct(items)  # one computation per distinct summary of a document
         if not any(reads_sources(m) for m in missing):
-            items = [{**item, "source": None} for item in items]  # do not ship documents no metric reads
+            unique = [{**item, "source": None} for item in unique]  # do not ship documents no metric reads
         task = ScoreTask(list(missing), scoring, glossary_path)
-        for _batch, rows in executor.map_batches(task, batched(items, SCORE_BATCH)):
+        for _batch, rows in executor.map_batches(task, batched(unique, SCORE_BATCH)):
             merged = []
-            for row in rows:
+            for row in (dict(row, system=name) for row in rows for name in waiting[(row["id"], row["key"])]):
                 stored = stores[row["system"]].get(row["id"], row["key"])
                 if stored is not None:  # keep the units of the metrics computed before
                     row = {**row, "metrics": list(dict.fromkeys([*stored["metrics"], *row["metrics"]])),
@@ -243,7 +286,7 @@ def _score_stage(
                 merged.append(row)
             for name, system_rows in _by_system(merged).items():
                 stores[name].append(system_rows)
-            advance(len(rows))
+            advance(len(merged))
     doc_ids = [d.id for d in docs]
     return {name: [row["units"] for row in store.compact(doc_ids)] for name, store in stores.items()}, todo
 
