@@ -66,6 +66,7 @@ def test_library_example_runs(monkeypatch, capsys):
     out = capsys.readouterr().out
     assert "edits; False" in out
     assert "rouge1" in out
+    assert "True 46.18" in out  # batched scoring: joined units equal one call (chrF of the README's example)
 
 
 def test_install_commands_match_the_makefile():
