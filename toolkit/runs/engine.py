@@ -248,6 +248,7 @@ def _score_stage(
     stores = {s.name: StageStore(run_dir / "scored" / f"{s.name}.jsonl") for s in runs}
     settings = content_key(SCORE_VERSION, toolkit.__version__, scoring,
                            glossary.fingerprint if glossary is not None else None)
+    every_store = list(stores.values())
     groups: dict[tuple[str, ...], list[dict[str, Any]]] = {}  # metrics still to compute -> documents
     copies: list[dict[str, Any]] = []
     for system in runs:
@@ -256,7 +257,7 @@ def _score_stage(
             key = content_key(settings, prediction, list(doc.references), source)
             stored = stores[system.name].get(doc.id, key)
             if stored is None:  # the same summary scored for another system (e.g. X and X+norm) is reused
-                stored = _stored_elsewhere(list(stores.values()), doc.id, key)
+                stored = _stored_elsewhere(every_store, doc.id, key)
                 if stored is not None:
                     stored = {**stored, "system": system.name}
                     copies.append(stored)

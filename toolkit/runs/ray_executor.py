@@ -62,16 +62,8 @@ class _TaskActor:
     """
 
     def __init__(self, task: "BatchTask", cwd: str) -> None:
-        # Relative paths in a config (data, glossary, model folders) are relative to the driver's folder;
-        # on a node that has that folder (the same machine, or a shared filesystem) resolve them the same way.
-        if os.path.isdir(cwd):
-            os.chdir(cwd)
         self.task = task
-        self.error: str | None = None
-        try:
-            self.task.setup()
-        except Exception as exc:  # noqa: BLE001 - reported to the driver with the first batch
-            self.error = _describe_error(exc)
+        self.error = _set_up(task, cwd)  # reported to the driver with the first batch
 
     def __call__(self, batch: dict[str, Any]) -> dict[str, Any]:
         import numpy as np
@@ -96,15 +88,30 @@ class _TaskActor:
         }
 
 
-def _describe_on_worker(task: Any, cwd: str) -> dict[str, Any]:
-    """Ray task body of :meth:`RayExecutor.describe`: set the task up where actors run, and describe it."""
+def _set_up(task: Any, cwd: str) -> str | None:
+    """Set a task up on a worker; the error it raised, described for the driver, or None.
+
+    Relative paths in a config (data, glossary, model folders) are relative to the driver's folder; on a
+    node that has that folder (the same machine, or a shared filesystem) they resolve the same way.
+    """
     if os.path.isdir(cwd):
         os.chdir(cwd)
     try:
         task.setup()
-        return task.describe()
     except Exception as exc:  # noqa: BLE001 - re-raised on the driver
-        return {"error": _describe_error(exc)}
+        return _describe_error(exc)
+    return None
+
+
+def _describe_on_worker(task: Any, cwd: str) -> dict[str, Any]:
+    """Ray task body of :meth:`RayExecutor.describe`: set the task up where actors run, and describe it."""
+    error = _set_up(task, cwd)
+    if error is None:
+        try:
+            return task.describe()
+        except Exception as exc:  # noqa: BLE001 - re-raised on the driver
+            error = _describe_error(exc)
+    return {"error": error}
 
 
 def _describe_error(exc: BaseException) -> str:

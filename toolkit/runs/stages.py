@@ -46,10 +46,10 @@ class NormalizeTask:
 class SummarizeTask:
     """Summarise documents with one system; the model is loaded once per worker."""
 
-    def __init__(self, system: dict[str, Any], *, batch_size: int, summarizer: Any = None) -> None:
+    def __init__(self, system: dict[str, Any], *, batch_size: int) -> None:
         self.system = system
         self.batch_size = batch_size
-        self._summarizer = summarizer
+        self._summarizer: Any = None
 
     def __getstate__(self) -> dict[str, Any]:
         state = dict(self.__dict__)
@@ -98,9 +98,9 @@ class ScoreTask:
     """Per-segment scoring units of each summary (see :func:`toolkit.scoring.segment_units`).
 
     Rows carry ``prediction``, ``references`` and ``source`` (None when no metric of the task reads it);
-    rows of several systems may share a batch,
-    since every unit depends on its own segment only. Corpus values, intervals and tests are computed by
-    the engine from the joined units, so they do not depend on how the documents were batched.
+    rows of several systems may share a batch, since every unit depends on its own segment only. Corpus
+    values, intervals and tests are computed by the engine from the joined units, so they do not depend on
+    how the documents were batched.
     """
 
     def __init__(self, metrics: Sequence[str], options: dict[str, Any], glossary_path: str | None) -> None:
@@ -127,8 +127,8 @@ class ScoreTask:
         sources = [item["source"] for item in batch]
         units = segment_units(
             predictions=[item["prediction"] for item in batch], references=[item["references"] for item in batch],
-            sources=None if all(source is None for source in sources) else sources, ids=[item["id"] for item in batch], metrics=self.metrics,
-            glossary=self._glossary, **self.options,
+            sources=None if all(source is None for source in sources) else sources,
+            ids=[item["id"] for item in batch], metrics=self.metrics, glossary=self._glossary, **self.options,
         )
         return [{"id": item["id"], "key": item["key"], "system": item["system"], "metrics": self.metrics, "units": unit}
                 for item, unit in zip(batch, units)]
