@@ -11,7 +11,7 @@ The public API, in the three parts and the run that chains them:
 Heavy libraries (torch, transformers, pandas) load only when a function needs them.
 """
 
-__version__ = "0.1.0"
+from toolkit._version import __version__
 
 from toolkit.errors import (
     ConfigError,

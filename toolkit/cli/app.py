@@ -26,9 +26,20 @@ app = typer.Typer(
 _state = {"debug": False}
 
 
+def _print_version(value: bool) -> None:
+    if value:
+        from toolkit._version import __version__
+
+        typer.echo(f"toolkit {__version__}")
+        raise typer.Exit(0)
+
+
 @app.callback()
 def _global_options(
     debug: bool = typer.Option(False, "--debug", help="Show full tracebacks on errors."),
+    version: bool = typer.Option(
+        False, "--version", callback=_print_version, is_eager=True, help="Print the toolkit's version and exit."
+    ),
 ) -> None:
     _state["debug"] = debug
 

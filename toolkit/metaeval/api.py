@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from toolkit import __version__
+from toolkit._version import __version__
 from toolkit.errors import InputError
 from toolkit.metaeval.correlate import CORRELATIONS, RESAMPLING, check_name, correlate, estimate
 from toolkit.metaeval.paired import PAIRED_TESTS, paired_test

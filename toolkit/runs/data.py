@@ -96,7 +96,10 @@ def _read_hf(path: Path, cfg: DataConfig) -> list[tuple[str, dict[str, Any]]]:
     try:
         import datasets  # type: ignore[import-not-found]
     except ImportError:
-        raise InputError(f"{path}: reading a HF dataset needs the 'datasets' package: pip install datasets") from None
+        raise InputError(
+            f"{path}: data.format 'hf' needs the 'datasets' package; install the hf extra: pip install -e '.[hf]' "
+            "(or pip install datasets)"
+        ) from None
     dataset = datasets.load_from_disk(str(path)) if path.exists() else datasets.load_dataset(str(path), split=cfg.split)
     if hasattr(dataset, "keys"):
         split = cfg.split or next(iter(dataset.keys()))

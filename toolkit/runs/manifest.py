@@ -12,7 +12,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
-import toolkit
+from toolkit._version import __version__
 
 PACKAGES = (
     "torch", "transformers", "sacrebleu", "rouge-score", "pyahocorasick", "rapidfuzz", "pypinyin",
@@ -84,7 +84,7 @@ def run_signature(
     metrics_hash = hashlib.sha256(repr(sorted(metric_signatures.items())).encode()).hexdigest()[:12]
     system_part = ",".join(f"{name}={fp[:12]}" for name, fp in systems.items())
     return (
-        f"toolkit:{toolkit.__version__}|data:{data_sha[:12]}|glossary:{(glossary_sha or 'none')[:12]}"
+        f"toolkit:{__version__}|data:{data_sha[:12]}|glossary:{(glossary_sha or 'none')[:12]}"
         f"|systems:{system_part}|metrics:{','.join(metric_signatures)}@{metrics_hash}"
         f"|bootstrap:{resamples}@seed{seed}"
     )

@@ -125,7 +125,7 @@ def aggregate_term_stats(stats: Sequence[TermStats], *, signature: str = "") -> 
 
 def terms_signature(glossary: Glossary, *, calques: bool = True) -> str:
     """The settings and versions behind a term-accuracy score."""
-    from toolkit import __version__
+    from toolkit._version import __version__
 
     parts = [TERMS_NAME, ALIGN_NAME, FOLD_NAME, CALQUES_NAME if calques else "calques:off", f"glossary:{glossary.fingerprint[:12]}"]
     if calques:
