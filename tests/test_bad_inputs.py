@@ -532,21 +532,21 @@ def test_disk_full_in_the_run_store_keeps_earlier_results(tmp_path: Path, monkey
 
     monkeypatch.chdir(tmp_path)
     _two_system_config(tmp_path)
-    real_open = Path.open
+    real_open = os.open
 
-    def full_for_lead2(self: Path, mode: str = "r", *args: object, **kwargs: object) -> object:
-        if self.name == "lead-2.jsonl" and "a" in mode:
-            raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC), str(self))
-        return real_open(self, mode, *args, **kwargs)
+    def full_for_lead2(path: object, flags: int, *args: object, **kwargs: object) -> int:
+        if str(path).endswith("lead-2.jsonl") and flags & os.O_APPEND:
+            raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC), str(path))
+        return real_open(path, flags, *args, **kwargs)
 
-    monkeypatch.setattr(store_module.Path, "open", full_for_lead2)
+    monkeypatch.setattr(store_module.os, "open", full_for_lead2)
     assert main(["run", "c.yaml", "--no-progress"]) == 1
     err = capsys.readouterr().err
     assert err == ("error: runs/bad/summaries/lead-2.jsonl: cannot write (No space left on device); "
                    "free disk space or choose another output_dir\n")
     saved = (tmp_path / "runs/bad/summaries/lead-3.jsonl").read_text(encoding="utf-8").splitlines()
     assert [json.loads(r)["id"] for r in saved] == ["a", "b"]  # the first system's work is on disk
-    monkeypatch.setattr(store_module.Path, "open", real_open)
+    monkeypatch.setattr(store_module.os, "open", real_open)
     assert main(["run", "c.yaml", "--no-progress"]) == 0  # space freed: resume recomputes only lead-2
     manifest = json.loads((tmp_path / "runs/bad/manifest.json").read_text(encoding="utf-8"))
     assert manifest["recomputed"]["summarise:lead-3"] == 0 and manifest["recomputed"]["summarise:lead-2"] == 2

@@ -7,6 +7,70 @@ from __future__ import annotations
 
 import difflib
 from collections.abc import Iterable
+from typing import Any
+
+#: Longest user value (characters) quoted in a message; longer ones are cut in the middle.
+SHOWN_MAX_CHARS = 80
+
+
+def _escape_char(ch: str) -> str:
+    code = ord(ch)
+    if ch == "\n":
+        return "\\n"
+    if ch == "\t":
+        return "\\t"
+    if ch == "\r":
+        return "\\r"
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}" if code < 0x10000 else f"\\U{code:08x}"
+
+
+def _needs_escape(ch: str) -> bool:
+    code = ord(ch)
+    # C0/C1 controls, DEL, bidi and line/paragraph separators, lone surrogates: none may reach a terminal raw
+    return (code < 0x20 or 0x7F <= code < 0xA0 or 0x202A <= code <= 0x202E or 0x2066 <= code <= 0x2069
+            or code in (0x2028, 0x2029, 0x200E, 0x200F, 0x061C) or 0xD800 <= code <= 0xDFFF)
+
+
+def escape_controls(text: str) -> str:
+    """Escape control, bidi-override and surrogate characters so ``text`` prints as one plain line.
+
+    Example:
+        >>> escape_controls("a\\nerror: fake\\x1b[31m")
+        'a\\\\nerror: fake\\\\x1b[31m'
+    """
+    if text.isprintable() and text.isascii():
+        return text
+    return "".join(_escape_char(ch) if _needs_escape(ch) else ch for ch in text)
+
+
+def shown(value: Any, limit: int = SHOWN_MAX_CHARS) -> str:
+    """A user value as it may appear in a message: one line, controls escaped, at most ``limit`` characters.
+
+    Strings are quoted (``'x'``); other values use ``repr`` (long ones are never built in full: a huge
+    container is described by its type and size).
+
+    Example:
+        >>> shown("Jin Xiangjun")
+        "'Jin Xiangjun'"
+        >>> shown("id\\n\\x1b[2J")
+        "'id\\\\n\\\\x1b[2J'"
+        >>> shown("x" * 1000, limit=20)
+        "'xxxxxxxx...xxxxxxxxx' (1000 characters)"
+        >>> shown(list(range(10**6)))
+        'a list of 1000000 items'
+    """
+    if isinstance(value, str):
+        text = escape_controls(value)
+        if len(text) > limit:
+            half = max(1, (limit - 3) // 2)
+            return f"'{text[:half]}...{text[-(limit - 3 - half):]}' ({len(value)} characters)"
+        return f"'{text}'"
+    if isinstance(value, (list, tuple, dict, set)) and len(value) > 20:
+        return f"a {type(value).__name__} of {len(value)} items"
+    if isinstance(value, int) and not isinstance(value, bool) and value.bit_length() > 200:
+        return f"an integer of about {int(value.bit_length() * 0.30103)} digits"
+    text = escape_controls(repr(value))
+    return text if len(text) <= limit else text[: limit - 3] + "..."
 
 
 class ToolkitError(Exception):

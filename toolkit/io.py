@@ -9,8 +9,10 @@ Input conventions shared by every subcommand:
 from __future__ import annotations
 
 import errno
+import functools
 import json
 import os
+import re
 import sys
 import tempfile
 from collections.abc import Iterable, Iterator
@@ -19,7 +21,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TextIO
 
-from toolkit.errors import InputError
+from toolkit.errors import InputError, shown
 
 
 def _current_umask() -> int:
@@ -109,13 +111,111 @@ def iter_jsonl(path: str | Path, text: str | None = None) -> Iterator[tuple[int,
     for number, line in enumerate(content.split("\n"), start=1):
         if not line.strip():
             continue
-        try:
-            obj = json.loads(line)
-        except json.JSONDecodeError as exc:
-            raise InputError(f"{path}:{number}: broken JSON ({exc.msg}, column {exc.colno}); fix or remove this line") from None
+        obj = loads_json(line, f"{path}:{number}")
         if not isinstance(obj, dict):
             raise InputError(f"{path}:{number}: expected a JSON object like {{\"id\": ..., \"text\": ...}}")
         yield number, obj
+
+
+_SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F]")
+
+
+def _has_lone_surrogate(obj: Any) -> bool:
+    stack = [obj]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, str):
+            if any("\ud800" <= ch <= "\udfff" for ch in item):
+                return True
+        elif isinstance(item, dict):
+            stack.extend(item.keys())
+            stack.extend(item.values())
+        elif isinstance(item, list):
+            stack.extend(item)
+    return False
+
+
+def loads_json(text: str, where: str) -> Any:
+    """Parse JSON text, turning every way it can fail into one :class:`InputError` naming ``where``.
+
+    Besides syntax errors this covers nesting too deep for the parser, integers longer than Python
+    converts (4,300 digits) and ``\\ud800``-style escapes of lone surrogates, which are not text.
+
+    Raises:
+        InputError: ``where: ...`` with what is wrong and what to do.
+
+    Example:
+        >>> loads_json('{"id": "a"}', "docs.jsonl:1")
+        {'id': 'a'}
+        >>> loads_json("[" * 100_000, "docs.jsonl:2")
+        Traceback (most recent call last):
+        ...
+        toolkit.errors.InputError: docs.jsonl:2: JSON nested too deeply for the parser; flatten this value
+    """
+    try:
+        obj = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise InputError(f"{where}: broken JSON ({exc.msg}, column {exc.colno}); fix or remove this line") from None
+    except RecursionError:
+        raise InputError(f"{where}: JSON nested too deeply for the parser; flatten this value") from None
+    except ValueError as exc:  # e.g. an integer of more than 4,300 digits
+        reason = " ".join(str(exc).split())[:120]
+        raise InputError(f"{where}: unreadable JSON value ({reason}); write such numbers as strings") from None
+    if _SURROGATE_ESCAPE.search(text) and _has_lone_surrogate(obj):
+        raise InputError(f"{where}: a \\ud800-\\udfff escape that is not part of a surrogate pair is not text; "
+                         "fix the escape or remove it")
+    return obj
+
+
+@functools.lru_cache(maxsize=None)
+def yaml_loader() -> type:
+    """The loader every YAML input goes through: ``yaml.SafeLoader`` (no Python tags) that refuses aliases.
+
+    A few nested aliases (``*name``) can expand to gigabytes ("billion laughs"); no config or glossary needs them.
+
+    Example:
+        >>> import yaml
+        >>> yaml.load("a: [1, 2]", Loader=yaml_loader())
+        {'a': [1, 2]}
+    """
+    import yaml
+
+    class NoAliasSafeLoader(yaml.SafeLoader):
+        def compose_node(self, parent: Any, index: Any) -> Any:
+            if self.check_event(yaml.events.AliasEvent):
+                event = self.peek_event()
+                raise yaml.composer.ComposerError(
+                    None, None, f"aliases (*{event.anchor}) are not allowed; write the value out in full",
+                    event.start_mark)
+            return super().compose_node(parent, index)
+
+    return NoAliasSafeLoader
+
+
+def load_yaml(text: str) -> Any:
+    """Parse YAML safely: no Python tags, no aliases, bounded nesting and number sizes.
+
+    Raises:
+        yaml.YAMLError: with ``problem`` (and ``problem_mark`` when the parser knows the line).
+
+    Example:
+        >>> load_yaml("name: demo\\nsystems: [{name: lead}]")
+        {'name': 'demo', 'systems': [{'name': 'lead'}]}
+        >>> import yaml
+        >>> try:
+        ...     load_yaml("a: &x [1]\\nb: *x")
+        ... except yaml.YAMLError as exc:
+        ...     print(exc.problem_mark.line + 1, exc.problem)
+        2 aliases (*x) are not allowed; write the value out in full
+    """
+    import yaml
+
+    try:
+        return yaml.load(text, Loader=yaml_loader())  # noqa: S506 - a SafeLoader subclass
+    except RecursionError:
+        raise yaml.YAMLError("nested too deeply for the parser; flatten it") from None
+    except ValueError as exc:  # an integer of more than 4,300 digits
+        raise yaml.YAMLError(f"unreadable value ({' '.join(str(exc).split())[:120]}); quote such numbers") from None
 
 
 def is_jsonl(path: str | Path) -> bool:
@@ -251,6 +351,43 @@ def check_writable(path: str | Path) -> None:
             if not os.access(folder, os.W_OK):
                 raise InputError(f"{target}: cannot write here ({folder} is not writable); choose a writable folder")
             return
+
+
+def _same_file(a: str | Path, b: str | Path) -> bool:
+    try:
+        if os.path.exists(a) and os.path.exists(b):
+            return os.path.samefile(a, b)
+        return Path(a).resolve() == Path(b).resolve()
+    except OSError:
+        return False
+
+
+def check_outputs_distinct(outputs: dict[str, str | Path | None], inputs: dict[str, str | Path | None]) -> None:
+    """Refuse an output path that is one of the command's inputs, or another of its outputs.
+
+    ``outputs`` and ``inputs`` map the option a user typed (``-o``, ``--edits``, ``INPUT``) to its path;
+    ``None`` and ``-`` (stdin/stdout) are skipped. Symlinks and hard links to the same file count as the same.
+
+    Raises:
+        InputError: naming both options and the path, before anything is read or written.
+
+    Example:
+        >>> check_outputs_distinct({"-o": "out.txt", "--edits": "edits.jsonl"}, {"INPUT": "doc.txt"})
+        >>> check_outputs_distinct({"-o": "doc.txt"}, {"INPUT": "./doc.txt"})
+        Traceback (most recent call last):
+        ...
+        toolkit.errors.InputError: doc.txt: -o is also INPUT; writing it would destroy the input before it is read, choose another output path
+    """
+    seen: list[tuple[str, str | Path]] = [(k, v) for k, v in inputs.items() if v is not None and str(v) != "-"]
+    for option, path in outputs.items():
+        if path is None or str(path) == "-":
+            continue
+        for other, earlier in seen:
+            if _same_file(path, earlier):
+                why = ("writing it would destroy the input before it is read" if other in inputs
+                       else "the two outputs would overwrite each other")
+                raise InputError(f"{path}: {option} is also {other}; {why}, choose another output path")
+        seen.append((option, path))
 
 
 def write_text(path: str | Path, text: str) -> None:
