@@ -1,13 +1,12 @@
 """Named limits on input sizes: a small hostile file must not take gigabytes or hours (issue 22).
 
+(Bootstrap resamples are bounded by ``toolkit.scoring.settings.MAX_RESAMPLES``, beside the setting.)
 Each limit is checked where the value is read, with an error that names the file, key or line, the
 limit and what to do. They are far above any real use; raise one here if a real input needs more.
 """
 
 from __future__ import annotations
 
-#: Most bootstrap resamples a run config or ``--bootstrap`` may ask for (memory grows with it).
-MAX_RESAMPLES = 1_000_000
 #: Most variants plus alternatives one glossary entry may list.
 MAX_TERMS_PER_ENTRY = 10_000
 #: Longest glossary term (canonical, variant, alternative or source), in characters.
@@ -17,4 +16,4 @@ MAX_XML_DEPTH = 100
 #: Seconds to wait for a TCP connection to a Ray address before saying nothing listens there.
 RAY_PROBE_SECONDS = 3.0
 
-__all__ = ["MAX_RESAMPLES", "MAX_TERMS_PER_ENTRY", "MAX_TERM_CHARS", "MAX_XML_DEPTH", "RAY_PROBE_SECONDS"]
+__all__ = ["MAX_TERMS_PER_ENTRY", "MAX_TERM_CHARS", "MAX_XML_DEPTH", "RAY_PROBE_SECONDS"]

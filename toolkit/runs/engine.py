@@ -7,7 +7,6 @@ and of the settings that affect it; a re-run after a crash or a config change re
 from __future__ import annotations
 
 import json
-import shutil
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -21,6 +20,7 @@ from toolkit.runs.config import RUN_FORMAT_VERSION, RunConfig, SystemConfig, dum
 from toolkit.runs.data import RunDocument, data_fingerprint, load_documents
 from toolkit.runs.executors import Executor, batched, make_executor
 from toolkit.runs.progress import StageProgress
+from toolkit.runs.rundir import locked_run_dir
 from toolkit.runs.sections import paired_comparisons, terminology_section
 from toolkit.runs.stages import NormalizeTask, ScoreTask, SummarizeTask
 from toolkit.runs.store import StageStore, content_key
@@ -90,11 +90,9 @@ def system_runs(config: RunConfig) -> list[SystemRun]:
     return runs
 
 
-def _prepare_run_dir(config: RunConfig, fresh: bool) -> Path:
-    run_dir = config.run_dir
+def _prepare_run_dir(config: RunConfig, run_dir: Path) -> Path:
+    # made, locked, emptied (--fresh) and cleaned by toolkit.runs.rundir.locked_run_dir
     manifest_path = run_dir / "manifest.json"
-    if fresh and run_dir.exists():
-        shutil.rmtree(run_dir)
     if manifest_path.exists():
         try:
             previous = json.loads(manifest_path.read_text(encoding="utf-8"))
@@ -328,11 +326,20 @@ def run(
 
         ROUGE-1 F1 by hand: d1 "Rain fell." vs "Rain flooded roads.": P=1/2, R=1/3, F=0.4; d2 exact: F=1; mean 70.0.
     """
+    with locked_run_dir(config.run_dir, fresh=fresh) as run_dir:  # a second run on this folder fails at once
+        return _run_locked(config, run_dir, progress=progress, executor=executor, config_path=config_path,
+                           on_stage=on_stage)
+
+
+def _run_locked(
+    config: RunConfig, run_dir: Path, *, progress: bool, executor: Executor | None, config_path: str | None,
+    on_stage: Callable[[str], None] | None,
+) -> RunResult:
     from toolkit.scoring import score
 
     started = mf.now_iso()
     notify = on_stage or (lambda name: None)
-    run_dir = _prepare_run_dir(config, fresh)
+    _prepare_run_dir(config, run_dir)
     docs = load_documents(config.data, limit=config.limit)
     unreferenced = [d.id for d in docs if not any(r.strip() for r in d.references)]
     if unreferenced:  # scoring needs a reference for every document: say so before summarising anything
