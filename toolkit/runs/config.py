@@ -7,19 +7,46 @@ Every problem is reported at once with its key path (``systems[2] -> model: ...`
 from __future__ import annotations
 
 import difflib
+import os
 from pathlib import Path
 from typing import Any, Literal
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
-from toolkit.errors import ConfigError
+from toolkit.errors import ConfigError, shown
 
 RUN_FORMAT_VERSION = 1
 
 
 class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+_NAME_FORBIDDEN = '/\\:*?"<>|'
+
+
+def check_file_name(value: str) -> str:
+    """Refuse a name that cannot be one plain file or folder name: empty, a separator, ``.``/``..``,
+    a leading dot, or a control character (run and system names become paths under ``output_dir``).
+
+    Example:
+        >>> check_file_name("lead-3+norm")
+        'lead-3+norm'
+        >>> check_file_name("../../x")
+        Traceback (most recent call last):
+        ...
+        ValueError: '../../x' is not usable as a file name; use letters, digits, '-', '_', '+', '.' (not first)
+    """
+    if (not value or any(ch in value for ch in _NAME_FORBIDDEN) or value.startswith(".")
+            or not value.isprintable() or value != value.strip() or len(value) > 200):
+        raise ValueError(f"{shown(value)} is not usable as a file name; use letters, digits, '-', '_', '+', '.' (not first)")
+    return value
+
+
+def _expand_user(value: str | None) -> str | None:
+    """``~`` and ``~user`` at the start of a path mean the home folder, as in a shell."""
+    return os.path.expanduser(value) if isinstance(value, str) and value.startswith("~") else value
 
 
 class DataConfig(_Strict):
@@ -35,6 +62,8 @@ class DataConfig(_Strict):
     source_field: str | None = Field(None, description="optional source-language text (e.g. Chinese) for term checks")
     split: str | None = Field(None, description="split name for HF datasets")
 
+    _expand_path = field_validator("path")(_expand_user)
+
 
 class GlossaryConfig(_Strict):
     """The term list and how it is used."""
@@ -44,6 +73,8 @@ class GlossaryConfig(_Strict):
         True, description="normalise the input before summarising; 'both' runs each system on both texts"
     )
     fuzzy: bool = False
+
+    _expand_path = field_validator("path")(_expand_user)
 
 
 class SystemConfig(_Strict):
@@ -62,12 +93,8 @@ class SystemConfig(_Strict):
             raise ValueError("give exactly one of 'model' or 'file'")
         return self
 
-    @field_validator("name")
-    @classmethod
-    def _safe_name(cls, value: str) -> str:
-        if not value or any(ch in value for ch in '/\\:*?"<>|') or value.startswith("."):
-            raise ValueError(f"'{value}' is not usable as a file name; use letters, digits, '-', '_', '+', '.'")
-        return value
+    _safe_name = field_validator("name")(check_file_name)
+    _expand_file = field_validator("file")(_expand_user)
 
 
 class ScoringConfig(_Strict):
@@ -119,6 +146,9 @@ class RunConfig(_Strict):
     batch_size: int = Field(8, gt=0, description="documents per batch in the summarise stage")
     executor: Literal["local", "ray"] = "local"
     ray: RayConfig = Field(default_factory=RayConfig)
+
+    _safe_name = field_validator("name")(check_file_name)  # the run folder is output_dir/name, nowhere else
+    _expand_output = field_validator("output_dir")(_expand_user)
 
     @model_validator(mode="after")
     def _unique_systems(self) -> "RunConfig":
@@ -178,7 +208,8 @@ def _describe(error: dict[str, Any]) -> str:
     if kind == "missing":
         return f"{where}: required key is missing"
     message = error["msg"].removeprefix("Value error, ")
-    return f"{where}: {message} (got {error.get('input')!r})" if kind != "value_error" else f"{where}: {message}"
+    message = " ".join(message.split())[:300]  # pydantic may quote the value itself
+    return f"{where}: {message} (got {shown(error.get('input'))})" if kind != "value_error" else f"{where}: {message}"
 
 
 def config_from_dict(data: Any, *, source: str | None = None) -> RunConfig:
@@ -203,12 +234,20 @@ def config_from_dict(data: Any, *, source: str | None = None) -> RunConfig:
 
 
 def _parse_override(text: str) -> tuple[list[str], Any]:
+    from toolkit.io import load_yaml
+
     if "=" not in text:
-        raise ConfigError([f"override '{text}': expected key=value, e.g. bootstrap.seed=7"])
+        raise ConfigError([f"override {shown(text)}: expected key=value, e.g. bootstrap.seed=7"])
     key, raw = text.split("=", 1)
     if not key.strip():
-        raise ConfigError([f"override '{text}': empty key"])
-    return key.strip().split("."), yaml.safe_load(raw) if raw.strip() else ""
+        raise ConfigError([f"override {shown(text)}: empty key"])
+    try:
+        value = load_yaml(raw) if raw.strip() else ""
+    except yaml.YAMLError as exc:
+        problem = " ".join(str(getattr(exc, "problem", None) or exc).split())[:200]
+        raise ConfigError([f"override {shown(text)}: the value is not valid YAML ({problem}); "
+                           "quote it, e.g. key='a: b'"]) from None
+    return key.strip().split("."), value
 
 
 def apply_overrides(data: dict[str, Any], overrides: list[str]) -> dict[str, Any]:
@@ -219,16 +258,16 @@ def apply_overrides(data: dict[str, Any], overrides: list[str]) -> dict[str, Any
         for depth, key in enumerate(keys[:-1]):
             if isinstance(node, list):
                 if not key.isdigit() or int(key) >= len(node):
-                    raise ConfigError([f"override '{text}': '{'.'.join(keys[:depth + 1])}' is not a valid list index"])
+                    raise ConfigError([f"override {shown(text)}: {shown('.'.join(keys[:depth + 1]))} is not a valid list index"])
                 node = node[int(key)]
             else:
                 node = node.setdefault(key, {})
             if not isinstance(node, (dict, list)):
-                raise ConfigError([f"override '{text}': '{'.'.join(keys[:depth + 1])}' is not a section"])
+                raise ConfigError([f"override {shown(text)}: {shown('.'.join(keys[:depth + 1]))} is not a section"])
         last = keys[-1]
         if isinstance(node, list):
             if not last.isdigit() or int(last) >= len(node):
-                raise ConfigError([f"override '{text}': '{last}' is not a valid list index"])
+                raise ConfigError([f"override {shown(text)}: {shown(last)} is not a valid list index"])
             node[int(last)] = value
         else:
             node[last] = value
@@ -262,8 +301,10 @@ def load_config(path: str | Path, overrides: list[str] | None = None) -> RunConf
     p = Path(path)
     if not p.is_file():
         raise ConfigError([f"config file not found: {p}"], None)
+    from toolkit.io import load_yaml
+
     try:
-        data = yaml.safe_load(p.read_text(encoding="utf-8"))
+        data = load_yaml(p.read_text(encoding="utf-8"))
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f"line {mark.line + 1}" if mark else "somewhere"
