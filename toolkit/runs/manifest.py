@@ -1,4 +1,7 @@
-"""What produced a run: versions, git commit, hashes, seeds, machine; and the one-line run signature."""
+"""What produced a run: versions, git commit, hashes, seeds, machine; and the one-line run signature.
+
+Nothing here runs a subprocess: the git commit is read from the repository's files.
+"""
 
 from __future__ import annotations
 
@@ -6,7 +9,7 @@ import hashlib
 import importlib.metadata
 import os
 import platform
-import subprocess
+import re
 import sys
 from datetime import datetime, timezone
 from pathlib import Path
@@ -36,18 +39,86 @@ def package_versions() -> dict[str, str | None]:
     return versions
 
 
-def git_commit(path: str | Path = ".") -> str | None:
-    """The commit of the repository holding ``path`` (with ``+dirty`` when it has changes), or None."""
+_SHA = re.compile(r"[0-9a-f]{40}([0-9a-f]{24})?")
+_MAX_GIT_FILE = 1 << 16  # HEAD and loose refs are a line; anything bigger is not a git file
+
+
+def _small_text(path: Path) -> str | None:
     try:
-        commit = subprocess.run(
-            ["git", "rev-parse", "HEAD"], cwd=path, capture_output=True, text=True, timeout=5, check=True
-        ).stdout.strip()
-        dirty = subprocess.run(
-            ["git", "status", "--porcelain", "--untracked-files=no"], cwd=path, capture_output=True, text=True, timeout=5
-        ).stdout.strip()
-    except (OSError, subprocess.SubprocessError):
+        if not path.is_file():
+            return None
+        with path.open("rb") as handle:
+            data = handle.read(_MAX_GIT_FILE + 1)
+    except OSError:
         return None
-    return commit + ("+dirty" if dirty else "") if commit else None
+    if len(data) > _MAX_GIT_FILE:
+        return None
+    return data.decode("utf-8", "replace").strip()
+
+
+def _git_dir(start: Path) -> Path | None:
+    for folder in (start, *start.parents):
+        dot_git = folder / ".git"
+        if dot_git.is_dir():
+            return dot_git
+        if dot_git.is_file():  # a worktree or submodule: "gitdir: <path>"
+            text = _small_text(dot_git) or ""
+            if text.startswith("gitdir:"):
+                target = Path(text[len("gitdir:"):].strip())
+                return target if target.is_absolute() else folder / target
+            return None
+    return None
+
+
+def _resolve_ref(ref: str, git_dir: Path, common: Path) -> str | None:
+    if ".." in ref.split("/") or not ref.startswith("refs/"):
+        return None
+    for base in (git_dir, common):
+        text = _small_text(base / ref)
+        if text is not None:
+            return text
+    packed = common / "packed-refs"
+    try:
+        with packed.open("r", encoding="utf-8", errors="replace") as handle:
+            for line in handle:
+                parts = line.split()
+                if len(parts) == 2 and parts[1] == ref:
+                    return parts[0]
+    except OSError:
+        pass
+    return None
+
+
+def git_commit(path: str | Path = ".") -> str | None:
+    """The commit checked out in the git repository holding ``path``, or None.
+
+    Read from ``.git/HEAD``, the refs and ``packed-refs`` as files: git itself is never run, so a
+    ``.git/config`` that came with a project folder (``core.fsmonitor``, hooks, aliases) cannot run a
+    command. Whether the work tree has uncommitted changes is therefore not recorded.
+
+    Example:
+        >>> import tempfile
+        >>> repo = Path(tempfile.mkdtemp())
+        >>> (repo / ".git" / "refs" / "heads").mkdir(parents=True)
+        >>> _ = (repo / ".git" / "HEAD").write_text("ref: refs/heads/main\\n")
+        >>> _ = (repo / ".git" / "packed-refs").write_text("# pack-refs with: peeled\\n" + "ab" * 20 + " refs/heads/main\\n")
+        >>> (repo / "sub").mkdir()
+        >>> git_commit(repo / "sub") == "ab" * 20
+        True
+    """
+    git_dir = _git_dir(Path(path).resolve())
+    if git_dir is None:
+        return None
+    common_text = _small_text(git_dir / "commondir")
+    common = (git_dir / common_text) if common_text else git_dir
+    value = _small_text(git_dir / "HEAD")
+    for _ in range(5):  # HEAD -> refs/heads/x (a symbolic ref may point at another one)
+        if value is None:
+            return None
+        if not value.startswith("ref:"):
+            break
+        value = _resolve_ref(value[len("ref:"):].strip(), git_dir, common)
+    return value if value is not None and _SHA.fullmatch(value) else None
 
 
 def file_sha256(path: str | Path) -> str:
@@ -78,7 +149,7 @@ def run_signature(
 
     Example:
         >>> run_signature(data_sha="ab" * 32, glossary_sha=None, systems={"lead-3": "f" * 32},
-        ...               metric_signatures={"bleu": "nrefs:1|case:mixed"}, resamples=1000, seed=1)[:40]
+        ...               metric_signatures={"bleu": "nrefs:1|case:mixed"}, resamples=1000, seed=1)[:42]
         'toolkit:0.1.0|data:abababababab|glossary:n'
     """
     metrics_hash = hashlib.sha256(repr(sorted(metric_signatures.items())).encode()).hexdigest()[:12]
