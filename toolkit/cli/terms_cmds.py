@@ -116,11 +116,19 @@ def normalize_cmd(
 def check_cmd(
     glossary: Path = typer.Option(..., "--glossary", "-g", help=_GLOSSARY_HELP),
     format: CheckFormat = typer.Option(CheckFormat.text, "--format", help="Report format (default: text)."),
+    source_lang: str = typer.Option(
+        "zh", "--source-lang", help="Language of the source column, for the script check (default: zh)."
+    ),
 ) -> None:
-    """Validate a glossary: errors (exit 1) and warnings, each with file:line and entry."""
-    from toolkit.terminology import validate_glossary
+    """Check a glossary in one pass: every error (exit 1) and warning, each with file:line and entry.
 
-    issues = validate_glossary(glossary)
+    Rows the reader refuses (a stray separator, an unclosed quote) are reported and skipped, so one run
+    lists every problem. Warnings include two rows with the same canonical term and a source term not in
+    the source language's script.
+    """
+    from toolkit.terminology.check import check_glossary
+
+    issues = check_glossary(glossary, source_lang=source_lang)
     errors = sum(i.severity == "error" for i in issues)
     warnings = len(issues) - errors
     if format is CheckFormat.json:
@@ -138,6 +146,15 @@ def register(app: typer.Typer) -> None:
     """Add ``align``, ``normalize`` and the ``terms`` group (``terms check``) to ``app``."""
     app.command("align", epilog="Example: toolkit align --glossary glossary.tsv article.txt --format table")(align_cmd)
     app.command("normalize", epilog="Example: toolkit normalize --glossary glossary.tsv article.txt -o out.txt --edits edits.jsonl")(normalize_cmd)
-    terms = typer.Typer(help="Glossary tools.", no_args_is_help=True)
-    terms.command("check", epilog="Example: toolkit terms check --glossary glossary.tsv")(check_cmd)
+    terms = typer.Typer(
+        help="Glossary tools (the format: README, section Glossary format).",
+        epilog="Examples:  toolkit terms check --glossary eval/seed/glossary.tsv\n\n"
+        "toolkit terms check --glossary terms.csv --format json",
+        no_args_is_help=True,
+    )
+    terms.command(
+        "check",
+        epilog="Examples:  toolkit terms check --glossary glossary.tsv\n\n"
+        "toolkit terms check --glossary glossary.tbx --format json --source-lang zh",
+    )(check_cmd)
     app.add_typer(terms, name="terms")
