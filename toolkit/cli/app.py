@@ -8,11 +8,13 @@ an unexpected exception (a bug) are also one ``error:`` line; ``--debug`` shows 
 from __future__ import annotations
 
 import os
+import signal
 import sys
+import threading
 
 import typer
 
-from toolkit.errors import ToolkitError
+from toolkit.errors import ToolkitError, escape_controls
 
 app = typer.Typer(
     name="toolkit",
@@ -23,7 +25,7 @@ app = typer.Typer(
     rich_markup_mode=None,
 )
 
-_state = {"debug": False}
+_state = {"debug": False, "interrupted": False}
 
 
 def _print_version(value: bool) -> None:
@@ -56,7 +58,50 @@ _register_commands()
 
 
 def _error(message: str) -> None:
-    typer.echo(f"error: {message}", err=True)
+    typer.echo(f"error: {escape_controls(message)}", err=True)  # one line, whatever a value held
+
+
+def _stdout_closed() -> int:
+    """The reader of stdout went away (``toolkit align ... | head -1``): stop quietly, as ``cat`` does."""
+    try:  # later writes (and the flush at exit) go nowhere instead of raising again
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except Exception:  # noqa: BLE001 - stdout without a file descriptor (a test's StringIO): nothing to redirect
+        pass
+    return 141  # 128 + SIGPIPE, the status of a program stopped by a closed pipe
+
+
+def _on_sigint(signum: int, frame: object) -> None:
+    _state["interrupted"] = True  # remembered even if a library swallows the KeyboardInterrupt
+    raise KeyboardInterrupt
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the CLI with ``argv`` (default: ``sys.argv[1:]``) and return the exit code.
+
+    Ctrl-C always ends in exit code 130, even when a library caught the ``KeyboardInterrupt``; a closed
+    stdout pipe ends quietly with 141.
+    """
+    _state["interrupted"] = False
+    watch = threading.current_thread() is threading.main_thread() and \
+        signal.getsignal(signal.SIGINT) is signal.default_int_handler
+    if watch:
+        signal.signal(signal.SIGINT, _on_sigint)
+    try:
+        code = _main(argv)
+        try:
+            sys.stdout.flush()
+        except BrokenPipeError:
+            code = _stdout_closed()
+    except BrokenPipeError:
+        code = _stdout_closed()
+    finally:
+        if watch:
+            signal.signal(signal.SIGINT, signal.default_int_handler)
+    if _state["interrupted"] and code != 130:
+        _error("interrupted; work done so far is saved")
+        code = 130
+    return code
 
 
 def _usage_message(exc: Exception) -> str:
@@ -76,8 +121,7 @@ def _quiet_libraries() -> None:
     os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
 
 
-def main(argv: list[str] | None = None) -> int:
-    """Run the CLI with ``argv`` (default: ``sys.argv[1:]``) and return the exit code."""
+def _main(argv: list[str] | None = None) -> int:
     _quiet_libraries()
     args = sys.argv[1:] if argv is None else list(argv)
     _state["debug"] = "--debug" in args
@@ -102,6 +146,8 @@ def main(argv: list[str] | None = None) -> int:
             raise
         _error(str(exc))
         return exc.exit_code
+    except BrokenPipeError:
+        return _stdout_closed()
     except OSError as exc:  # disk full, permission denied, ... raised outside the toolkit's own checks
         if _state["debug"]:
             raise
@@ -109,6 +155,8 @@ def main(argv: list[str] | None = None) -> int:
         _error(f"{where}{exc.strerror or exc}; free disk space or check permissions, then run again (--debug for details)")
         return 1
     except SystemExit as exc:  # a library called sys.exit() (sacreBLEU does on some errors): still one line
+        if isinstance(exc.__context__, BrokenPipeError):  # click's answer to a closed stdout is sys.exit(1)
+            return _stdout_closed()
         if _state["debug"] or exc.code in (None, 0):
             raise
         detail = f" ({exc.code})" if isinstance(exc.code, str) else ""
