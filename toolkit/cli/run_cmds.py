@@ -67,16 +67,14 @@ def run_command(
     """Run an evaluation: normalise -> summarise -> score -> compare -> report."""
     from rich.console import Console
 
-    from toolkit.runs.config import load_config
     from toolkit.runs.engine import run
-    from toolkit.runs.validate import check_names
+    from toolkit.runs.validate import validate_run
 
     extra = list(overrides or [])
     if executor:
         extra.append(f"executor={executor}")
-    cfg = load_config(config, extra)
+    cfg = validate_run(config, extra)  # what `toolkit validate` checks, every problem at once, before any work
     check_remote_code(cfg, allowed=trust_remote_code, source=str(config))
-    check_names(cfg, source=str(config))  # every name and path problem at once, before any work
     result = run(cfg, fresh=fresh or not resume, progress=progress, config_path=str(config))
     console = Console()
     if not console.is_terminal:
@@ -119,17 +117,21 @@ def validate_command(
     configs: list[Path] = typer.Argument(..., help="YAML run configs to check"),
     overrides: list[str] = typer.Option([], "--set", help="key=value override applied before checking"),
 ) -> None:
-    """Check run configs without running them (keys, types, names of metrics and models)."""
+    """Check run configs without running them: every check a run makes before its first stage, all problems
+    at once (keys and types, metric names, generation settings, models here offline, the data's first rows,
+    system files, the glossary)."""
     from toolkit.errors import ConfigError
-    from toolkit.runs.config import load_config
-    from toolkit.runs.validate import check_names
+    from toolkit.runs.validate import validate_run
 
     failures: list[str] = []
     for path in configs:
         try:
-            check_names(load_config(path, list(overrides)), source=str(path))
+            validate_run(path, list(overrides))
             typer.echo(f"ok: {path}")
         except ConfigError as exc:
+            typer.echo(f"{path}: {len(exc.problems)} problem{'s' * (len(exc.problems) != 1)}")
+            for problem in exc.problems:  # one a line here; the error line on stderr has them all too
+                typer.echo(f"  {problem}")
             failures.append(str(exc))
     if failures:
         raise ConfigError(failures)
