@@ -3,7 +3,7 @@
 ``toolkit summarize INPUT --model NAME -o OUT.jsonl`` reads a JSONL file of ``{"id", "text"}`` objects or a
 plain text file (one document), summarises every document, and writes one JSON object a line:
 ``{"id", "summary", "model", "model_hash", "fingerprint", "settings", "tokens_in", "tokens_out", "chunked",
-"truncated", "n_chunks", "seconds"}``.
+"truncated", "n_chunks", "seconds", "precision"}``.
 """
 
 from __future__ import annotations
@@ -16,7 +16,8 @@ import typer
 _EPILOG = (
     "Examples:  toolkit summarize docs.jsonl --model smollm2-135m -o summaries.jsonl\n\n"
     "toolkit summarize article.txt --model lead-3 -o -\n\n"
-    "toolkit summarize docs.jsonl --text-field document --model facebook/bart-large-cnn --num-beams 4 -o out.jsonl"
+    "toolkit summarize docs.jsonl --text-field document --model facebook/bart-large-cnn --num-beams 4 -o out.jsonl\n\n"
+    "toolkit summarize docs.jsonl --precision fast -o summaries.jsonl"
 )
 
 
@@ -36,13 +37,14 @@ def summarize_command(
     temperature: float = typer.Option(1.0, "--temperature", help="Sampling temperature."),
     top_p: float = typer.Option(1.0, "--top-p", help="Nucleus sampling mass."),
     seed: int = typer.Option(0, "--seed", help="Seed set before each generation batch."),
-    batch_size: int = typer.Option(8, "--batch-size", help="Documents generated together; does not change outputs."),
-    dtype: str = typer.Option("auto", "--dtype", help="auto, float32 or bfloat16. auto = float32 on CPU, bfloat16 on CUDA."),
+    batch_size: int = typer.Option(8, "--batch-size", help="Documents generated together; does not change outputs (precision exact)."),
+    dtype: str = typer.Option("auto", "--dtype", help="auto, float32 or bfloat16. auto = float32 (bfloat16 on CPU with --precision fast)."),
     prompt: str = typer.Option("summarize-short.v1", "--prompt", help="Prompt template name or text with {document} (chat models)."),
     max_input_tokens: int = typer.Option(0, "--max-input-tokens", help="Input context override; longer documents are chunked. 0 = the model's own."),
     k: int = typer.Option(3, "--k", help="Sentences kept by extractive models."),
     redundancy: float = typer.Option(0.3, "--redundancy", help="Redundancy penalty of minilm-centrality, in [0, 1)."),
     device: str = typer.Option("", "--device", help="cpu, cuda, cuda:1... Empty = cuda when available, else cpu."),
+    precision: str = typer.Option("exact", "--precision", help="exact (float32, outputs independent of batch size) or fast (bfloat16 and batches of >= 16 on CPU; quality proof: eval/fast_quality.md)."),
     trust_remote_code: bool = typer.Option(False, "--trust-remote-code", help="Let a model run its own code (off by default)."),
     allow_pickle: bool = typer.Option(False, "--allow-pickle", help="Accept pickle (*.bin) weights (off by default)."),
     progress: bool = typer.Option(True, "--progress/--no-progress", help="Show a progress bar on stderr."),
@@ -71,7 +73,7 @@ def summarize_command(
         io.check_writable(output)  # fail before summarising, not after
     summarizer = load_summarizer(
         model, settings=settings, trust_remote_code=trust_remote_code, allow_pickle=allow_pickle,
-        device=device or None,
+        device=device or None, precision=precision,
     )
     texts = [doc.text for doc in docs]
     summaries = _run_with_progress(summarizer, texts, batch_size, progress and output != "-")
@@ -82,6 +84,7 @@ def summarize_command(
         row: dict[str, Any] = {"id": doc.id, "summary": record.pop("text")}
         row.update(record)
         row["fingerprint"] = fingerprint
+        row["precision"] = summarizer.precision
         rows.append(row)
     io.write_jsonl(output, rows)
     if output != "-":
@@ -105,7 +108,13 @@ def _run_with_progress(summarizer: Any, texts: list[str], batch_size: int, show:
     )
     with Progress(*columns, console=Console(stderr=True), transient=False) as bar:
         task = bar.add_task(summarizer.name, total=len(texts))
-        return summarizer.summarize(texts, batch_size=batch_size, progress=lambda n: bar.advance(task, n))
+        done = [0.0]
+
+        def advance(_index: int, share: float) -> None:  # per document, and per chunk of a long one
+            done[0] += share
+            bar.update(task, completed=round(done[0], 6))
+
+        return summarizer.summarize(texts, batch_size=batch_size, on_document=advance)
 
 
 def models_command(
@@ -129,4 +138,4 @@ def models_command(
 def register(app: typer.Typer) -> None:
     """Add ``summarize`` and ``models`` to ``app``."""
     app.command("summarize", epilog=_EPILOG)(summarize_command)
-    app.command("models")(models_command)
+    app.command("models", epilog="Examples:  toolkit models\n\ntoolkit models --json")(models_command)

@@ -84,6 +84,10 @@ class SystemConfig(_Strict):
     model: str | None = Field(None, description="built-in name, HF hub id, local folder or .gguf file")
     file: str | None = Field(None, description="precomputed outputs, JSONL {id, text}")
     generation: dict[str, Any] = Field(default_factory=dict)
+    precision: Literal["exact", "fast"] = Field(
+        "exact", description="exact: float32, outputs independent of batch size; fast: the fastest path measured "
+        "on the device (bfloat16 on CPU), quality proof in eval/fast_quality.md"
+    )
     trust_remote_code: bool = False
     allow_pickle: bool = False
 

@@ -19,7 +19,7 @@ from toolkit.runs import manifest as mf
 from toolkit.runs.config import RUN_FORMAT_VERSION, RunConfig, SystemConfig, dump_config
 from toolkit.runs.data import RunDocument, data_fingerprint, load_documents
 from toolkit.runs.executors import Executor, batched, make_executor
-from toolkit.runs.progress import StageProgress
+from toolkit.runs.progress import DocumentTicks, StageProgress
 from toolkit.runs.rundir import locked_run_dir
 from toolkit.runs.sections import paired_comparisons, terminology_section
 from toolkit.runs.stages import NormalizeTask, ScoreTask, SummarizeTask
@@ -189,11 +189,17 @@ def _summarise_stage(
             advance[name](len(system_rows))
         copied = {(row["system"], row["id"]) for row in copies}
         unique, waiting = _distinct([row for row in todo if (row["system"], row["id"]) not in copied])
+        ticks = DocumentTicks(advance, waiting)  # bars move per document with an in-process executor
+        task.on_document = ticks.tick
         for _batch, rows in executor.map_batches(task, batched(unique, config.batch_size)):
             fanned = [{**row, "system": name} for row in rows for name in waiting[(row["id"], row["key"])]]
             for name, system_rows in _by_system(fanned).items():
                 stores[name].append(system_rows)
-                advance[name](len(system_rows))
+                ticks.settle(name, system_rows)
+        if unique:  # the model was loaded: its record now has the fields that need the tokenizer
+            described = executor.describe(task)
+            for system in group:
+                models[system.name].update(described["info"])
     predictions = {s.name: [row["text"] for row in stores[s.name].compact(doc_ids)] for s in runs}
     order = [s.name for s in runs]
     return predictions, {n: fingerprints[n] for n in order}, {n: models[n] for n in order}

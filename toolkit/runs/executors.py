@@ -20,7 +20,8 @@ class BatchTask(Protocol):
 
 
 class DescribedTask(BatchTask, Protocol):
-    """A task that can say, once set up, what it runs (a summariser's fingerprint and model info)."""
+    """A task that can say what it runs (a summariser's fingerprint and model info) without being set up,
+    so that a stage whose results are all stored loads no model."""
 
     def describe(self) -> dict[str, Any]: ...
 
@@ -43,7 +44,6 @@ class LocalExecutor:
     name = "local"
 
     def describe(self, task: DescribedTask) -> dict[str, Any]:
-        task.setup()
         return task.describe()
 
     def map_batches(

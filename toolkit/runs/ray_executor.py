@@ -104,14 +104,14 @@ def _set_up(task: Any, cwd: str) -> str | None:
 
 
 def _describe_on_worker(task: Any, cwd: str) -> dict[str, Any]:
-    """Ray task body of :meth:`RayExecutor.describe`: set the task up where actors run, and describe it."""
-    error = _set_up(task, cwd)
-    if error is None:
-        try:
-            return task.describe()
-        except Exception as exc:  # noqa: BLE001 - re-raised on the driver
-            error = _describe_error(exc)
-    return {"error": error}
+    """Ray task body of :meth:`RayExecutor.describe`: describe the task where actors run (from its files:
+    no model is loaded, see ``SummarizeTask.describe``)."""
+    if os.path.isdir(cwd):
+        os.chdir(cwd)
+    try:
+        return task.describe()
+    except Exception as exc:  # noqa: BLE001 - re-raised on the driver
+        return {"error": _describe_error(exc)}
 
 
 def _describe_error(exc: BaseException) -> str:
@@ -203,9 +203,8 @@ class RayExecutor:
     def describe(self, task: Any) -> dict[str, Any]:
         """``task.describe()`` run as a Ray task with an actor's resources, so on the device actors get.
 
-        The driver then never loads a model (it may have no GPU, or too little memory); the fingerprint
-        names the device and dtype the actors will use. The worker exits after the call (``max_calls=1``),
-        releasing the memory the model took.
+        The fingerprint names the device and dtype the actors will use; describing loads no model (it is
+        computed from the model's files). The worker exits after the call (``max_calls=1``).
 
         Raises:
             ToolkitError: of the class and with the message the task raised (e.g. a model not found there).

@@ -6,7 +6,7 @@ Each task returns one JSON row per input row; the engine stores rows as they com
 from __future__ import annotations
 
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 
@@ -44,16 +44,22 @@ class NormalizeTask:
 
 
 class SummarizeTask:
-    """Summarise documents with one system; the model is loaded once per worker."""
+    """Summarise documents with one system; the model is loaded once per worker.
+
+    ``on_document(row, share)``, when set (in-process executors only: it is not pickled), is called as a
+    row's document (share 1.0) or a chunk of it finishes, for progress bars that move per document.
+    """
 
     def __init__(self, system: dict[str, Any], *, batch_size: int) -> None:
         self.system = system
         self.batch_size = batch_size
         self._summarizer: Any = None
+        self.on_document: Callable[[dict[str, Any], float], None] | None = None
 
     def __getstate__(self) -> dict[str, Any]:
         state = dict(self.__dict__)
         state["_summarizer"] = None  # workers load their own copy
+        state["on_document"] = None
         return state
 
     def setup(self) -> None:
@@ -66,12 +72,21 @@ class SummarizeTask:
         return self._summarizer
 
     def describe(self) -> dict[str, Any]:
-        """The loaded summariser's ``fingerprint`` and ``info`` (model, hash, dtype, device where it runs)."""
-        return {"fingerprint": self.summarizer.fingerprint, "info": dict(getattr(self.summarizer, "info", {}) or {})}
+        """The summariser's ``fingerprint`` and ``info`` (model, hash, dtype, device where it runs), from its
+        files when it is not loaded: describing loads no model (:func:`toolkit.summarization.fingerprint.describe`)."""
+        if self._summarizer is not None:
+            return {"fingerprint": self._summarizer.fingerprint, "info": dict(self._summarizer.info)}
+        from toolkit.summarization.fingerprint import describe
+
+        return describe(self.system["model"], **_load_options(self.system))
 
     def __call__(self, batch: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
         started = time.perf_counter()
-        summaries = self.summarizer.summarize([item["text"] for item in batch], batch_size=self.batch_size)
+        hook = self.on_document
+        summaries = self.summarizer.summarize(
+            [item["text"] for item in batch], batch_size=self.batch_size,
+            on_document=(lambda i, share: hook(batch[i], share)) if hook is not None else None,
+        )
         rows = []
         for item, summary in zip(batch, summaries):
             row = {"id": item["id"], "key": item["key"], "system": item["system"]}
@@ -82,16 +97,21 @@ class SummarizeTask:
         return rows
 
 
+def _load_options(system: dict[str, Any]) -> dict[str, Any]:
+    """The keyword arguments of ``load_summarizer`` (and of ``fingerprint.describe``) a system config gives."""
+    return {
+        "settings": system.get("generation") or None,
+        "trust_remote_code": bool(system.get("trust_remote_code", False)),
+        "allow_pickle": bool(system.get("allow_pickle", False)),
+        "precision": system.get("precision") or "exact",
+    }
+
+
 def load_system_summarizer(system: dict[str, Any]) -> Any:
     """Build the summariser a system config names."""
     from toolkit.summarization import load_summarizer
 
-    return load_summarizer(
-        system["model"],
-        settings=system.get("generation") or None,
-        trust_remote_code=bool(system.get("trust_remote_code", False)),
-        allow_pickle=bool(system.get("allow_pickle", False)),
-    )
+    return load_summarizer(system["model"], **_load_options(system))
 
 
 class ScoreTask:

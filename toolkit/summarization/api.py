@@ -5,8 +5,9 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from toolkit.errors import ConfigError
 from toolkit.summarization.base import Summarizer
-from toolkit.summarization.batching import choose_device, choose_dtype, torch_dtype
+from toolkit.summarization.batching import PRECISIONS, choose_device, resolve_dtype, torch_dtype
 from toolkit.summarization.records import GenerationSettings, Summary
 from toolkit.summarization.registry import DEFAULT_MODEL, parse_spec
 
@@ -17,6 +18,25 @@ def _settings(settings: GenerationSettings | Mapping[str, Any] | None) -> Genera
     return GenerationSettings.from_mapping(settings)
 
 
+def check_precision(precision: str) -> str:
+    """``precision`` when it is ``exact`` or ``fast``.
+
+    Raises:
+        ConfigError: Any other value.
+
+    Example:
+        >>> check_precision("fast")
+        'fast'
+        >>> check_precision("quick")
+        Traceback (most recent call last):
+        ...
+        toolkit.errors.ConfigError: precision: must be one of exact, fast (got 'quick')
+    """
+    if precision not in PRECISIONS:
+        raise ConfigError([f"precision: must be one of {', '.join(PRECISIONS)} (got {precision!r})"])
+    return precision
+
+
 def load_summarizer(
     spec: str,
     *,
@@ -24,6 +44,7 @@ def load_summarizer(
     trust_remote_code: bool = False,
     allow_pickle: bool = False,
     device: str | None = None,
+    precision: str = "exact",
 ) -> Summarizer:
     """Load a summariser by built-in name, ``lead-K``, folder, ``.gguf`` file or hub id.
 
@@ -34,6 +55,10 @@ def load_summarizer(
         trust_remote_code: Let a hub/folder model run its own code.
         allow_pickle: Accept pickle (``*.bin``) weights.
         device: ``cpu``, ``cuda``... (default: CUDA when available).
+        precision: ``exact`` (float32 unless ``settings.dtype`` says otherwise; outputs do not depend on
+            the batch size) or ``fast`` (the fastest path measured on the device: bfloat16 and batches of
+            at least 16 on CPU; outputs differ in places, its quality proof is ``eval/fast_quality.md``).
+            Generative models only; the extractive ones have one path.
 
     Returns:
         A ready :class:`Summarizer`.
@@ -50,6 +75,7 @@ def load_summarizer(
         'One. Two.'
     """
     config = _settings(settings)
+    check_precision(precision)
     parsed = parse_spec(spec)
     if parsed.source == "lead":
         from toolkit.summarization.extractive import LeadSummarizer
@@ -62,9 +88,10 @@ def load_summarizer(
         from toolkit.summarization.extractive import CentralitySummarizer
 
         return CentralitySummarizer(parsed.name, config, device=resolved_device)
+    from toolkit.summarization.fingerprint import remember
     from toolkit.summarization.loading import load_transformers
 
-    dtype = choose_dtype(config.dtype, resolved_device)
+    dtype = resolve_dtype(config.dtype, resolved_device, precision)
     loaded = load_transformers(
         parsed,
         dtype=torch_dtype(dtype),
@@ -72,22 +99,31 @@ def load_summarizer(
         trust_remote_code=trust_remote_code,
         allow_pickle=allow_pickle,
     )
+    summarizer: Summarizer
     if loaded.kind == "seq2seq":
         from toolkit.summarization.seq2seq import Seq2SeqSummarizer
 
-        return Seq2SeqSummarizer(parsed.name, loaded, config, device=resolved_device, dtype=dtype)
-    from toolkit.summarization.chat import ChatSummarizer
+        summarizer = Seq2SeqSummarizer(parsed.name, loaded, config, device=resolved_device, dtype=dtype,
+                                       precision=precision)
+    else:
+        from toolkit.summarization.chat import ChatSummarizer
 
-    return ChatSummarizer(parsed.name, loaded, config, device=resolved_device, dtype=dtype)
+        summarizer = ChatSummarizer(parsed.name, loaded, config, device=resolved_device, dtype=dtype,
+                                    precision=precision)
+    remember(summarizer)  # the record fields that need the tokenizer, for warm runs (fingerprint.describe)
+    return summarizer
 
 
-def summarize(texts: Sequence[str], *, model: str = DEFAULT_MODEL, **settings: Any) -> list[Summary]:
+def summarize(
+    texts: Sequence[str], *, model: str = DEFAULT_MODEL, precision: str = "exact", **settings: Any
+) -> list[Summary]:
     """Summarise texts with a model in one call (loads the model each time; keep a
     :func:`load_summarizer` result to reuse it).
 
     Args:
         texts: Documents.
         model: Model spec (see :func:`load_summarizer`).
+        precision: ``exact`` or ``fast`` (see :func:`load_summarizer`).
         **settings: :class:`GenerationSettings` fields.
 
     Returns:
@@ -97,5 +133,5 @@ def summarize(texts: Sequence[str], *, model: str = DEFAULT_MODEL, **settings: A
         >>> summarize(["First point. Second point. Third. Fourth."], model="lead-3")[0].text
         'First point. Second point. Third.'
     """
-    summarizer = load_summarizer(model, settings=settings)
+    summarizer = load_summarizer(model, settings=settings, precision=precision)
     return summarizer.summarize(texts, batch_size=summarizer.settings.batch_size)

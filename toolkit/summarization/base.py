@@ -6,11 +6,18 @@ import hashlib
 import json
 import time
 from abc import ABC, abstractmethod
+from collections import Counter
 from collections.abc import Callable, Sequence
 from typing import Any
 
 from toolkit.errors import ConfigError, InputError
-from toolkit.summarization.batching import choose_threads, length_sorted_batches, pad_batch, torch_threads
+from toolkit.summarization.batching import (
+    FAST_MIN_BATCH,
+    choose_threads,
+    length_sorted_batches,
+    pad_batch,
+    torch_threads,
+)
 from toolkit.summarization.chunking import split_text
 from toolkit.summarization.records import GenerationSettings, Summary
 
@@ -19,6 +26,41 @@ MAX_REDUCE_ROUNDS = 3
 MIN_BUDGET = 16
 
 Progress = Callable[[int], None]
+OnDocument = Callable[[int, float], None]
+"""``on_document(i, share)``: ``share`` of text ``i`` just finished (1.0 for a whole document; a fraction for
+each chunk of a long one, the shares of a document adding up to 1.0)."""
+
+
+def fingerprint_of(info: dict[str, Any], settings: GenerationSettings, precision: str = "exact") -> str:
+    """Stable hash of everything that decides a summariser's output, from its ``info`` record and settings.
+
+    Batch size is left out (outputs do not depend on it in ``exact`` precision, shown by the batch-size
+    invariance tests); ``precision`` is part of it only when not ``exact``, so ``exact`` fingerprints are
+    those of the toolkit before precisions existed (their stored summaries stay valid).
+
+    Example:
+        >>> info = {"kind": "chat", "model_id": "m", "model_hash": "h", "dtype": "float32", "device": "cpu",
+        ...         "prompt": "p"}
+        >>> a, b = fingerprint_of(info, GenerationSettings()), fingerprint_of(info, GenerationSettings(batch_size=2))
+        >>> a == b != fingerprint_of(info, GenerationSettings(), "fast"), len(a)
+        (True, 16)
+    """
+    values = settings.to_dict()
+    values.pop("batch_size")
+    fields = {
+        "engine": ENGINE,
+        "kind": info.get("kind"),
+        "model_id": info.get("model_id"),
+        "model_hash": info.get("model_hash"),
+        "dtype": info.get("dtype"),
+        "device": str(info.get("device", "cpu")).split(":")[0],
+        "prompt": info.get("prompt"),
+        "settings": values,
+    }
+    if precision != "exact":
+        fields["precision"] = precision
+    blob = json.dumps(fields, sort_keys=True, separators=(",", ":"))
+    return hashlib.sha256(blob.encode("utf-8")).hexdigest()[:16]
 
 
 def check_texts(texts: Sequence[str]) -> list[str]:
@@ -60,41 +102,26 @@ class Summarizer(ABC):
 
     name: str
     settings: GenerationSettings
+    precision: str = "exact"
 
     @abstractmethod
     def summarize(
-        self, texts: Sequence[str], *, batch_size: int | None = None, progress: Progress | None = None
+        self, texts: Sequence[str], *, batch_size: int | None = None, progress: Progress | None = None,
+        on_document: OnDocument | None = None,
     ) -> list[Summary]:
-        """Summarise ``texts``; ``progress(n)`` is called after each ``n`` texts finish."""
+        """Summarise ``texts``; ``progress(n)`` is called as texts finish (``n`` of them, usually 1), and
+        ``on_document(i, share)`` as text ``i`` (or a chunk of it) finishes."""
 
     @property
     @abstractmethod
     def info(self) -> dict[str, Any]:
         """Model id, file hash, dtype, device and backend details."""
 
-    def _fingerprint_fields(self) -> dict[str, Any]:
-        info = self.info
-        settings = self.settings.to_dict()
-        settings.pop("batch_size")  # proven not to change outputs (batch-size invariance tests)
-        return {
-            "engine": ENGINE,
-            "kind": info.get("kind"),
-            "model_id": info.get("model_id"),
-            "model_hash": info.get("model_hash"),
-            "dtype": info.get("dtype"),
-            "device": str(info.get("device", "cpu")).split(":")[0],
-            "prompt": info.get("prompt"),
-            "settings": settings,
-        }
-
     @property
     def fingerprint(self) -> str:
-        """Stable hash of everything that decides the output (model, weights, settings, prompt, dtype).
-
-        Batch size is left out: outputs do not depend on it.
-        """
-        blob = json.dumps(self._fingerprint_fields(), sort_keys=True, separators=(",", ":"))
-        return hashlib.sha256(blob.encode("utf-8")).hexdigest()[:16]
+        """Stable hash of everything that decides the output (model, weights, settings, prompt, dtype,
+        precision when not ``exact``); see :func:`fingerprint_of`. Batch size is left out."""
+        return fingerprint_of(self.info, self.settings, self.precision)
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}(name={self.name!r}, fingerprint={self.fingerprint!r})"
@@ -109,8 +136,11 @@ class GenerativeSummarizer(Summarizer):
     kind = "generative"
     left_pad = False
 
-    def __init__(self, name: str, loaded: Any, settings: GenerationSettings, *, device: str, dtype: str) -> None:
+    def __init__(
+        self, name: str, loaded: Any, settings: GenerationSettings, *, device: str, dtype: str, precision: str = "exact"
+    ) -> None:
         self.name = name
+        self.precision = precision
         self.loaded = loaded
         self.model = loaded.model
         self.tokenizer = loaded.tokenizer
@@ -192,8 +222,11 @@ class GenerativeSummarizer(Summarizer):
         return n
 
     def _generate_many(
-        self, texts: list[str], batch_size: int, on_batch: Callable[[list[int]], None]
+        self, texts: list[str], batch_size: int, on_done: Callable[[int], None]
     ) -> list[tuple[str, int, float]]:
+        """Generate for every text in length-sorted batches; ``on_done(i)`` once per text as it finishes
+        (when its row emits end-of-sequence, seen step by step for greedy search and sampling; at the end
+        of its batch otherwise)."""
         import torch
 
         prompts = [self._prompt_ids(text) for text in texts]
@@ -204,16 +237,29 @@ class GenerativeSummarizer(Summarizer):
             kwargs["min_length"] = 0  # ignore a model default such as BART-CNN's min_length=56
         elif (self.model.generation_config.min_length or 0) > 0:
             kwargs["min_length"] = 0
+        watch = self.settings.num_beams == 1 and bool(self.eos_ids)
         with torch.inference_mode(), torch_threads(choose_threads(self.n_params) if self.device == "cpu" else None):
             for batch in length_sorted_batches([len(p) for p in prompts], batch_size):
                 start = time.perf_counter()
                 ids, mask = pad_batch([prompts[i] for i in batch], self.pad_id, left=self.left_pad)
+                finished: set[int] = set()
+
+                def finish(row: int, batch: list[int] = batch, finished: set[int] = finished) -> None:
+                    finished.add(row)
+                    on_done(batch[row])
+
+                extra = {}
+                if watch:
+                    from transformers import StoppingCriteriaList
+
+                    extra["stopping_criteria"] = StoppingCriteriaList([_FinishWatcher(self.eos_ids, finish)])
                 torch.manual_seed(self.settings.seed)
                 generated = self.model.generate(
                     input_ids=ids.to(self.device),
                     attention_mask=mask.to(self.device),
                     pad_token_id=self.pad_id,
                     **kwargs,
+                    **extra,
                 )
                 new = generated[:, ids.shape[1] :] if not self.model.config.is_encoder_decoder else generated[:, 1:]
                 rows = new.tolist()
@@ -222,19 +268,25 @@ class GenerativeSummarizer(Summarizer):
                     n_out = self._count_new(row)
                     text = self.tokenizer.decode(row[:n_out], skip_special_tokens=True)
                     out[i] = (self._clean(text), n_out, share)
-                on_batch(batch)
+                for row in range(len(batch)):
+                    if row not in finished:
+                        finish(row)
         return out
 
     def summarize(
-        self, texts: Sequence[str], *, batch_size: int | None = None, progress: Progress | None = None
+        self, texts: Sequence[str], *, batch_size: int | None = None, progress: Progress | None = None,
+        on_document: OnDocument | None = None,
     ) -> list[Summary]:
         """Summarise documents; long ones by map-reduce over sentence-aligned chunks.
 
         Args:
             texts: Documents.
             batch_size: Texts generated together (default ``settings.batch_size``); does not change
-                greedy or beam outputs.
-            progress: Called with the number of documents just finished.
+                greedy or beam outputs in ``exact`` precision. ``fast`` uses at least
+                :data:`~toolkit.summarization.batching.FAST_MIN_BATCH`.
+            progress: Called with 1 as each document finishes (as its row ends, not when its batch does).
+            on_document: Called with ``(index, share)`` as a document (share 1.0) or a chunk of a long
+                document (a fraction; a document's shares add up to 1.0) finishes.
 
         Returns:
             One :class:`Summary` per document, in input order.
@@ -243,6 +295,8 @@ class GenerativeSummarizer(Summarizer):
         size = batch_size or self.settings.batch_size
         if size < 1:
             raise InputError(f"batch_size: must be >= 1 (got {size})")
+        if self.precision == "fast":
+            size = max(size, FAST_MIN_BATCH)
         n = len(docs)
         current = list(docs)
         tokens_in = [self.count(t) for t in docs]
@@ -253,6 +307,16 @@ class GenerativeSummarizer(Summarizer):
         results: list[Summary | None] = [None] * n
         pending = list(range(n))
         settings = self.settings.to_dict()
+        shown = [0.0] * n  # share of each document reported to on_document so far
+
+        def tick(i: int, final: bool, pieces: int) -> None:
+            share = 1.0 - shown[i] if final else (1.0 - shown[i]) / (pieces + 1)
+            shown[i] += share
+            if on_document is not None:
+                on_document(i, share)
+            if final and progress is not None:
+                progress(1)
+
         for round_ in range(MAX_REDUCE_ROUNDS + 1):
             items: list[tuple[int, str, bool]] = []
             for i in pending:
@@ -267,12 +331,13 @@ class GenerativeSummarizer(Summarizer):
                     n_chunks[i] = len(pieces)
                 items.extend((i, piece, False) for piece in pieces)
 
-            def on_batch(batch: list[int], items: list[tuple[int, str, bool]] = items) -> None:
-                done = sum(1 for j in batch if items[j][2])
-                if progress is not None and done:
-                    progress(done)
+            pieces_of = Counter(i for i, _, final in items if not final)
 
-            outputs = self._generate_many([text for _, text, _ in items], size, on_batch)
+            def on_done(k: int, items: list[tuple[int, str, bool]] = items, pieces_of: Counter[int] = pieces_of) -> None:
+                i, _, final = items[k]
+                tick(i, final, pieces_of.get(i, 1))
+
+            outputs = self._generate_many([text for _, text, _ in items], size, on_done)
             partial: dict[int, list[str]] = {}
             for (i, _, final), (text, n_out, secs) in zip(items, outputs):
                 seconds[i] += secs
@@ -309,6 +374,26 @@ class GenerativeSummarizer(Summarizer):
             "dtype": self.dtype,
             "device": self.device,
             "prompt": self.prompt_name,
+            "precision": self.precision,
             "context_tokens": self.context_tokens(),
             "document_budget": self.budget,
         }
+
+
+class _FinishWatcher:
+    """A stopping criterion that stops nothing: it reports each row of a batch the step it emits
+    end-of-sequence, so progress advances per document rather than per batch."""
+
+    def __init__(self, eos_ids: set[int], finish: Callable[[int], None]) -> None:
+        self.eos_ids = eos_ids
+        self.finish = finish
+        self.seen: set[int] = set()
+
+    def __call__(self, input_ids: Any, scores: Any = None, **kwargs: Any) -> Any:
+        import torch
+
+        for row, token in enumerate(input_ids[:, -1].tolist()):
+            if token in self.eos_ids and row not in self.seen:
+                self.seen.add(row)
+                self.finish(row)
+        return torch.zeros(input_ids.shape[0], dtype=torch.bool, device=input_ids.device)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import sys
 from collections.abc import Iterator, Sequence
 from typing import Any
 
@@ -20,6 +21,29 @@ CPU_AUTO_DTYPE = "float32"
 # (83 vs 326 new tokens/s, eval/gpu/results/check_cuda_h100.json); bfloat16 stays available with dtype=bfloat16.
 CUDA_AUTO_DTYPE = "float32"
 
+PRECISIONS = ("exact", "fast")
+# precision "fast": the dtype "auto" resolves to per device, and the smallest batch it generates with
+# (eval/bench/results/summarize.md: bfloat16 batch 16 is the fastest path on this CPU; quality proof in
+# eval/fast_quality.md). On CUDA float32 stayed the faster dtype for SmolLM2 (note above).
+FAST_DTYPE = {"cpu": "bfloat16", "cuda": "float32"}
+FAST_MIN_BATCH = 16
+
+# Device nodes of a GPU driver: without any of them torch cannot see a CUDA (or ROCm) device, so
+# ``choose_device`` need not import torch (1-2 s) to answer "cpu" (a warm run loads no model).
+_GPU_NODES = ("/dev/nvidiactl", "/dev/nvidia0", "/proc/driver/nvidia", "/dev/dxg", "/dev/kfd")
+
+
+def gpu_possible() -> bool:
+    """False only when this is Linux and no GPU driver node exists (then torch sees no CUDA device).
+
+    Example:
+        >>> isinstance(gpu_possible(), bool)
+        True
+    """
+    if not sys.platform.startswith("linux"):
+        return True
+    return any(os.path.exists(node) for node in _GPU_NODES)
+
 
 def choose_device(device: str | None = None) -> str:
     """``device`` if given, else ``cuda`` when torch sees a GPU, else ``cpu``.
@@ -28,6 +52,8 @@ def choose_device(device: str | None = None) -> str:
         >>> choose_device("cpu")
         'cpu'
     """
+    if not device and not gpu_possible():
+        return "cpu"
     import torch
 
     if device:
@@ -50,6 +76,20 @@ def choose_dtype(dtype: str, device: str) -> str:
     if dtype != "auto":
         return dtype
     return CUDA_AUTO_DTYPE if device.startswith("cuda") else CPU_AUTO_DTYPE
+
+
+def resolve_dtype(dtype: str, device: str, precision: str = "exact") -> str:
+    """The dtype a summariser runs in: ``dtype`` when explicit, else per device and precision.
+
+    Example:
+        >>> resolve_dtype("auto", "cpu"), resolve_dtype("auto", "cpu", "fast"), resolve_dtype("float32", "cpu", "fast")
+        ('float32', 'bfloat16', 'float32')
+        >>> resolve_dtype("auto", "cuda:1", "fast")
+        'float32'
+    """
+    if dtype == "auto" and precision == "fast":
+        return FAST_DTYPE["cuda" if device.startswith("cuda") else "cpu"]
+    return choose_dtype(dtype, device)
 
 
 def torch_dtype(name: str) -> Any:

@@ -80,10 +80,12 @@ class ChatSummarizer(GenerativeSummarizer):
     kind = "chat"
     left_pad = True
 
-    def __init__(self, name: str, loaded: Any, settings: Any, *, device: str, dtype: str) -> None:
+    def __init__(
+        self, name: str, loaded: Any, settings: Any, *, device: str, dtype: str, precision: str = "exact"
+    ) -> None:
         self._prompt, self._system, self._user = resolve_prompt(settings.prompt)
         self._has_template = bool(getattr(loaded.tokenizer, "chat_template", None))
-        super().__init__(name, loaded, settings, device=device, dtype=dtype)
+        super().__init__(name, loaded, settings, device=device, dtype=dtype, precision=precision)
         if self.model.config.is_encoder_decoder:
             raise ConfigError([f"model: '{name}' is an encoder-decoder model; it needs the seq2seq backend"])
 

@@ -10,14 +10,14 @@ document order. Method name: ``centrality-mmr.v1``.
 from __future__ import annotations
 
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
 from toolkit.errors import ModelUnavailableError
-from toolkit.summarization.base import Progress, Summarizer, check_texts
+from toolkit.summarization.base import OnDocument, Progress, Summarizer, check_texts
 from toolkit.summarization.chunking import split_sentences
-from toolkit.summarization.gguf_default import sha256_file
+from toolkit.summarization.filehash import cached_sha256
 from toolkit.summarization.records import GenerationSettings, Summary
 from toolkit.minilm import MAX_TOKENS, mean_pooled, minilm_folder
 from toolkit.summarization.registry import MINILM_HINT
@@ -77,7 +77,8 @@ class LeadSummarizer(Summarizer):
         self.settings = settings
 
     def summarize(
-        self, texts: Sequence[str], *, batch_size: int | None = None, progress: Progress | None = None
+        self, texts: Sequence[str], *, batch_size: int | None = None, progress: Progress | None = None,
+        on_document: OnDocument | None = None,
     ) -> list[Summary]:
         """First ``settings.k`` sentences of each text.
 
@@ -97,6 +98,8 @@ class LeadSummarizer(Summarizer):
             )
             if progress is not None:
                 progress(1)
+            if on_document is not None:
+                on_document(len(out) - 1, 1.0)
         return out
 
     @property
@@ -120,7 +123,7 @@ class CentralitySummarizer(Summarizer):
         self.settings = settings
         self.device = device
         self.folder = folder
-        self.model_hash = sha256_file(folder / "model.safetensors")
+        self.model_hash = cached_sha256(folder / "model.safetensors")
         self.tokenizer = AutoTokenizer.from_pretrained(folder)
         self.model = AutoModel.from_pretrained(folder, use_safetensors=True, dtype="float32").to(device).eval()
 
@@ -129,7 +132,8 @@ class CentralitySummarizer(Summarizer):
         return mean_pooled(self.model, self.tokenizer, sentences, batch_size=batch_size, device=self.device)
 
     def summarize(
-        self, texts: Sequence[str], *, batch_size: int | None = None, progress: Progress | None = None
+        self, texts: Sequence[str], *, batch_size: int | None = None, progress: Progress | None = None,
+        on_document: OnDocument | None = None,
     ) -> list[Summary]:
         """The ``settings.k`` most central, least redundant sentences of each text, in document order."""
         import torch
@@ -154,6 +158,8 @@ class CentralitySummarizer(Summarizer):
             )
             if progress is not None:
                 progress(1)
+            if on_document is not None:
+                on_document(len(out) - 1, 1.0)
         return out
 
     def _count(self, text: str) -> int:
@@ -161,6 +167,20 @@ class CentralitySummarizer(Summarizer):
 
     @property
     def info(self) -> dict[str, Any]:
-        return {"name": self.name, "kind": self.kind, "model_id": "sentence-transformers/all-MiniLM-L6-v2",
-                "model_hash": self.model_hash, "dtype": "float32", "device": self.device,
-                "prompt": f"centrality-mmr.v1:k={self.settings.k}:redundancy={self.settings.redundancy}"}
+        return centrality_info(self.name, self.settings, self.device, lambda path: self.model_hash, self.folder)
+
+
+def centrality_info(
+    name: str, settings: GenerationSettings, device: str, hash_file: Callable[[Path], str], folder: Path | None = None
+) -> dict[str, Any]:
+    """The ``info`` record of a centrality summariser (``hash_file`` hashes its weights file).
+
+    Raises:
+        ModelUnavailableError: The encoder is not installed.
+    """
+    folder = folder or minilm_folder()
+    if folder is None:
+        raise ModelUnavailableError(f"model '{name}' needs the all-MiniLM-L6-v2 encoder; run: {MINILM_HINT}")
+    return {"name": name, "kind": CentralitySummarizer.kind, "model_id": "sentence-transformers/all-MiniLM-L6-v2",
+            "model_hash": hash_file(folder / "model.safetensors"), "dtype": "float32", "device": device,
+            "prompt": f"centrality-mmr.v1:k={settings.k}:redundancy={settings.redundancy}"}

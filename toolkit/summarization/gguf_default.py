@@ -80,7 +80,9 @@ def verify_default_gguf(path: Path) -> str:
     Raises:
         ModelUnavailableError: The file differs from the released one (corrupt or replaced).
     """
-    digest = sha256_file(path)
+    from toolkit.summarization.filehash import cached_sha256
+
+    digest = cached_sha256(path)
     if digest != GGUF_SHA256:
         raise ModelUnavailableError(
             f"{path}: sha256 {digest[:16]}... differs from the released {GGUF_SHA256[:16]}...; "

@@ -19,10 +19,11 @@ from pathlib import Path
 from typing import Any
 
 from toolkit.errors import ModelUnavailableError, UnsafeModelError
-from toolkit.summarization.gguf_default import sha256_file
+from toolkit.summarization.filehash import cached_sha256
 from toolkit.summarization.registry import ModelSpec
 
 _PICKLE_SUFFIXES = (".bin", ".pt", ".pth", ".ckpt", ".pkl")
+DEFAULT_GGUF_ID = "HuggingFaceTB/SmolLM2-135M-Instruct:Q4_1"  # model_id of the embedded default model
 
 
 @dataclass
@@ -71,7 +72,7 @@ def hash_weight_files(folder: Path) -> str:
     for name in names:
         if name.endswith(".json") and name != "config.json":
             continue
-        digest.update(name.encode() + b"\0" + sha256_file(folder / name).encode() + b"\n")
+        digest.update(name.encode() + b"\0" + cached_sha256(folder / name).encode() + b"\n")
     return digest.hexdigest()
 
 
@@ -154,12 +155,12 @@ def load_transformers(
             path = Path(spec.location)
             if not path.is_file():
                 raise ModelUnavailableError(f"model '{spec.name}': file {path} not found")
-            file_hash = sha256_file(path)
+            file_hash = cached_sha256(path)
         try:
             model, tokenizer, origin = gguf_default.load_gguf_cached(path, file_hash, dtype=dtype)
         except (ValueError, OSError, KeyError) as exc:
             raise ModelUnavailableError(f"model '{spec.name}': cannot read GGUF file {path}: {exc}") from exc
-        model_id = "HuggingFaceTB/SmolLM2-135M-Instruct:Q4_1" if spec.source == "default-gguf" else str(path)
+        model_id = DEFAULT_GGUF_ID if spec.source == "default-gguf" else str(path)
         return LoadedModel(model.to(device).eval(), tokenizer, "chat", model_id, file_hash, origin)
 
     if spec.source == "hub":

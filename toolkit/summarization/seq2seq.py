@@ -36,9 +36,11 @@ class Seq2SeqSummarizer(GenerativeSummarizer):
     kind = "seq2seq"
     left_pad = False
 
-    def __init__(self, name: str, loaded: Any, settings: Any, *, device: str, dtype: str) -> None:
+    def __init__(
+        self, name: str, loaded: Any, settings: Any, *, device: str, dtype: str, precision: str = "exact"
+    ) -> None:
         self.prefix = task_prefix(loaded.model.config)
-        super().__init__(name, loaded, settings, device=device, dtype=dtype)
+        super().__init__(name, loaded, settings, device=device, dtype=dtype, precision=precision)
 
     @property
     def prompt_name(self) -> str:
