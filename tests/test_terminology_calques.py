@@ -75,10 +75,30 @@ def test_daxing_is_the_only_suspect_in_the_article_with_its_glossary() -> None:
     assert suspects[0].to_dict()["kind"] == "suspect"
 
 
-def test_suspects_skip_english_words_and_known_terms() -> None:
+def test_suspects_skip_english_words_standard_names_and_known_terms() -> None:
     g = Glossary.from_records([{"canonical": "Zhangze Lake"}])
-    text = "China and Chinese anti Hunan troops open a lane near Zhangze Lake, then Binhu and Zhangze."
-    assert [s.text for s in find_suspects(text, glossary=g)] == ["Hunan", "Binhu"]
+    text = "China and Chinese anti Hunan troops open a lane near Zhangze Lake, then Binhu and Zhangze Daxing."
+    # Hunan and Binhu are CC-CEDICT standard names (湖南, 滨湖); Daxing (大兴) is one too, but also an ordinary word
+    assert [(s.text, s.confidence) for s in find_suspects(text, glossary=g)] == [("Daxing", 0.6)]
+    assert find_suspects(text, glossary=g, threshold=0.7) == []
+
+
+def test_standard_place_names_are_not_suspects() -> None:
+    """Issue 15: correct place names were false alarms; "Russian" and "Xiaobo" are not suspects either."""
+    text = "Beijing, Shanghai, Xinjiang, Nanjing, Tianjin and Qinghai; Russia and Russian; Liu Xiaobo wrote."
+    assert find_suspects(text) == []
+    assert find_suspects(text, source="北京、上海、新疆、南京、天津和青海") == []
+
+
+def test_split_syllable_names_are_found_with_the_source_name_suggested() -> None:
+    source = "国务院副总理何立峰会见了代表团。"
+    found = find_suspects("Vice Premier He Li Feng met Ho Li Pei and He Lifeng.", source=source)
+    assert [(s.text, s.check, s.confidence, s.suggestion) for s in found] == [
+        ("He Li Feng", "split-name", 0.9, "He Lifeng"),
+        ("Ho Li Pei", "split-name", 0.9, "He Lifeng"),  # Wade-Giles ho = he; one syllable wrong
+    ]
+    # without the source: three one-syllable tokens are still suspect, two are not (Li Qiang is a name)
+    assert [(s.text, s.confidence) for s in find_suspects("He Li Feng met Li Qiang.")] == [("He Li Feng", 0.8)]
 
 
 @pytest.fixture(scope="module")

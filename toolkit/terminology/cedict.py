@@ -78,7 +78,7 @@ def load_cedict() -> Cedict:
     lower_words: set[str] = set()
     proper_words: set[str] = set()
     romanizations: set[str] = set()
-    with gzip.open(_data_path().open("rb"), "rt", encoding="utf-8") as handle:  # type: ignore[arg-type]
+    with _data_path().open("rb") as raw, gzip.open(raw, "rt", encoding="utf-8") as handle:  # type: ignore[arg-type]
         for line in handle:
             if line.startswith("#"):
                 if line.startswith("#! date="):

@@ -227,24 +227,46 @@ class Normalization:
 
 @dataclass(frozen=True)
 class Suspect:
-    """A token that reads as a romanisation (pinyin) but matches no glossary entry; for review.
+    """A name check's finding: a span that reads as a bad rendering of a name (for review).
+
+    Attributes:
+        start, end: span in the checked text (characters, end exclusive).
+        text: the span's surface.
+        reason: why it was flagged, in words.
+        confidence: how sure the check is (0-1); findings under the caller's threshold are not reported.
+        suggestion: the likely correct rendering (the glossary's canonical term, or the standard
+            romanisation of the source name), or ``""`` when none is known.
+        check: which check flagged it: ``pinyin`` (an untranslated romanisation) or ``split-name``
+            (a name cut into syllables, "He Li Feng").
 
     Example:
         >>> from toolkit.terminology import find_suspects
         >>> g = Glossary.from_records([{"canonical": "Jin Xiangjun", "source": "金湘军"}])
         >>> s = find_suspects("Daxing research by Jin Xiangjun", glossary=g)[0]
-        >>> s.start, s.end, s.text, s.reason
-        (0, 6, 'Daxing', 'reads as pinyin (da xing) but matches no glossary entry; CC-CEDICT has 大兴')
+        >>> s.start, s.end, s.text, s.check
+        (0, 6, 'Daxing', 'pinyin')
     """
 
     start: int
     end: int
     text: str
     reason: str
+    confidence: float = 1.0
+    suggestion: str = ""
+    check: str = "pinyin"
 
     def to_dict(self) -> dict[str, Any]:
         """Return the suspect as a JSON-ready dict (``kind`` is always ``suspect``)."""
-        return {"start": self.start, "end": self.end, "text": self.text, "reason": self.reason, "kind": "suspect"}
+        return {
+            "start": self.start,
+            "end": self.end,
+            "text": self.text,
+            "reason": self.reason,
+            "kind": "suspect",
+            "confidence": self.confidence,
+            "suggestion": self.suggestion,
+            "check": self.check,
+        }
 
 
 @dataclass(frozen=True)
