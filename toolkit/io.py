@@ -15,7 +15,7 @@ import os
 import re
 import sys
 import tempfile
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -135,11 +135,20 @@ def _has_lone_surrogate(obj: Any) -> bool:
     return False
 
 
-def loads_json(text: str, where: str) -> Any:
+def _value_error(exc: ValueError) -> str:
+    text = " ".join(str(exc).split())
+    return "a number of more than 4,300 digits" if "integer string conversion" in text else text[:120]
+
+
+def loads_json(
+    text: str, where: str, *, whole_file: bool = False,
+    object_pairs_hook: Callable[[list[tuple[str, Any]]], Any] | None = None,
+) -> Any:
     """Parse JSON text, turning every way it can fail into one :class:`InputError` naming ``where``.
 
     Besides syntax errors this covers nesting too deep for the parser, integers longer than Python
     converts (4,300 digits) and ``\\ud800``-style escapes of lone surrogates, which are not text.
+    With ``whole_file``, a syntax error names its line too (``where:line``).
 
     Raises:
         InputError: ``where: ...`` with what is wrong and what to do.
@@ -153,14 +162,14 @@ def loads_json(text: str, where: str) -> Any:
         toolkit.errors.InputError: docs.jsonl:2: JSON nested too deeply for the parser; flatten this value
     """
     try:
-        obj = json.loads(text)
+        obj = json.loads(text, object_pairs_hook=object_pairs_hook)
     except json.JSONDecodeError as exc:
-        raise InputError(f"{where}: broken JSON ({exc.msg}, column {exc.colno}); fix or remove this line") from None
+        at = f"{where}:{exc.lineno}" if whole_file else where
+        raise InputError(f"{at}: broken JSON ({exc.msg}, column {exc.colno}); fix or remove this line") from None
     except RecursionError:
         raise InputError(f"{where}: JSON nested too deeply for the parser; flatten this value") from None
     except ValueError as exc:  # e.g. an integer of more than 4,300 digits
-        reason = " ".join(str(exc).split())[:120]
-        raise InputError(f"{where}: unreadable JSON value ({reason}); write such numbers as strings") from None
+        raise InputError(f"{where}: unreadable JSON value ({_value_error(exc)}); write such numbers as strings") from None
     if _SURROGATE_ESCAPE.search(text) and _has_lone_surrogate(obj):
         raise InputError(f"{where}: a \\ud800-\\udfff escape that is not part of a surrogate pair is not text; "
                          "fix the escape or remove it")
@@ -215,7 +224,7 @@ def load_yaml(text: str) -> Any:
     except RecursionError:
         raise yaml.YAMLError("nested too deeply for the parser; flatten it") from None
     except ValueError as exc:  # an integer of more than 4,300 digits
-        raise yaml.YAMLError(f"unreadable value ({' '.join(str(exc).split())[:120]}); quote such numbers") from None
+        raise yaml.YAMLError(f"unreadable value ({_value_error(exc)}); quote such numbers") from None
 
 
 def is_jsonl(path: str | Path) -> bool:

@@ -11,15 +11,16 @@ declarations are refused and nothing external is fetched.
 from __future__ import annotations
 
 import csv
+import functools
 import io
-import json
 import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from toolkit.errors import GlossaryError, InputError
-from toolkit.io import decode_text
+from toolkit.errors import GlossaryError, InputError, shown
+from toolkit.io import decode_text, loads_json, yaml_loader
+from toolkit.limits import MAX_XML_DEPTH
 
 #: Columns a glossary may have (others are reported as warnings and ignored).
 KNOWN_COLUMNS = ("id", "canonical", "variants", "alternatives", "source", "type", "case_sensitive", "note")
@@ -77,10 +78,17 @@ def read_records(path: str | Path) -> RawGlossary:
 def _header(cells: list[str], name: str, line: int) -> list[str]:
     columns = [c.strip().lower().replace("-", "_").replace(" ", "_") for c in cells]
     if "canonical" not in columns:
+        got = ", ".join(columns)
         raise GlossaryError(
-            f"{name}:{line}: header has no 'canonical' column (got {', '.join(columns) or 'nothing'}); "
+            f"{name}:{line}: header has no 'canonical' column (got {shown(got) if got else 'nothing'}); "
             "the first row must name the columns, e.g. canonical<TAB>variants<TAB>source<TAB>type"
         )
+    first: dict[str, int] = {}
+    for number, col in enumerate(columns, start=1):
+        if col and col in first:  # which copy would win is arbitrary: refuse rather than guess
+            raise GlossaryError(f"{name}:{line}: column {shown(col)} appears twice in the header (columns "
+                                f"{first[col]} and {number}); keep one")
+        first.setdefault(col, number)
     return columns
 
 
@@ -151,10 +159,15 @@ def _object_records(items: list[Any], lines: list[int | None], name: str) -> Raw
     records = []
     columns: list[str] = []
     for item, (obj, line) in enumerate(zip(items, lines), start=1):
+        where = f"{name}:{line}" if line else f"{name}: item {item}"
         if not isinstance(obj, dict):
-            where = f"{name}:{line}" if line else f"{name}: item {item}"
             raise GlossaryError(f"{where}: expected an object with a 'canonical' field, got {type(obj).__name__}")
         fields = {str(k).strip().lower().replace("-", "_"): v for k, v in obj.items()}
+        if len(fields) < len(obj):
+            seen: dict[str, Any] = {}
+            clash = next(k for k in obj if seen.setdefault(str(k).strip().lower().replace("-", "_"), k) is not k)
+            raise GlossaryError(f"{where}: keys {shown(seen[str(clash).strip().lower().replace('-', '_')])} and "
+                                f"{shown(clash)} name the same field; keep one")
         for key in fields:
             if key not in columns:
                 columns.append(key)
@@ -163,24 +176,53 @@ def _object_records(items: list[Any], lines: list[int | None], name: str) -> Raw
 
 
 def _read_json(text: str, name: str) -> RawGlossary:
-    try:
-        data = json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise GlossaryError(f"{name}:{exc.lineno}: broken JSON ({exc.msg}, column {exc.colno})") from None
+    duplicates: list[str] = []
+
+    def unique_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+        obj: dict[str, Any] = {}
+        for key, value in pairs:
+            if key in obj:
+                duplicates.append(key)
+            obj[key] = value
+        return obj
+
+    try:  # syntax errors with their line, nesting too deep, 5,000-digit numbers, lone surrogates
+        data = loads_json(text, name, whole_file=True, object_pairs_hook=unique_keys)
+    except InputError as exc:
+        raise GlossaryError(str(exc)) from None
+    if duplicates:
+        raise GlossaryError(f"{name}: key {shown(duplicates[0])} appears twice in one object; keep one")
     items = _items_from_container(data, name)
     return _object_records(items, [None] * len(items), name)
+
+
+_YAML_BOOL = "tag:yaml.org,2002:bool"
+
+
+@functools.lru_cache(maxsize=None)
+def _glossary_yaml_loader() -> type:
+    """The safe, alias-free loader, minus YAML 1.1 booleans: ``NO``, ``On``, ``yes`` in a glossary stay text."""
+    base = yaml_loader()
+    resolvers = {first: [(tag, rx) for tag, rx in pairs if tag != _YAML_BOOL]
+                 for first, pairs in base.yaml_implicit_resolvers.items()}
+    return type("GlossaryYamlLoader", (base,), {"yaml_implicit_resolvers": resolvers})
 
 
 def _read_yaml(text: str, name: str) -> RawGlossary:
     import yaml
 
+    loader = _glossary_yaml_loader()
     try:
-        data = yaml.safe_load(text)
-        root = yaml.compose(text, Loader=yaml.SafeLoader)
+        root = yaml.compose(text, Loader=loader)
+        data = loader(text).construct_document(root) if root is not None else None
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line = f":{mark.line + 1}" if mark is not None else ""
         raise GlossaryError(f"{name}{line}: broken YAML ({getattr(exc, 'problem', exc)})") from None
+    except RecursionError:
+        raise GlossaryError(f"{name}: YAML nested too deeply for the parser; a glossary is a list of entries") from None
+    except ValueError:  # the only ValueError of PyYAML's safe constructors: an integer of more than 4,300 digits
+        raise GlossaryError(f"{name}: unreadable YAML value (a number of more than 4,300 digits); quote it") from None
     items = _items_from_container(data, name)
     lines: list[int | None] = [None] * len(items)
     node = root
@@ -188,6 +230,12 @@ def _read_yaml(text: str, name: str) -> RawGlossary:
         node = next((v for k, v in node.value if getattr(k, "value", None) in ("entries", "terms", "glossary")), None)
     if isinstance(node, yaml.SequenceNode) and len(node.value) == len(items):
         lines = [child.start_mark.line + 1 for child in node.value]
+        for child, line in zip(node.value, lines):
+            if isinstance(child, yaml.MappingNode):
+                keys = [getattr(k, "value", None) for k, _ in child.value]
+                dup = next((k for i, k in enumerate(keys) if k in keys[:i]), None)
+                if dup is not None:
+                    raise GlossaryError(f"{name}:{line}: key {shown(dup)} appears twice in this entry; keep one")
     return _object_records(items, lines, name)
 
 
@@ -231,6 +279,17 @@ def _tbx_terms(lang_elem: Any) -> list[tuple[str, str]]:
     return out
 
 
+def _check_depth(root: Any, name: str) -> None:
+    level, depth = [root], 1
+    while level:  # one level at a time: linear, and no recursion however deep the file is
+        if depth > MAX_XML_DEPTH:
+            raise GlossaryError(f"{name}: XML nested more than {MAX_XML_DEPTH} elements deep "
+                                f"(at <{shown(_local(level[0].tag), 40)[1:-1]}>); TBX entries nest a few levels, "
+                                "check the file")
+        level = [child for elem in level for child in elem]
+        depth += 1
+
+
 def _read_tbx(text: str, name: str, target_lang: str = "en") -> RawGlossary:
     from defusedxml import DefusedXmlException
     from defusedxml import ElementTree as SafeET
@@ -242,7 +301,13 @@ def _read_tbx(text: str, name: str, target_lang: str = "en") -> RawGlossary:
     except SafeET.ParseError as exc:
         line = getattr(exc, "position", (None,))[0]
         raise GlossaryError(f"{name}:{line}: broken XML ({exc})") from None
-    lines = [text.count("\n", 0, m.start()) + 1 for m in _ENTRY_TAG.finditer(text)]
+    _check_depth(root, name)
+    lines = []
+    line, last = 1, 0
+    for m in _ENTRY_TAG.finditer(text):  # one pass over the text (counting from 0 each time is quadratic)
+        line += text.count("\n", last, m.start())
+        last = m.start()
+        lines.append(line)
     entries = [e for e in root.iter() if _local(e.tag) in ("termEntry", "conceptEntry")]
     if not entries:
         raise GlossaryError(f"{name}: no termEntry (TBX v2) or conceptEntry (TBX v3) elements found")

@@ -2,19 +2,24 @@
 
 Errors (the glossary cannot be used): empty canonical, bad ``type`` or ``case_sensitive`` value, a
 variant that maps to two different canonical terms, a canonical term that is another entry's variant
-(a chain), an alternative that is another entry's variant. Warnings: duplicate rows, unknown columns,
-a variant equal to its own canonical term, a term that is another entry's canonical term.
+(a chain), an alternative that is another entry's variant, a term field that is not text (a JSON/YAML
+number, true/false or null), a term with no visible characters (only zero-width or bidi controls), more
+terms in one entry or a longer term than :mod:`toolkit.limits` allows. Warnings: duplicate rows, unknown
+columns, a variant equal to its own canonical term, a term that is another entry's canonical term, a term
+with invisible format characters inside it.
 Term strings are literal text, never patterns.
 """
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from toolkit.errors import GlossaryError
+from toolkit.errors import GlossaryError, escape_controls, shown
+from toolkit.limits import MAX_TERM_CHARS, MAX_TERMS_PER_ENTRY
 from toolkit.terminology.glossary_io import KNOWN_COLUMNS, RawGlossary, RawRecord, read_records
 from toolkit.terminology.records import ENTRY_TYPES, Glossary, GlossaryEntry
 from toolkit.terminology.textnorm import fold_term
@@ -71,12 +76,65 @@ def _split(value: Any) -> tuple[str, ...]:
     if value is None:
         return ()
     items = value if isinstance(value, (list, tuple)) else str(value).split("|")
-    out: list[str] = []
-    for item in items:
-        text = str(item).strip()
-        if text and text not in out:
-            out.append(text)
-    return tuple(out)
+    stripped = (str(item).strip() for item in items)
+    return tuple(dict.fromkeys(text for text in stripped if text))  # first occurrences, in order, in linear time
+
+
+def _kind(value: Any) -> str:
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return f"true/false ({value})"
+    if isinstance(value, (int, float)):
+        return f"a number ({shown(value)})"
+    return {dict: "an object", list: "a list", tuple: "a list"}.get(type(value), type(value).__name__)
+
+
+def _type_problems(fields: Mapping[str, Any]) -> list[str]:
+    """Term fields hold text: a number, true/false or null becomes no term, never the text "42"/"True"/"None"."""
+    hint = "; write it in quotes"
+    out = []
+    for key in ("canonical", "source", "type", "note"):
+        value = fields.get(key)
+        if value is not None and not isinstance(value, str):
+            out.append(f"'{key}' must be text, got {_kind(value)}{hint if not isinstance(value, (dict, list)) else ''}")
+    value = fields.get("id")
+    if value is not None and (isinstance(value, bool) or not isinstance(value, (str, int))):
+        out.append(f"'id' must be text, got {_kind(value)}")
+    for key in ("variants", "alternatives"):
+        value = fields.get(key)
+        if value is None or isinstance(value, str):
+            continue
+        if isinstance(value, (list, tuple)):
+            bad = [item for item in value if not isinstance(item, str)]
+            if bad:
+                fix = "; remove the empty item" if bad[0] is None else hint if not isinstance(bad[0], (dict, list)) else ""
+                out.append(f"'{key}' must list text only, got {_kind(bad[0])}{fix}")
+        else:
+            out.append(f"'{key}' must be text or a list of text, got {_kind(value)}"
+                       f"{hint if not isinstance(value, dict) else ''}")
+    return out
+
+
+_INVISIBLE = frozenset({"Cc", "Cf", "Cs", "Co", "Cn", "Zs", "Zl", "Zp", "Mn", "Me"})
+
+
+def _codes(chars: Any) -> str:
+    return ", ".join(f"U+{ord(ch):04X}" for ch in dict.fromkeys(chars))
+
+
+def _invisible(term: str) -> bool:
+    """True when nothing of ``term`` would show: only zero-width, bidi-control, space or combining characters."""
+    return all(unicodedata.category(ch) in _INVISIBLE for ch in fold_term(term))
+
+
+def _format_chars(term: str) -> str:
+    return _codes(ch for ch in term if unicodedata.category(ch) == "Cf")
+
+
+def _label(text: str) -> str:
+    text = escape_controls(text)
+    return text if len(text) <= 80 else text[:77] + "..."
 
 
 def _str(value: Any) -> str:
@@ -101,14 +159,22 @@ def check_raw(raw: RawGlossary) -> tuple[list[GlossaryEntry], list[Issue]]:
     for rec in raw.records:
         f = rec.fields
         canonical = _str(f.get("canonical"))
-        label = canonical or _str(f.get("source")) or "|".join(_split(f.get("variants"))) or "?"
+        label = _label(canonical or _str(f.get("source")) or "|".join(_split(f.get("variants"))[:5]) or "?")
 
         def issue(severity: str, message: str, rec: RawRecord = rec, label: str = label) -> None:
             issues.append(Issue(severity, name, rec.line, label, message, rec.item))
 
+        wrong_types = _type_problems(f)
+        for problem in wrong_types:
+            issue("error", problem)
+        if wrong_types:
+            continue
         ok = True
         if not canonical or not fold_term(canonical):
             issue("error", "empty canonical term; every row needs the correct English term")
+            ok = False
+        elif _invisible(canonical):
+            issue("error", f"canonical term has no visible characters ({_codes(canonical)}); write the term or remove the row")
             ok = False
         etype = _TYPE_ALIASES.get(_str(f.get("type")).lower(), _str(f.get("type")).lower())
         if etype not in ENTRY_TYPES:
@@ -127,6 +193,27 @@ def check_raw(raw: RawGlossary) -> tuple[list[GlossaryEntry], list[Issue]]:
             case_sensitive = False
         variants = _split(f.get("variants"))
         alternatives = _split(f.get("alternatives"))
+        if len(variants) + len(alternatives) > MAX_TERMS_PER_ENTRY:
+            issue("error", f"{len(variants) + len(alternatives):,} variants and alternatives, more than the limit of "
+                  f"{MAX_TERMS_PER_ENTRY:,} per entry (toolkit.limits.MAX_TERMS_PER_ENTRY); split the entry or fix the file")
+            continue
+        long_term = next((t for t in (canonical, _str(f.get("source")), *variants, *alternatives) if len(t) > MAX_TERM_CHARS), None)
+        if long_term is not None:
+            issue("error", f"a term of {len(long_term):,} characters ({shown(long_term, 40)}), more than the limit of "
+                  f"{MAX_TERM_CHARS:,} (toolkit.limits.MAX_TERM_CHARS); a term is a name or a phrase, check the columns")
+            continue
+        for role, terms in (("variant", variants), ("alternative", alternatives)):
+            for t in terms:
+                if _invisible(t):
+                    issue("error", f"{role} {shown(t)} has no visible characters ({_codes(t)}); it would match inside "
+                          "words: remove it")
+                    ok = False
+        for role, t in (("canonical term", canonical), *(("variant", v) for v in variants),
+                        *(("alternative", a) for a in alternatives)):
+            codes = _format_chars(t) if ok else ""
+            if codes:
+                issue("warning", f"{role} {shown(t)} contains invisible format characters ({codes}); it matches only "
+                      "text with the same characters, check it was not pasted with them")
         key = (canonical, variants, alternatives, _str(f.get("source")), etype, case_sensitive)
         if key in seen_rows:
             first = seen_rows[key]
