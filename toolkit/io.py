@@ -269,7 +269,7 @@ def read_documents(path: str | Path, *, id_field: str = "id", text_field: str = 
             raise InputError(f"{path}:{number}: field '{text_field}' must be a string, got {type(value).__name__}")
         doc_id = str(obj.get(id_field, number))
         if doc_id in seen:
-            raise InputError(f"{path}:{number}: duplicate id '{doc_id}' (first on line {seen[doc_id]}); ids must be unique")
+            raise InputError(f"{path}:{number}: duplicate id {shown(doc_id)} (first on line {seen[doc_id]}); ids must be unique")
         seen[doc_id] = number
         extra = {k: v for k, v in obj.items() if k not in (id_field, text_field)}
         docs.append(Document(id=doc_id, text=value, extra=extra))
@@ -385,7 +385,7 @@ def check_outputs_distinct(outputs: dict[str, str | Path | None], inputs: dict[s
         >>> check_outputs_distinct({"-o": "doc.txt"}, {"INPUT": "./doc.txt"})
         Traceback (most recent call last):
         ...
-        toolkit.errors.InputError: doc.txt: -o is also INPUT; writing it would destroy the input before it is read, choose another output path
+        toolkit.errors.InputError: doc.txt: -o is also INPUT; writing it would replace the input, choose another output path
     """
     seen: list[tuple[str, str | Path]] = [(k, v) for k, v in inputs.items() if v is not None and str(v) != "-"]
     for option, path in outputs.items():
@@ -393,7 +393,7 @@ def check_outputs_distinct(outputs: dict[str, str | Path | None], inputs: dict[s
             continue
         for other, earlier in seen:
             if _same_file(path, earlier):
-                why = ("writing it would destroy the input before it is read" if other in inputs
+                why = ("writing it would replace the input" if other in inputs
                        else "the two outputs would overwrite each other")
                 raise InputError(f"{path}: {option} is also {other}; {why}, choose another output path")
         seen.append((option, path))

@@ -62,6 +62,7 @@ def summarize_command(
             "max_input_tokens": max_input_tokens or None, "k": k, "redundancy": redundancy,
         }
     )
+    io.check_outputs_distinct({"-o": output}, {"INPUT": input_path})  # -o docs.jsonl would destroy the input
     docs = io.read_documents(input_path, id_field=id_field, text_field=text_field)
     empty = [doc.id for doc in docs if not doc.text.strip()]
     if empty:  # before loading the model: name the file and the id, not a list index

@@ -84,10 +84,11 @@ def normalize_cmd(
     calques: bool = typer.Option(True, "--calques/--no-calques", help="Rewrite calques of source terms (default: on)."),
 ) -> None:
     """Rewrite variants and calques in INPUT to canonical terms (JSONL input gives JSONL output)."""
-    from toolkit.io import is_jsonl, write_jsonl, write_text
+    from toolkit.io import check_outputs_distinct, is_jsonl, write_jsonl, write_text
     from toolkit.io import read_documents
     from toolkit.terminology import load_glossary, normalize
 
+    check_outputs_distinct({"-o": output, "--edits": edits}, {"INPUT": input, "--glossary": glossary})
     g = load_glossary(glossary)
     docs = read_documents(input)
     jsonl = is_jsonl(input)
