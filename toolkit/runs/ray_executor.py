@@ -35,6 +35,42 @@ if TYPE_CHECKING:
 INSTALL_HINT = "executor 'ray' needs the ray extra: pip install 'toolkit[ray]'"
 
 
+def probe_ray_address(address: str, source: str, timeout: float | None = None) -> None:
+    """Fail in seconds, with one line, when nothing listens at a ``host:port`` Ray address.
+
+    ``ray.init`` itself retries for minutes and logs dozens of lines before giving up. ``auto``, ``local``
+    and addresses without a port are left to Ray.
+
+    Args:
+        address: ``host:port`` or ``ray://host:port``.
+        source: where the address came from (``ray.address`` or ``RAY_ADDRESS``), named in the message.
+        timeout: seconds to wait (default :data:`toolkit.limits.RAY_PROBE_SECONDS`).
+
+    Raises:
+        ConfigError: nothing accepted a TCP connection there.
+
+    Example:
+        >>> probe_ray_address("auto", "ray.address")  # left to Ray
+    """
+    import socket
+
+    from toolkit.errors import shown
+    from toolkit.limits import RAY_PROBE_SECONDS
+
+    target = address.split("://", 1)[-1]
+    host, _, port = target.rpartition(":")
+    if not host or not port.isdigit():
+        return
+    try:
+        with socket.create_connection((host.strip("[]"), int(port)), timeout=timeout or RAY_PROBE_SECONDS):
+            return
+    except (OSError, ValueError) as exc:
+        reason = getattr(exc, "strerror", None) or type(exc).__name__
+        unset = "unset RAY_ADDRESS" if source == "RAY_ADDRESS" else "fix ray.address"
+        raise ConfigError([f"{source} {shown(address)}: nothing answers at {host}:{port} ({reason}); start the "
+                           f"cluster there (ray start --head), {unset}, or use executor: local"]) from None
+
+
 def import_ray() -> Any:
     """Import ``ray`` and ``ray.data``, or fail with one line saying how to install them.
 
@@ -198,6 +234,7 @@ class RayExecutor:
         if address is None:
             ray.init(include_dashboard=False, log_to_driver=False)
         else:
+            probe_ray_address(address, "ray.address" if self.options.address else "RAY_ADDRESS")
             ray.init(address=address, log_to_driver=False)
 
     def describe(self, task: Any) -> dict[str, Any]:
