@@ -15,6 +15,7 @@ from __future__ import annotations
 import hashlib
 import importlib.util
 import json
+import logging
 import os
 import shutil
 import tempfile
@@ -206,9 +207,14 @@ def load_gguf_cached(
 
     folder = cache_dir_for(file_hash, root)
     if use_cache and is_cached(file_hash, root):
-        model = AutoModelForCausalLM.from_pretrained(folder, dtype=dtype, use_safetensors=True)
-        tokenizer = AutoTokenizer.from_pretrained(folder)
-        return model, tokenizer, "cache"
+        try:
+            model = AutoModelForCausalLM.from_pretrained(folder, dtype=dtype, use_safetensors=True)
+            tokenizer = AutoTokenizer.from_pretrained(folder)
+            return model, tokenizer, "cache"
+        except Exception as exc:  # noqa: BLE001 - a corrupt cache (truncated safetensors, bad JSON) is rebuilt
+            logging.getLogger(__name__).warning("%s: cached model unreadable (%s); converting the GGUF file again",
+                                                folder, type(exc).__name__)
+            shutil.rmtree(folder, ignore_errors=True)
     tokenizer = AutoTokenizer.from_pretrained(path.parent, gguf_file=path.name)
     model = AutoModelForCausalLM.from_pretrained(path.parent, gguf_file=path.name, dtype="float32")
     strip_quantizer(model)
