@@ -120,7 +120,13 @@ def iter_jsonl(path: str | Path, text: str | None = None) -> Iterator[tuple[int,
 _SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F]")
 
 
-def _has_lone_surrogate(obj: Any) -> bool:
+def has_lone_surrogate(obj: Any) -> bool:
+    """True when a string anywhere in ``obj`` (nested dicts and lists) holds a lone surrogate (not text).
+
+    Example:
+        >>> has_lone_surrogate({"id": ["ok", "\\ud800"]}), has_lone_surrogate({"id": "\\U0001f600"})
+        (True, False)
+    """
     stack = [obj]
     while stack:
         item = stack.pop()
@@ -170,7 +176,7 @@ def loads_json(
         raise InputError(f"{where}: JSON nested too deeply for the parser; flatten this value") from None
     except ValueError as exc:  # e.g. an integer of more than 4,300 digits
         raise InputError(f"{where}: unreadable JSON value ({_value_error(exc)}); write such numbers as strings") from None
-    if _SURROGATE_ESCAPE.search(text) and _has_lone_surrogate(obj):
+    if _SURROGATE_ESCAPE.search(text) and has_lone_surrogate(obj):
         raise InputError(f"{where}: a \\ud800-\\udfff escape that is not part of a surrogate pair is not text; "
                          "fix the escape or remove it")
     return obj

@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from toolkit.errors import GlossaryError, InputError, shown
-from toolkit.io import decode_text, loads_json, yaml_loader
+from toolkit.io import decode_text, has_lone_surrogate, loads_json, yaml_loader
 from toolkit.limits import MAX_XML_DEPTH
 
 #: Columns a glossary may have (others are reported as warnings and ignored).
@@ -223,6 +223,9 @@ def _read_yaml(text: str, name: str) -> RawGlossary:
         raise GlossaryError(f"{name}: YAML nested too deeply for the parser; a glossary is a list of entries") from None
     except ValueError:  # the only ValueError of PyYAML's safe constructors: an integer of more than 4,300 digits
         raise GlossaryError(f"{name}: unreadable YAML value (a number of more than 4,300 digits); quote it") from None
+    if has_lone_surrogate(data):  # a "\\ud800" escape in a double-quoted scalar
+        raise GlossaryError(f"{name}: a \\ud800-\\udfff escape that is not part of a surrogate pair is not text; "
+                            "fix the escape or remove it")
     items = _items_from_container(data, name)
     lines: list[int | None] = [None] * len(items)
     node = root
