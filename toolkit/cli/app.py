@@ -57,8 +57,14 @@ def _register_commands() -> None:
 _register_commands()
 
 
+_MAX_ERROR_CHARS = 2000
+
+
 def _error(message: str) -> None:
-    typer.echo(f"error: {escape_controls(message)}", err=True)  # one line, whatever a value held
+    text = escape_controls(message)  # one line, whatever a value held
+    if len(text) > _MAX_ERROR_CHARS:  # keep the start (where) and the end (what to do)
+        text = f"{text[:1400]} [... {len(text) - 1900} characters ...] {text[-500:]}"
+    typer.echo(f"error: {text}", err=True)
 
 
 def _stdout_closed() -> int:
