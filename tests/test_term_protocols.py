@@ -1,0 +1,139 @@
+"""Term-accuracy protocols (issue 15): wmt21 and wmt25 equal the official scorers on the dev data.
+
+Golden values: tests/data/terminology/wmt21_official_exact_dev.json and wmt25_official_success_dev.json,
+each with the command that produced it (runs of the official scripts; see tests/data/terminology/README.md).
+"""
+
+from __future__ import annotations
+
+import json
+import warnings
+from pathlib import Path
+
+import pytest
+
+from toolkit.errors import ConfigError
+from toolkit.scoring import score
+from toolkit.terminology import Glossary, GlossaryEntry
+from toolkit.terminology.protocols import glossary_terms, parse_annotations, wmt21_exact, wmt25_success
+
+DATA = Path(__file__).parent / "data"
+TOL = 1e-12
+
+
+def _jsonl(path: Path) -> list[dict]:
+    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+
+
+@pytest.fixture(scope="module")
+def wmt21() -> list[dict]:
+    return _jsonl(DATA / "scoring" / "wmt21_terminology_enfr_tico19.jsonl")
+
+
+@pytest.fixture(scope="module")
+def wmt21_gold() -> dict:
+    return json.loads((DATA / "terminology" / "wmt21_official_exact_dev.json").read_text(encoding="utf-8"))
+
+
+def test_wmt21_equals_the_official_exact_tier_per_segment(wmt21: list[dict], wmt21_gold: dict) -> None:
+    gold = wmt21_gold["per_segment"]
+    assert len(gold) == len(wmt21) == 101
+    for row in wmt21:
+        hyp = row["hypothesis"]["text"]
+        expected = tuple(gold[row["seg_id"]])
+        assert wmt21_exact(hyp, source=row["source_annotated"]) == expected, row["id"]
+        assert wmt21_exact(hyp, source=row["source_annotated"], reference=row["reference_annotated"]) == expected
+        assert wmt21_exact(hyp, source=row["source_annotated"], reference=row["reference"]) == expected
+
+
+def test_wmt21_metric_equals_the_official_exact_match_accuracy(wmt21: list[dict], wmt21_gold: dict) -> None:
+    rep = score(predictions=[r["hypothesis"]["text"] for r in wmt21], references=[[r["reference"]] for r in wmt21],
+                sources=[r["source_annotated"] for r in wmt21], metrics=["terms"], term_protocol="wmt21", bootstrap=0)
+    assert rep["terms"].score == pytest.approx(100 * wmt21_gold["exact_accuracy"], abs=TOL)  # 62 / 79
+    assert (rep["terms"].extra["correct"], rep["terms"].extra["expected"]) == (62, 79)
+    assert rep["terms"].signature.startswith("terms|protocol:wmt21.v1|tier:exact|lemma:off(stanza-offline)|")
+
+
+def test_wmt21_official_position_rules() -> None:
+    # each alternative found takes one position: a second term with the same rendering needs a second occurrence
+    src = ('<term id="1" type="t" src="flu" tgt="grippe"> flu </term> or <term id="2" type="t" src="influenza" '
+           'tgt="grippe"> influenza </term>')
+    assert wmt21_exact("la grippe", source=src) == (1, 2)
+    assert wmt21_exact("la grippe , la grippe", source=src) == (2, 2)
+    # case-sensitive, whole tokens only
+    assert wmt21_exact("la Grippe", source=src) == (0, 2)
+    assert wmt21_exact("la grippes", source=src) == (0, 2)
+    # the annotated reference's surface form is accepted (infectieuses for tgt="infectieux")
+    ref = 'des <term id="3" type="t" src="infectious" tgt="infectieux"> infectieuses </term>'
+    src3 = '<term id="3" type="t" src="infectious" tgt="infectieux"> infectious </term>'
+    assert wmt21_exact("maladies infectieuses", source=src3) == (0, 1)
+    assert wmt21_exact("maladies infectieuses", source=src3, reference=ref) == (1, 1)
+    assert wmt21_exact("maladies infectieuses", source=src3, reference=parse_annotations(ref)[0]) == (1, 1)
+
+
+def test_wmt21_needs_annotated_sources(wmt21: list[dict]) -> None:
+    with pytest.raises(ConfigError, match="annotations of the sources"):
+        score(predictions=["a"], references=[["a"]], sources=["a flu"], metrics=["terms"], term_protocol="wmt21",
+              bootstrap=0)
+
+
+@pytest.fixture(scope="module")
+def wmt25() -> tuple[list[dict], list[dict], list[dict], dict]:
+    d = DATA / "terminology"
+    gold = json.loads((d / "wmt25_official_success_dev.json").read_text(encoding="utf-8"))["systems"]
+    return (_jsonl(d / "wmt25_terminology_track2_zhen_documents.jsonl"), _jsonl(d / "wmt25_terminology_track2_zhen_terms.jsonl"),
+            _jsonl(d / "wmt25_terminology_track2_zhen_submissions.jsonl"), gold)
+
+
+def _outputs(subs: list[dict], docs: list[dict], key: str) -> list[str]:
+    system, mode = key.split("|")
+    by_id = {s["id"]: s["en"] for s in subs if (s["system"], s["terminology_mode"]) == (system, mode)}
+    return [by_id[d["id"]] for d in docs]
+
+
+def test_wmt25_equals_the_official_formula(wmt25: tuple) -> None:
+    docs, terms, subs, gold = wmt25
+    pairs = [(t["zh"], t["en_alternatives"]) for t in terms]
+    # the glossary as the official dictionary holds it (built directly: case variants such as IFFo|IFFO are kept)
+    glossary = Glossary(tuple(GlossaryEntry(id=str(i), canonical=t["en_alternatives"][0], source=t["zh"],
+                                            alternatives=tuple(t["en_alternatives"][1:])) for i, t in enumerate(terms)))
+    assert len(gold) == 4
+    for key, official in gold.items():
+        hyps = _outputs(subs, docs, key)
+        rows = [wmt25_success(h, source=d["zh"], reference=d["en"], terms=pairs) for h, d in zip(hyps, docs)]
+        assert sum(r[1] for r in rows) == official["valid"] == 130
+        assert sum(r[0] for r in rows) / sum(r[1] for r in rows) == pytest.approx(official["proper_term_success_rate"], abs=TOL)
+        rep = score(predictions=hyps, references=[[d["en"]] for d in docs], sources=[d["zh"] for d in docs],
+                    glossary=glossary, metrics=["terms"], term_protocol="wmt25", bootstrap=0)
+        assert rep["terms"].score / 100 == pytest.approx(official["proper_term_success_rate"], abs=TOL), key
+        assert rep["terms"].signature.startswith("terms|protocol:wmt25.v1|")
+
+
+def test_wmt25_with_a_validated_glossary_merges_case_variants(wmt25: tuple) -> None:
+    """Glossary.from_records keeps IFFo|IFFO once; the official counts an "iffo" once per listed variant."""
+    docs, terms, subs, gold = wmt25
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        g = Glossary.from_records([{"canonical": t["en_alternatives"][0], "source": t["zh"],
+                                    "alternatives": "|".join(t["en_alternatives"][1:])} for t in terms])
+    key = "CommandA_MT|proper"
+    hyps = _outputs(subs, docs, key)
+    rows = [wmt25_success(h, source=d["zh"], reference=d["en"], terms=glossary_terms(g)) for h, d in zip(hyps, docs)]
+    ours = sum(r[0] for r in rows) / sum(r[1] for r in rows)
+    assert ours == pytest.approx(0.9185897435897435, abs=TOL)  # official 0.9224358974358974: one IFFO term, 0.5 / 130
+    assert gold[key]["proper_term_success_rate"] - ours == pytest.approx(0.5 / 130, abs=TOL)
+
+
+def test_wmt25_formula_by_hand() -> None:
+    terms = [("金管局", ["HKMA"]), ("銀行", ["bank", "banks"]), ("香港", ["Hong Kong"])]
+    # 金管局 x2 in the source, HKMA x1 in the output -> 0.5; 銀行: "bank" and "banks" both count -> capped at 1;
+    # 香港: not in the reference -> not counted
+    total, valid = wmt25_success("The HKMA said banks.", source="金管局與金管局的銀行", reference="HKMA bank", terms=terms)
+    assert (total, valid) == (1.5, 2)
+
+
+def test_terms_leak_only_under_the_glossary_protocol() -> None:
+    g = Glossary.from_records([{"canonical": "HKMA", "source": "金管局"}])
+    with pytest.raises(ConfigError, match="terms_leak"):
+        score(predictions=["HKMA"], references=[["HKMA"]], sources=["金管局"], glossary=g, metrics=["terms_leak"],
+              term_protocol="wmt25", bootstrap=0)
