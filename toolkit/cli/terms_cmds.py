@@ -16,6 +16,8 @@ from typing import Any
 
 import typer
 
+from toolkit.terminology.fuzzy import FUZZY_THRESHOLD
+
 
 class AlignFormat(str, Enum):
     jsonl = "jsonl"
@@ -29,6 +31,11 @@ class CheckFormat(str, Enum):
 
 _GLOSSARY_HELP = "Glossary file (.tsv .csv .json .yaml .yml .tbx)."
 _INPUT_HELP = "Text file, JSONL file of {\"id\", \"text\"} objects, or - for stdin."
+_THRESHOLD_HELP = f"Smallest similarity (0-1) of a fuzzy match, with --fuzzy (default: {FUZZY_THRESHOLD})."
+
+
+def _threshold_option() -> Any:
+    return typer.Option(FUZZY_THRESHOLD, "--fuzzy-threshold", min=0.0, max=1.0, help=_THRESHOLD_HELP)
 
 
 def _table(rows: list[dict[str, Any]]) -> str:
@@ -51,6 +58,7 @@ def align_cmd(
     format: AlignFormat = typer.Option(AlignFormat.jsonl, "--format", help="Output format (default: jsonl)."),
     calques: bool = typer.Option(True, "--calques/--no-calques", help="Match calques of source terms (default: on)."),
     suspects: bool = typer.Option(False, "--suspects", help="Also report pinyin-like tokens no entry explains (kind suspect)."),
+    fuzzy_threshold: float = _threshold_option(),
 ) -> None:
     """Find glossary terms in INPUT: one JSON object per match (start, end, text, canonical, entry, kind, score)."""
     from toolkit.io import is_jsonl, read_documents
@@ -61,7 +69,8 @@ def align_cmd(
     with_id = is_jsonl(input)
     rows: list[dict[str, Any]] = []
     for doc in docs:
-        found: list[dict[str, Any]] = [m.to_dict() for m in align(doc.text, glossary=g, fuzzy=fuzzy, calques=calques)]
+        found: list[dict[str, Any]] = [m.to_dict() for m in align(doc.text, glossary=g, fuzzy=fuzzy, calques=calques,
+                                                        fuzzy_threshold=fuzzy_threshold)]
         if suspects:
             found += [s.to_dict() for s in find_suspects(doc.text, glossary=g)]
             found.sort(key=lambda r: r["start"])
@@ -82,8 +91,12 @@ def normalize_cmd(
     fuzzy: bool = typer.Option(False, "--fuzzy", help="Look for near spellings too (reported in the edits log, not rewritten)."),
     rewrite_fuzzy: bool = typer.Option(False, "--rewrite-fuzzy", help="Rewrite near spellings as well."),
     calques: bool = typer.Option(True, "--calques/--no-calques", help="Rewrite calques of source terms (default: on)."),
+    fuzzy_threshold: float = _threshold_option(),
 ) -> None:
-    """Rewrite variants and calques in INPUT to canonical terms (JSONL input gives JSONL output)."""
+    """Rewrite variants and calques in INPUT to canonical terms (JSONL input gives JSONL output).
+
+    A one-line summary of the edits goes to stderr.
+    """
     from toolkit.io import check_outputs_distinct, is_jsonl, write_jsonl, write_text
     from toolkit.io import read_documents
     from toolkit.terminology import load_glossary, normalize
@@ -95,7 +108,8 @@ def normalize_cmd(
     outputs: list[str] = []
     edit_rows: list[dict[str, Any]] = []
     for doc in docs:
-        result = normalize(doc.text, glossary=g, fuzzy=fuzzy or rewrite_fuzzy, rewrite_fuzzy=rewrite_fuzzy, calques=calques)
+        result = normalize(doc.text, glossary=g, fuzzy=fuzzy or rewrite_fuzzy, rewrite_fuzzy=rewrite_fuzzy, calques=calques,
+                           fuzzy_threshold=fuzzy_threshold)
         outputs.append(json.dumps({"id": doc.id, "text": result.text, **doc.extra}, ensure_ascii=False) if jsonl else result.text)
         base = {"id": doc.id} if jsonl else {}
         edit_rows += [{**base, **e.to_dict()} for e in result.edits]
@@ -105,13 +119,26 @@ def normalize_cmd(
         write_jsonl(edits, edit_rows)
     if output is None or output == "-":
         sys.stdout.write(text)
-        return
-    try:
-        write_text(output, text)
-    except BaseException:
-        if edits is not None:
-            Path(edits).unlink(missing_ok=True)
-        raise
+    else:
+        try:
+            write_text(output, text)
+        except BaseException:
+            if edits is not None:
+                Path(edits).unlink(missing_ok=True)
+            raise
+    typer.echo(_normalize_summary(len(docs), edit_rows, output, edits), err=True)
+
+
+def _normalize_summary(documents: int, rows: list[dict[str, Any]], output: str | None, edits: str | None) -> str:
+    """``normalised 1 document: 3 edits (variant 3), 0 reported; wrote out.txt, edits.jsonl``."""
+    made = [r for r in rows if not r.get("reported")]
+    kinds: dict[str, int] = {}
+    for row in made:
+        kinds[row["kind"]] = kinds.get(row["kind"], 0) + 1
+    by_kind = f" ({', '.join(f'{k} {n}' for k, n in sorted(kinds.items()))})" if kinds else ""
+    wrote = [p for p in (output, edits) if p not in (None, "-")]
+    return (f"normalised {documents} document{'s' * (documents != 1)}: {len(made)} edit{'s' * (len(made) != 1)}"
+            f"{by_kind}, {len(rows) - len(made)} reported, not rewritten" + (f"; wrote {', '.join(wrote)}" if wrote else ""))
 
 
 def check_cmd(

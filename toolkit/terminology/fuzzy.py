@@ -15,6 +15,9 @@ from typing import Any
 from toolkit.terminology.records import Glossary, TermMatch
 from toolkit.terminology.textnorm import FoldedText, fold_term
 
+#: Smallest similarity (0-1, rapidfuzz ratio / 100) of a fuzzy match, unless a caller asks for another.
+FUZZY_THRESHOLD = 0.88
+
 FUZZY_NAME = "fuzzy.v1"
 _TOKEN = re.compile(r"\w+(?:'\w+)*")
 
@@ -52,7 +55,7 @@ def fuzzy_matches(
     glossary: Glossary,
     exact: list[TermMatch],
     *,
-    threshold: float = 0.88,
+    threshold: float = FUZZY_THRESHOLD,
     min_letters: int = 5,
     calques: bool = False,
 ) -> list[TermMatch]:

@@ -25,6 +25,7 @@ from dataclasses import dataclass, field
 from operator import itemgetter
 from typing import Any
 
+from toolkit.terminology.fuzzy import FUZZY_THRESHOLD
 from toolkit.terminology.records import Glossary, GlossaryEntry, TermMatch
 from toolkit.terminology.textnorm import FoldedText, fold_term, fold_term_cased, fold_text, is_unspaced
 
@@ -317,7 +318,7 @@ def align(
     glossary: Glossary,
     fuzzy: bool = False,
     calques: bool = True,
-    fuzzy_threshold: float = 0.88,
+    fuzzy_threshold: float = FUZZY_THRESHOLD,
     fuzzy_min_letters: int = 5,
 ) -> list[TermMatch]:
     """Find every glossary term (canonical, alternative, variant, calque; fuzzy if asked) in ``text``.

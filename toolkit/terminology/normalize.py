@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 
+from toolkit.terminology.fuzzy import FUZZY_THRESHOLD
 from toolkit.terminology.index import align, plural_of
 from toolkit.terminology.records import Edit, Glossary, Normalization, TermMatch
 
@@ -46,6 +47,7 @@ def normalize(
     fuzzy: bool = False,
     rewrite_fuzzy: bool = False,
     calques: bool = True,
+    fuzzy_threshold: float = FUZZY_THRESHOLD,
 ) -> Normalization:
     """Rewrite variants and calques in ``text`` to canonical terms and log every edit.
 
@@ -55,6 +57,7 @@ def normalize(
         fuzzy: look for fuzzy matches too (reported in ``.reported``).
         rewrite_fuzzy: rewrite fuzzy matches as well.
         calques: rewrite calques generated from ``source`` terms.
+        fuzzy_threshold: smallest similarity (0-1) of a fuzzy match.
 
     Returns:
         A :class:`Normalization` with the new text and the edits (offsets in old and new text).
@@ -64,7 +67,7 @@ def normalize(
         >>> normalize("Then the Jinxiang Army listened; the Jinxiang Army’s aide too.", glossary=g).text
         'Then Jin Xiangjun listened; Jin Xiangjun’s aide too.'
     """
-    matches = align(text, glossary=glossary, fuzzy=fuzzy, calques=calques)
+    matches = align(text, glossary=glossary, fuzzy=fuzzy, calques=calques, fuzzy_threshold=fuzzy_threshold)
     pieces: list[str] = []
     edits: list[Edit] = []
     reported: list[TermMatch] = []
