@@ -24,23 +24,19 @@ def _escape_char(ch: str) -> str:
     return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}" if code < 0x10000 else f"\\U{code:08x}"
 
 
-def _needs_escape(ch: str) -> bool:
-    code = ord(ch)
-    # C0/C1 controls, DEL, bidi and line/paragraph separators, lone surrogates: none may reach a terminal raw
-    return (code < 0x20 or 0x7F <= code < 0xA0 or 0x202A <= code <= 0x202E or 0x2066 <= code <= 0x2069
-            or code in (0x2028, 0x2029, 0x200E, 0x200F, 0x061C) or 0xD800 <= code <= 0xDFFF)
-
-
 def escape_controls(text: str) -> str:
-    """Escape control, bidi-override and surrogate characters so ``text`` prints as one plain line.
+    """Escape what a terminal would not show as itself: controls (newline, ESC), bidi overrides, zero-width
+    and other format characters, separators other than the space, lone surrogates; ``text`` prints as one line.
 
     Example:
         >>> escape_controls("a\\nerror: fake\\x1b[31m")
         'a\\\\nerror: fake\\\\x1b[31m'
+        >>> escape_controls("Jin\\u200bXiangjun \\u202eabc"), escape_controls("金湘军’s")
+        ('Jin\\\\u200bXiangjun \\\\u202eabc', '金湘军’s')
     """
-    if text.isprintable() and text.isascii():
+    if text.isprintable():
         return text
-    return "".join(_escape_char(ch) if _needs_escape(ch) else ch for ch in text)
+    return "".join(ch if ch.isprintable() else _escape_char(ch) for ch in text)
 
 
 def shown(value: Any, limit: int = SHOWN_MAX_CHARS) -> str:
