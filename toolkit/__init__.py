@@ -6,6 +6,7 @@ The public API, in the three parts and the run that chains them:
   :func:`generate_calques`, :func:`term_accuracy`
 - summarisation: :func:`load_summarizer`, :func:`summarize`, :func:`list_models`
 - scoring: :func:`score`, :func:`compare`, :func:`segment_units` (batched scoring), :func:`meta_evaluate`
+- MT quality checks: :func:`qa_check` (:class:`Finding`, :class:`QAResult`)
 - runs: :func:`load_config`, :func:`run`, :func:`write_report`
 
 Heavy libraries (torch, transformers, pandas) load only when a function needs them.
@@ -25,6 +26,7 @@ from toolkit.errors import (
     UnsafeModelError,
 )
 from toolkit.metaeval import MetaEvalResult, MetaItem, meta_evaluate
+from toolkit.qa import Finding, QAResult, qa_check
 from toolkit.runs.config import RunConfig, config_from_dict, load_config
 from toolkit.runs.engine import RunResult, run
 from toolkit.runs.report import write_report
@@ -58,6 +60,7 @@ __all__ = [
     "Comparison",
     "ConfigError",
     "Edit",
+    "Finding",
     "GenerationSettings",
     "Glossary",
     "GlossaryError",
@@ -68,6 +71,7 @@ __all__ = [
     "MetricResult",
     "ModelUnavailableError",
     "Normalization",
+    "QAResult",
     "RunConfig",
     "RunDirError",
     "RunResult",
@@ -93,6 +97,7 @@ __all__ = [
     "load_summarizer",
     "meta_evaluate",
     "normalize",
+    "qa_check",
     "run",
     "score",
     "segment_units",
