@@ -10,10 +10,10 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 
 from toolkit.errors import UnknownNameError
-from toolkit.scoring import diagnostics, embedding, ngram_overlap, sacrebleu_metrics, term_metrics
+from toolkit.scoring import diagnostics, embedding, faithfulness, ngram_overlap, sacrebleu_metrics, term_metrics
 from toolkit.scoring.base import MetricInfo, MetricSpec
 
-_MODULES = (ngram_overlap, sacrebleu_metrics, term_metrics, diagnostics, embedding)
+_MODULES = (ngram_overlap, sacrebleu_metrics, term_metrics, diagnostics, embedding, faithfulness)
 
 
 def _collect() -> tuple[dict[str, MetricSpec], dict[str, str]]:
@@ -37,6 +37,7 @@ GROUPS: dict[str, tuple[str, ...]] = {
     "rouge": ("rouge1", "rouge2", "rougeL", "rougeLsum"),
     "mt": ("bleu", "chrf", "chrf++", "ter"),
     "diagnostics": diagnostics.GROUP,
+    "support": faithfulness.GROUP,
 }
 
 DEFAULT_METRICS: tuple[str, ...] = ("rouge1", "rouge2", "rougeL", "rougeLsum", "bleu", "chrf", "ter")

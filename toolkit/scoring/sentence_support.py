@@ -1,0 +1,152 @@
+"""Sentence support: each summary sentence's best-supporting source sentence, by MiniLM similarity and overlap.
+
+For a summary sentence ``s`` and each source sentence ``d`` (``sentence_support.v1``)::
+
+    support(s, d) = (max(0, cos(s, d)) + overlap(s, d)) / 2
+
+where ``cos`` is the cosine of the bundled all-MiniLM-L6-v2 embeddings (mean pooling, L2 norm, float64, as
+the ``minilm-cosine`` metric; Reimers and Gurevych 2019) and ``overlap`` the share of the summary sentence's
+content words (``tokens.v1``, function words left out) that occur in ``d``. The evidence of ``s`` is the
+source sentence with the highest support; the sentence support of a summary is the mean over its sentences
+of their best support, x100. This is the lexical-and-embedding analogue of SummaC-ZS's sentence-pair
+maximum (Laban et al. 2022, "SummaC", TACL), without an NLI model.
+
+Sentences are encoded in float64 batches sorted by word-piece length; cosines and supports are rounded to 6
+decimals, so a value does not depend on the batch it was computed in (see ``toolkit.scoring.embedding``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import asdict, dataclass
+from typing import Any
+
+import numpy as np
+
+from toolkit.minilm import MAX_TOKENS
+from toolkit.scoring.support import STOPWORDS, sentence_spans, tokens
+
+VERSION = "sentence_support.v1"
+ROUND = 6  # decimals kept of each cosine (and support), so values do not depend on the batch
+BATCH = 64  # sentences per forward pass, sorted by word-piece length
+
+
+@dataclass(frozen=True)
+class SentenceSupport:
+    """A summary sentence and its best-supporting source sentence.
+
+    Attributes:
+        start, end: span of the summary sentence.
+        text: the summary sentence.
+        support: ``(max(0, cos) + overlap) / 2`` with its evidence, 0-1 (NaN: no content word).
+        cosine: MiniLM cosine with the evidence.
+        overlap: share of the sentence's content words in the evidence.
+        evidence_start, evidence_end: span of the evidence in the source (-1 when the source is empty).
+        evidence: the evidence sentence.
+    """
+
+    start: int
+    end: int
+    text: str
+    support: float
+    cosine: float
+    overlap: float
+    evidence_start: int
+    evidence_end: int
+    evidence: str
+
+    def to_dict(self) -> dict[str, Any]:
+        """Plain-JSON form."""
+        return asdict(self)
+
+
+def embed_sentences(texts: Sequence[str]) -> np.ndarray:
+    """Unit-length MiniLM embeddings ``(len(texts), 384)`` in float64, encoded in length-sorted batches.
+
+    Repeated texts are encoded once. Sorting by word-piece length keeps padding small; what padding is left
+    moves a vector in its last bits only (float64), below the 6 decimals kept of each cosine.
+    Raises ``ModelUnavailableError`` when the MiniLM package is missing.
+
+    Example:
+        >>> v = embed_sentences(["A cat sat.", "A dog ran far away.", "A cat sat."])
+        >>> v.shape, bool((v[0] == v[2]).all()), round(float(v[1] @ v[1]), 6)
+        ((3, 384), True, 1.0)
+    """
+    from toolkit.minilm import mean_pooled
+    from toolkit.scoring.embedding import _load
+
+    unique = list(dict.fromkeys(texts))
+    if not unique:
+        return np.zeros((0, 384))
+    tokenizer, model = _load()
+    lengths = [len(ids) for ids in tokenizer(unique, truncation=True, max_length=MAX_TOKENS)["input_ids"]]
+    order = sorted(range(len(unique)), key=lambda i: (lengths[i], unique[i]))
+    vectors = np.zeros((len(unique), 384))
+    for k in range(0, len(order), BATCH):
+        part = order[k : k + BATCH]
+        vectors[part] = mean_pooled(model, tokenizer, [unique[i] for i in part], batch_size=len(part)).double().numpy()
+    row = {text: i for i, text in enumerate(unique)}
+    return vectors[[row[text] for text in texts]]
+
+
+def _content(text: str) -> set[str]:
+    return {t.norm for t in tokens(text) if t.norm not in STOPWORDS and t.text.lower() not in STOPWORDS}
+
+
+def _split(text: str) -> tuple[list[tuple[int, int]], list[str]]:
+    spans = sentence_spans(text)
+    return spans, [text[a:b] for a, b in spans]
+
+
+def align_many(pairs: Sequence[tuple[str, str]], *, model: bool = True) -> list[list[SentenceSupport]]:
+    """Sentence support of several ``(summary, source)`` pairs, with one encoder pass over all sentences.
+
+    With ``model=False`` no encoder is loaded: the cosine counts as 0 and the support is the overlap alone
+    (``sentence_support.v1/lexical``).
+
+    Example:
+        >>> rows = align_many([("The cat sat. Dogs fly planes.", "The cat sat on the mat. It was warm.")])[0]
+        >>> [(r.text, r.evidence, round(r.overlap, 2), r.support > 0.5) for r in rows][0]
+        ('The cat sat.', 'The cat sat on the mat.', 1.0, True)
+        >>> rows[1].text, rows[1].overlap, rows[1].support < 0.5
+        ('Dogs fly planes.', 0.0, True)
+    """
+    split = [(_split(summary), _split(source)) for summary, source in pairs]
+    everything = [s for (_, sums), (_, srcs) in split for s in (*sums, *srcs)]
+    vectors = embed_sentences(everything) if model else np.zeros((len(everything), 1))
+    out: list[list[SentenceSupport]] = []
+    offset = 0
+    for (summary, source), ((sum_spans, sums), (src_spans, srcs)) in zip(pairs, split):
+        a = vectors[offset : offset + len(sums)]
+        b = vectors[offset + len(sums) : offset + len(sums) + len(srcs)]
+        offset += len(sums) + len(srcs)
+        cos = np.round(a @ b.T, ROUND) if len(srcs) else np.zeros((len(sums), 0))
+        src_content = [_content(s) for s in srcs]
+        rows = []
+        for i, ((start, end), sentence) in enumerate(zip(sum_spans, sums)):
+            words = _content(sentence)
+            if not srcs:
+                rows.append(SentenceSupport(start, end, sentence, 0.0 if words else float("nan"), 0.0, 0.0, -1, -1, ""))
+                continue
+            overlap = np.array([len(words & c) / len(words) if words else 0.0 for c in src_content])
+            support = np.round((np.maximum(cos[i], 0.0) + overlap) / 2, ROUND) if model else overlap
+            j = int(np.argmax(support))
+            value = float(support[j]) if words else float("nan")
+            rows.append(SentenceSupport(start, end, sentence, value, float(cos[i, j]), float(overlap[j]),
+                                        src_spans[j][0], src_spans[j][1], srcs[j]))
+        out.append(rows)
+    return out
+
+
+def sentence_support_values(summaries: Sequence[str], sources: Sequence[str]) -> list[float]:
+    """Sentence support (0-100) of each summary: the mean best support of its sentences (NaN: no content word).
+
+    Example:
+        >>> sentence_support_values(["The cat sat."], ["The cat sat on the mat."])[0] > 75
+        True
+    """
+    values = []
+    for rows in align_many(list(zip(summaries, sources))):
+        defined = [r.support for r in rows if r.support == r.support]
+        values.append(round(100.0 * sum(defined) / len(defined), ROUND) if defined else float("nan"))
+    return values
