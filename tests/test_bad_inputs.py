@@ -137,7 +137,7 @@ def _literal_terms(folder: Path, out: str) -> None:
 
 def _one_summary(folder: Path, out: str) -> None:
     rows = [json.loads(line) for line in (folder / "out.jsonl").read_text(encoding="utf-8").splitlines()]
-    assert len(rows) == 1 and rows[0]["id"] == "big" and rows[0]["summary"].startswith("word word")
+    assert len(rows) == 1 and rows[0]["id"] == "big" and rows[0]["text"].startswith("word word")
 
 
 def _one_megabyte_align(folder: Path, out: str) -> None:

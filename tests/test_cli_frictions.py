@@ -80,3 +80,22 @@ def test_notebook_runs_under_jupyter_execute_from_the_root() -> None:
     done = subprocess.run([str(jupyter), "execute", "notebooks/01_terminology.ipynb"], cwd=ROOT, capture_output=True,
                           text=True, timeout=600, env={**os.environ, "HF_HUB_OFFLINE": "1"})
     assert done.returncode == 0, done.stderr[-2000:]
+
+
+def test_summarize_writes_text_and_readers_accept_the_old_summary_field(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    docs = tmp_path / "docs.jsonl"
+    docs.write_text(json.dumps({"id": "a", "text": "One here. Two there."}) + "\n", encoding="utf-8")
+    new = tmp_path / "new.jsonl"
+    assert main(["summarize", str(docs), "--model", "lead-1", "-o", str(new), "--no-progress"]) == 0
+    row = json.loads(new.read_text(encoding="utf-8"))
+    assert row["text"] == "One here." and "summary" not in row
+    old = tmp_path / "old.jsonl"  # what toolkit summarize wrote before: {"id", "summary"}
+    old.write_text(json.dumps({"id": "a", "summary": "One here."}) + "\n", encoding="utf-8")
+    ref = tmp_path / "ref.jsonl"
+    ref.write_text(json.dumps({"id": "a", "references": ["One here."]}) + "\n", encoding="utf-8")
+    capsys.readouterr()
+    scores = []
+    for hyp in (new, old):
+        assert main(["score", "--hyp", str(hyp), "--ref", str(ref), "--metrics", "rouge1", "--format", "json"]) == 0
+        scores.append(json.loads(capsys.readouterr().out))
+    assert scores[0] == scores[1]

@@ -24,7 +24,7 @@ def test_summarize_jsonl_with_lead3(tmp_path: Path, capsys) -> None:
     out = tmp_path / "out.jsonl"
     assert main(["summarize", str(src), "--model", "lead-3", "-o", str(out)]) == 0
     rows = read_rows(out)
-    assert [(r["id"], r["summary"]) for r in rows] == [("a", "One. Two. Three."), ("b", "Alpha beta. Gamma.")]
+    assert [(r["id"], r["text"]) for r in rows] == [("a", "One. Two. Three."), ("b", "Alpha beta. Gamma.")]
     assert rows[0]["model"] == "lead-3" and rows[0]["n_chunks"] == 1 and len(rows[0]["fingerprint"]) == 16
     err = capsys.readouterr().err
     assert "2 summaries ->" in err and "2/2" in err  # summary line and the progress bar's count
@@ -35,14 +35,14 @@ def test_summarize_plain_text_file_to_stdout(tmp_path: Path, capsys) -> None:
     src.write_text("First sentence here. Second one. Third one. Fourth.\n", encoding="utf-8")
     assert main(["summarize", str(src), "--model", "lead-2", "-o", "-"]) == 0
     row = json.loads(capsys.readouterr().out.strip())
-    assert (row["id"], row["summary"]) == ("article", "First sentence here. Second one.")
+    assert (row["id"], row["text"]) == ("article", "First sentence here. Second one.")
 
 
 def test_summarize_text_field_option(tmp_path: Path, capsys) -> None:
     src = tmp_path / "docs.jsonl"
     src.write_text(json.dumps({"id": "x", "document": "A b. C d."}) + "\n", encoding="utf-8")
     assert main(["summarize", str(src), "--model", "lead-1", "--text-field", "document", "-o", "-"]) == 0
-    assert json.loads(capsys.readouterr().out)["summary"] == "A b."
+    assert json.loads(capsys.readouterr().out)["text"] == "A b."
 
 
 @pytest.mark.parametrize(

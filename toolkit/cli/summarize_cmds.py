@@ -2,8 +2,8 @@
 
 ``toolkit summarize INPUT --model NAME -o OUT.jsonl`` reads a JSONL file of ``{"id", "text"}`` objects or a
 plain text file (one document), summarises every document, and writes one JSON object a line:
-``{"id", "summary", "model", "model_hash", "fingerprint", "settings", "tokens_in", "tokens_out", "chunked",
-"truncated", "n_chunks", "seconds", "precision"}``.
+``{"id", "text", "model", "model_hash", "fingerprint", "settings", "tokens_in", "tokens_out", "chunked",
+"truncated", "n_chunks", "seconds", "precision"}`` (earlier versions wrote ``summary``; readers accept both).
 """
 
 from __future__ import annotations
@@ -82,7 +82,7 @@ def summarize_command(
     rows = []
     for doc, summary in zip(docs, summaries):
         record = summary.to_dict()
-        row: dict[str, Any] = {"id": doc.id, "summary": record.pop("text")}
+        row: dict[str, Any] = {"id": doc.id, "text": record.pop("text")}  # "text", as in a run's summaries/
         row.update(record)
         row["fingerprint"] = fingerprint
         row["precision"] = summarizer.precision
