@@ -23,7 +23,7 @@ SEED = ROOT / "eval" / "seed"
 
 
 def _found(text: str, *, source: str | None = None, check: str | None = None, **kw) -> list[tuple[str, str]]:
-    r = qa_check([text], sources=None if source is None else [source], only=None if check is None else [check], **kw)
+    r = qa_check(predictions=[text], sources=None if source is None else [source], only=None if check is None else [check], **kw)
     return [(f.check, f.text) for f in r.findings[0]]
 
 
@@ -36,12 +36,12 @@ def test_every_check_is_declared_once(name):
     assert 0.0 < check.threshold <= 1.0 and check.level in ("segment", "document") and check.description
     assert get_check(check.short_name) is check
     # edge rows: empty and all-punctuation targets give no error
-    assert qa_check(["", "...", "?!"], sources=["", "。", "？！"], only=[name]).findings is not None
+    assert qa_check(predictions=["", "...", "?!"], sources=["", "。", "？！"], only=[name]).findings is not None
 
 
 def test_unknown_check_names_close_match():
     with pytest.raises(UnknownNameError, match="Did you mean 'numbers'"):
-        qa_check(["x"], disable=["numbrs"])
+        qa_check(predictions=["x"], disable=["numbrs"])
 
 
 # --- qa.script.v1 ------------------------------------------------------------------------------------------
@@ -75,7 +75,7 @@ def test_numbers_that_agree_are_not_flagged(target, source):
 
 
 def test_numbers_mis_scaled_wrong_and_dates():
-    r = qa_check(["Revenue reached 1.2 billion yuan."], sources=["收入达1.2亿元。"], only=["numbers"])
+    r = qa_check(predictions=["Revenue reached 1.2 billion yuan."], sources=["收入达1.2亿元。"], only=["numbers"])
     (f,) = r.findings[0]
     assert (f.text, f.severity, f.evidence.text) == ("1.2 billion", "major", "1.2亿")
     assert "wrong scale" in f.message and f.evidence.start == 3
@@ -88,7 +88,7 @@ def test_numbers_mis_scaled_wrong_and_dates():
 
 
 def test_numbers_need_a_source():
-    assert "qa.numbers.v1" not in qa_check(["3 people"]).checks
+    assert "qa.numbers.v1" not in qa_check(predictions=["3 people"]).checks
 
 
 # --- qa.punctuation.v1 and qa.quotes.v1 --------------------------------------------------------------------
@@ -118,13 +118,13 @@ def test_punctuation_correct_text_not_flagged(text):
 
 def test_quotes_mixed_within_a_document_flag_the_minority():
     texts = ["Xi Jinping’s plan and the “five lakes”.", "Lu'an Chemical Group’s project."]
-    r = qa_check(texts, only=["quotes"])
+    r = qa_check(predictions=texts, only=["quotes"])
     assert [(f.text, f.start) for f in r.findings[1]] == [("'", 2)] and r.findings[0] == ()
     assert "straight apostrophe" in r.findings[1][0].message
     # two documents, each consistent in itself: nothing mixed
     texts[1] = "Lu'an Chemical Group's project."
-    assert qa_check(texts, only=["quotes"], docs=["a", "b"]).n_flagged == 0
-    assert qa_check(texts, only=["quotes"]).counts() == {"qa.quotes.v1": 2}  # one document: 3 curly, 2 straight
+    assert qa_check(predictions=texts, only=["quotes"], docs=["a", "b"]).n_flagged == 0
+    assert qa_check(predictions=texts, only=["quotes"]).counts() == {"qa.quotes.v1": 2}  # one document: 3 curly, 2 straight
 
 
 # --- qa.repetition.v1 --------------------------------------------------------------------------------------
@@ -132,7 +132,7 @@ def test_quotes_mixed_within_a_document_flag_the_minority():
 def test_repetition_words_phrases_and_loops():
     assert _found("We saw the the river.", check="repetition") == [("qa.repetition.v1", "the")]
     assert _found("We went in the in the park.", check="repetition") == [("qa.repetition.v1", "in the")]
-    r = qa_check(["growth growth growth growth"], only=["repetition"])
+    r = qa_check(predictions=["growth growth growth growth"], only=["repetition"])
     (f,) = r.findings[0]
     assert (f.text, f.severity, f.start) == ("growth growth growth", "major", 7) and "4 times" in f.message
     for fine in ("He had had enough.", "He was taken in in the church.", "They flew to Bora Bora.", "Lin Lin won."):
@@ -145,19 +145,19 @@ def test_consistency_first_rendering_is_the_choice():
     g = Glossary.from_records([{"canonical": "Jin Xiangjun", "variants": "Jinxiang Army", "source": "金湘军", "type": "person"},
                                {"canonical": "Changzhi", "alternatives": "Changzhi City", "source": "长治"}])
     texts = ["Jin Xiangjun visited Changzhi.", "The Jinxiang Army left Changzhi City.", "Jin Xiangjun returned."]
-    r = qa_check(texts, glossary=g, only=["consistency"])
+    r = qa_check(predictions=texts, glossary=g, only=["consistency"])
     assert [[(f.text, f.suggestion) for f in seg] for seg in r.findings] == [[], [("Jinxiang Army", "Jin Xiangjun")], []]
     # per document: the second document's first rendering is its own choice
-    assert qa_check(texts, glossary=g, only=["consistency"], docs=["a", "b", "b"]).n_flagged == 1
+    assert qa_check(predictions=texts, glossary=g, only=["consistency"], docs=["a", "b", "b"]).n_flagged == 1
 
 
 def test_consistency_from_source_names_in_cedict():
     texts = ["The United States raised tariffs.", "The US also said that."]
-    r = qa_check(texts, sources=["美国提高了关税。", "美国还说了这个。"], only=["consistency"])
+    r = qa_check(predictions=texts, sources=["美国提高了关税。", "美国还说了这个。"], only=["consistency"])
     (f,) = r.findings[1]
     assert (f.text, f.evidence.text, f.suggestion) == ("US", "美国", "United States")
     # "us" (the pronoun) is not the abbreviation; a segment whose source lacks the term is not counted
-    assert qa_check(["The United States grew.", "Tell us more about US."], sources=["美国增长了。", "告诉我们更多。"],
+    assert qa_check(predictions=["The United States grew.", "Tell us more about US."], sources=["美国增长了。", "告诉我们更多。"],
                     only=["consistency"]).n_flagged == 0
 
 
@@ -165,12 +165,12 @@ def test_consistency_from_source_names_in_cedict():
 
 def test_names_daxing_with_cedict_gloss():
     text = "carrying out theme education and Daxing investigation and research"
-    (f,) = qa_check([text], only=["names"]).findings[0]
+    (f,) = qa_check(predictions=[text], only=["names"]).findings[0]
     assert (f.text, f.suggestion, f.confidence) == ("Daxing", '大兴 "to go in for something in a big way"', 0.6)
-    (f,) = qa_check([text], sources=["开展主题教育和大兴调查研究"], only=["names"]).findings[0]
+    (f,) = qa_check(predictions=[text], sources=["开展主题教育和大兴调查研究"], only=["names"]).findings[0]
     assert (f.confidence, f.evidence.text, f.evidence.start) == (0.85, "大兴", 7)
     # a romanised name the source holds as a proper noun only is fine
-    assert qa_check(["He visited Jincheng."], sources=["他访问了晋城。"], only=["names"]).n_flagged == 0
+    assert qa_check(predictions=["He visited Jincheng."], sources=["他访问了晋城。"], only=["names"]).n_flagged == 0
 
 
 # --- qa.length.v1 ------------------------------------------------------------------------------------------
@@ -193,17 +193,17 @@ def test_fit_length_model_needs_enough_pairs():
 
 def test_api_switches_thresholds_and_errors():
     text = "Growth was 1.2 billion yuan. , the the plan"
-    assert [f.check for f in qa_check([text], sources=["增长1.2亿元，计划"]).findings[0]] == [
+    assert [f.check for f in qa_check(predictions=[text], sources=["增长1.2亿元，计划"]).findings[0]] == [
         "qa.numbers.v1", "qa.punctuation.v1", "qa.repetition.v1"]
-    r = qa_check([text], sources=["增长1.2亿元，计划"], disable=["qa.numbers.v1", "repetition"])
+    r = qa_check(predictions=[text], sources=["增长1.2亿元，计划"], disable=["qa.numbers.v1", "repetition"])
     assert [f.check for f in r.findings[0]] == ["qa.punctuation.v1"]
     assert "qa.numbers.v1" not in r.signature and "qa.punctuation.v1>=0.6" in r.signature
-    assert qa_check([text], thresholds={"punctuation": 0.95}, only=["punctuation"]).n_flagged == 0
+    assert qa_check(predictions=[text], thresholds={"punctuation": 0.95}, only=["punctuation"]).n_flagged == 0
     with pytest.raises(InputError, match="within 0-1"):
-        qa_check([text], thresholds={"punctuation": 2})
+        qa_check(predictions=[text], thresholds={"punctuation": 2})
     with pytest.raises(InputLengthError, match="1 predictions but 2 sources"):
-        qa_check([text], sources=["a", "b"])
-    assert isinstance(qa_check([text]).findings[0][0], Finding)
+        qa_check(predictions=[text], sources=["a", "b"])
+    assert isinstance(qa_check(predictions=[text]).findings[0][0], Finding)
 
 
 # --- the sample article ------------------------------------------------------------------------------------
@@ -222,7 +222,7 @@ SEED_RAW_ONLY = [(3, "qa.consistency.v1", "Jinxiang Army"), (9, "qa.consistency.
 def _seed(text: str) -> list[tuple[int, str, str]]:
     g = load_glossary(SEED / "glossary.tsv")
     segs = text.split("\n")
-    r = qa_check(segs, glossary=g)
+    r = qa_check(predictions=segs, glossary=g)
     return sorted((i + 1, f.check, f.text) for i, seg in enumerate(r.findings) for f in seg)
 
 
@@ -231,7 +231,7 @@ def test_sample_article_every_finding():
     assert _seed(raw) == sorted(SEED_FINDINGS + SEED_RAW_ONLY)
     fixed = normalize(raw, glossary=load_glossary(SEED / "glossary.tsv")).text
     assert _seed(fixed) == sorted(SEED_FINDINGS)
-    (daxing,) = [f for f in qa_check(raw.split("\n"), only=["names"], glossary=load_glossary(SEED / "glossary.tsv")).findings[0]]
+    (daxing,) = [f for f in qa_check(predictions=raw.split("\n"), only=["names"], glossary=load_glossary(SEED / "glossary.tsv")).findings[0]]
     assert daxing.suggestion == '大兴 "to go in for something in a big way"'
 
 
@@ -239,7 +239,7 @@ def test_sample_article_apostrophes_are_all_curly_so_a_straight_one_is_flagged()
     raw = (SEED / "seed_article.txt").read_text(encoding="utf-8")
     assert raw.count("\u2019") == 10 and "'" not in raw and '"' not in raw
     mixed = raw.replace("Lu\u2019an Chemical", "Lu'an Chemical")
-    r = qa_check(mixed.split("\n"), only=["quotes"])
+    r = qa_check(predictions=mixed.split("\n"), only=["quotes"])
     assert [(i + 1, f.text) for i, seg in enumerate(r.findings) for f in seg] == [(3, "'")]
 
 

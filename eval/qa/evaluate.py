@@ -91,7 +91,7 @@ def _ordered(rows: list[dict[str, Any]], doc_key: str, seg_key: str) -> list[dic
 def evaluate_dev(rows: list[dict[str, Any]], **qa_options: Any) -> dict[str, dict[str, Any]]:
     """Per check: flags, precision on any span and on own categories, recall on own categories."""
     rows = _ordered(rows, "doc", "doc_seg_id")
-    result = qa_check([r["target"] for r in rows], sources=[r["source"] for r in rows],
+    result = qa_check(predictions=[r["target"] for r in rows], sources=[r["source"] for r in rows],
                       docs=[f"{r['system']}|{r['doc']}" for r in rows], **qa_options)
     spans = [spans_of(r) for r in rows]
     out: dict[str, dict[str, Any]] = {}
@@ -124,7 +124,7 @@ def evaluate_dev(rows: list[dict[str, Any]], **qa_options: Any) -> dict[str, dic
 def evaluate_error_free(rows: list[dict[str, Any]], **qa_options: Any) -> dict[str, Any]:
     """Share of MQM-0 segments flagged, per check and by all checks together (whole documents are checked)."""
     rows = _ordered(rows, "doc", "seg_id")
-    result = qa_check([r["hypothesis"] for r in rows], sources=[r["source"] for r in rows],
+    result = qa_check(predictions=[r["hypothesis"] for r in rows], sources=[r["source"] for r in rows],
                       docs=[f"{r['system']}|{r['doc']}" for r in rows], **qa_options)
     clean = [i for i, r in enumerate(rows) if r["mqm"] == 0]
     per_check = {c: sum(any(f.check == c for f in result.findings[i]) for i in clean) / len(clean) for c in result.checks}

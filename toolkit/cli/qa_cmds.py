@@ -120,7 +120,7 @@ def register(app: typer.Typer) -> None:
 
             terms = load_glossary(glossary)
         only_names = _names(only) or None
-        result = qa_check(hyps.texts, sources=sources, glossary=terms, docs=docs, disable=_names(disable),
+        result = qa_check(predictions=hyps.texts, sources=sources, glossary=terms, docs=docs, disable=_names(disable),
                           only=only_names, thresholds=_thresholds(threshold), source_lang=source_lang,
                           target_lang=target_lang)
         rows = _rows(result, hyps.ids, docs)

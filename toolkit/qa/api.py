@@ -30,8 +30,8 @@ def _documents(n: int, docs: Sequence[str] | None) -> list[list[int]]:
 
 
 def qa_check(
-    predictions: Sequence[str],
     *,
+    predictions: Sequence[str],
     sources: Sequence[str] | None = None,
     glossary: Glossary | None = None,
     docs: Sequence[str] | None = None,
@@ -63,7 +63,7 @@ def qa_check(
         UnknownNameError: an unknown check name.
 
     Example:
-        >>> r = qa_check(["Growth was 1.2 billion yuan. , the the plan"], sources=["增长1.2亿元，计划"])
+        >>> r = qa_check(predictions=["Growth was 1.2 billion yuan. , the the plan"], sources=["增长1.2亿元，计划"])
         >>> [(f.check, f.text) for f in r.findings[0]]
         [('qa.numbers.v1', '1.2 billion'), ('qa.punctuation.v1', '. ,'), ('qa.repetition.v1', 'the')]
     """
