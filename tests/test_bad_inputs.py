@@ -1,4 +1,4 @@
-"""A catalogue of bad inputs, each run through the CLI as a user would (issue 6).
+"""A catalogue of bad inputs, each run through the CLI as a user would (issue 6; hostile inputs: issue 22).
 
 Every case builds its files in a fresh folder, runs ``toolkit ...`` in-process and checks:
 - the exit code (2 usage error, 1 input error, 0 where the input is odd but valid: BOM, CRLF, 1 MB);
@@ -98,6 +98,7 @@ class Case:
     stdin: bytes | None = None
     xfail: str | None = None
     slow: bool = False
+    env: dict[str, str] = field(default_factory=dict)  # environment of the command ({tmp}: the case's folder)
 
 
 def _same_bleu_as_clean(folder: Path, out: str) -> None:
@@ -225,7 +226,7 @@ CASES: list[Case] = [
          expect=("r.jsonl:2: duplicate id '1' (first on line 1)",)),
     Case("no-references-run", "run data without references", ("run", "c.yaml", "--no-progress"),
          {"c.yaml": config(), "docs.jsonl": '{"id": "a", "text": "One. Two."}\n'},
-         expect=("docs.jsonl: 1 of 1 documents have no reference", "id 'a'"), absent=("runs/bad/results.json",)),
+         expect=("1 of the first 1 documents have no reference", "id 'a'"), absent=("runs/bad/results.json",)),
     Case("input-is-folder", "input path is a folder", ("align", "-g", "g.tsv", "adir"),
          {"g.tsv": GLOSSARY, "adir/x.txt": "x"}, expect=("adir: is a folder",)),
     Case("input-missing", "input file not found", ("score", "--hyp", "nope.txt", "--ref", "r.txt"),
@@ -379,6 +380,212 @@ CASES: list[Case] = [
 ]
 
 
+# --- hostile inputs (issue 22): paths, commands from data, resumes, resources, glossary types, messages ----
+
+SHA = "0123456789abcdef0123456789abcdef01234567"
+LAUGHS = "".join(f"l{i}: &l{i} [{', '.join([f'*l{i - 1}'] * 9) if i else ', '.join(['lol'] * 9)}]\n" for i in range(9))
+LAUGHS_CONFIG = LAUGHS + "name: *l8\n"  # 9^9 "lol"s if the aliases were expanded (about 460 bytes of YAML)
+LAUGHS_GLOSSARY = LAUGHS + "entries: [{canonical: Jin Xiangjun, variants: *l8}]\n"
+DEEP_TBX = TBX_HEAD + TBX_BODY.format(term="Jin Xiangjun").replace(
+    "</langSet>", "</langSet>" + "<note>" * 5_000 + "x" + "</note>" * 5_000)
+
+
+def _victim(folder: Path) -> None:
+    (folder / "victim").mkdir()
+    (folder / "victim" / "precious.txt").write_text("years of work", encoding="utf-8")
+
+
+def _absolute_run_name(folder: Path) -> None:
+    _victim(folder)
+    (folder / "c.yaml").write_text(config(name=str(folder / "victim")), encoding="utf-8")
+
+
+def _victim_intact(folder: Path, out: str) -> None:
+    assert (folder / "victim" / "precious.txt").read_text(encoding="utf-8") == "years of work"
+
+
+def _nothing_outside(folder: Path, out: str) -> None:
+    assert not (folder.parent / "x").exists() and not (folder / "runs").exists()
+
+
+def _notes_kept(folder: Path, out: str) -> None:
+    assert (folder / "work" / "notes.txt").read_text(encoding="utf-8") == "keep me"
+
+
+def _thesis_kept(folder: Path, out: str) -> None:
+    assert (folder / "work" / "thesis" / "chapter1.tex").read_text(encoding="utf-8") == "years of work"
+
+
+def _store_is_link(folder: Path) -> None:
+    (folder / "runs" / "bad" / "summaries").mkdir(parents=True)
+    (folder / "runs" / "bad" / "summaries" / "lead.jsonl").symlink_to(folder / "victim.txt")
+
+
+def _store_folder_is_link(folder: Path) -> None:
+    (folder / "elsewhere").mkdir()
+    (folder / "runs" / "bad").mkdir(parents=True)
+    (folder / "runs" / "bad" / "summaries").symlink_to(folder / "elsewhere")
+
+
+def _run_folder_is_link(folder: Path) -> None:
+    (folder / "elsewhere").mkdir()
+    (folder / "runs").mkdir()
+    (folder / "runs" / "bad").symlink_to(folder / "elsewhere")
+
+
+def _victim_file_intact(folder: Path, out: str) -> None:
+    assert (folder / "victim.txt").read_text(encoding="utf-8") == "precious\n"
+    elsewhere = folder / "elsewhere"
+    assert not elsewhere.exists() or not any(elsewhere.iterdir())  # nothing written through a link
+
+
+def _tilde_expanded(folder: Path, out: str) -> None:
+    assert (folder / "home" / "runs" / "bad" / "results.json").is_file()
+    assert not (folder / "~").exists()
+
+
+def _docs_unchanged(folder: Path, out: str) -> None:
+    assert (folder / "docs.jsonl").read_text(encoding="utf-8") == TWO_DOCS
+
+
+def _doc_unchanged(folder: Path, out: str) -> None:
+    assert (folder / "doc.txt").read_text(encoding="utf-8") == DOC
+
+
+def _git_read_not_run(folder: Path, out: str) -> None:
+    assert not (folder / "pwned").exists()  # core.fsmonitor would have run `touch pwned`
+    manifest = json.loads((folder / "runs" / "bad" / "manifest.json").read_text(encoding="utf-8"))
+    assert manifest["git_commit"] == SHA  # read from .git/HEAD -> refs/heads/main
+
+
+def _temp_removed(folder: Path, out: str) -> None:
+    assert not (folder / "runs" / "bad" / ".report.html.k2j4h1x0.tmp").exists()
+    assert (folder / "runs" / "bad" / "results.json").is_file()
+
+
+def _yaml_booleans_are_text(folder: Path, out: str) -> None:
+    rows = [json.loads(line) for line in out.splitlines()]
+    # YAML 1.1 would read NO as false (and normalize would then rewrite "False"); the glossary keeps it as text
+    assert [(r["text"], r["canonical"]) for r in rows] == [("NO", "Norway"), ("Norge", "Norway")]
+
+
+HOSTILE_CASES: list[Case] = [
+    # paths
+    Case("hostile-run-name-absolute", "a run name that is an absolute path, with --fresh (would delete it)",
+         ("run", "c.yaml", "--fresh", "--no-progress"), {"docs.jsonl": TWO_DOCS}, setup=_absolute_run_name,
+         expect=("c.yaml: name: '/", "is not usable as a file name"), check=_victim_intact),
+    Case("hostile-run-name-dotdot", "a run name that climbs out of output_dir", ("run", "c.yaml", "--no-progress"),
+         {"c.yaml": config(name="../../x"), "docs.jsonl": TWO_DOCS},
+         expect=("c.yaml: name: '../../x' is not usable as a file name",), check=_nothing_outside),
+    Case("hostile-run-name-dot", "run name '.' with --no-resume (would empty output_dir)",
+         ("run", "c.yaml", "--no-resume", "--no-progress"),
+         {"c.yaml": config(name=".", output_dir="work"), "docs.jsonl": TWO_DOCS, "work/notes.txt": "keep me"},
+         expect=("c.yaml: name: '.' is not usable as a file name",), check=_notes_kept),
+    Case("hostile-fresh-not-a-run", "--fresh on a folder that is not a toolkit run",
+         ("run", "c.yaml", "--fresh", "--no-progress"),
+         {"c.yaml": config(name="thesis", output_dir="work"), "docs.jsonl": TWO_DOCS,
+          "work/thesis/chapter1.tex": "years of work"},
+         expect=("work/thesis: is not a toolkit run folder", "will not delete it"), check=_thesis_kept),
+    Case("hostile-store-symlink", "a run folder whose store is a symlink to another file", ("run", "c.yaml", "--no-progress"),
+         {"c.yaml": config(), "docs.jsonl": TWO_DOCS, "victim.txt": "precious\n"}, setup=_store_is_link,
+         expect=("runs/bad/summaries/lead.jsonl: is a symbolic link",), check=_victim_file_intact),
+    Case("hostile-store-folder-symlink", "a run folder whose summaries/ is a symlink elsewhere",
+         ("run", "c.yaml", "--no-progress"), {"c.yaml": config(), "docs.jsonl": TWO_DOCS, "victim.txt": "precious\n"},
+         setup=_store_folder_is_link, expect=("runs/bad/summaries: is a symbolic link, not a folder of the run",),
+         check=_victim_file_intact),
+    Case("hostile-run-folder-symlink", "a run folder that is a symlink elsewhere", ("run", "c.yaml", "--no-progress"),
+         {"c.yaml": config(), "docs.jsonl": TWO_DOCS, "victim.txt": "precious\n"}, setup=_run_folder_is_link,
+         expect=("runs/bad: is a symbolic link",), check=_victim_file_intact),
+    Case("hostile-output-dir-tilde", "output_dir: ~/runs (expanded as a shell would, no folder named ~)",
+         ("run", "c.yaml", "--no-progress"), {"c.yaml": config(output_dir="~/runs"), "docs.jsonl": TWO_DOCS},
+         env={"HOME": "{tmp}/home"}, rc=0, check=_tilde_expanded),
+    Case("hostile-summarize-output-is-input", "summarize -o the input file",
+         ("summarize", "docs.jsonl", "-m", "lead-3", "-o", "docs.jsonl", "--no-progress"), {"docs.jsonl": TWO_DOCS},
+         expect=("docs.jsonl: -o is also INPUT", "choose another output path"), check=_docs_unchanged),
+    Case("hostile-normalize-output-is-input", "normalize -o the input file (another spelling of it)",
+         ("normalize", "-g", "g.tsv", "doc.txt", "-o", "./doc.txt"), {"g.tsv": GLOSSARY, "doc.txt": DOC},
+         expect=("./doc.txt: -o is also INPUT",), check=_doc_unchanged),
+    Case("hostile-normalize-edits-is-output", "normalize --edits equal to -o",
+         ("normalize", "-g", "g.tsv", "doc.txt", "-o", "out.txt", "--edits", "out.txt"), {"g.tsv": GLOSSARY, "doc.txt": DOC},
+         expect=("out.txt: --edits is also -o", "overwrite each other"), absent=("out.txt",)),
+    # no command from data
+    Case("hostile-git-fsmonitor", "a project folder whose .git/config runs a command (core.fsmonitor)",
+         ("run", "c.yaml", "--no-progress"),
+         {"c.yaml": config(), "docs.jsonl": TWO_DOCS, ".git/HEAD": "ref: refs/heads/main\n",
+          ".git/refs/heads/main": SHA + "\n", ".git/config": '[core]\n\tfsmonitor = "touch pwned"\n'},
+         rc=0, check=_git_read_not_run),
+    # resumes
+    Case("hostile-temp-file-left", "a 900 KB temporary file left by a killed report write (removed on the next run)",
+         ("run", "c.yaml", "--no-progress"),
+         {"c.yaml": config(), "docs.jsonl": TWO_DOCS, "runs/bad/config.resolved.yaml": "name: bad\n",
+          "runs/bad/.report.html.k2j4h1x0.tmp": "x" * 900_000}, rc=0, check=_temp_removed),
+    # bounded resources
+    Case("hostile-yaml-alias-config", "a 460-byte config of nested YAML aliases (billion laughs)", ("validate", "c.yaml"),
+         {"c.yaml": LAUGHS_CONFIG}, expect=("c.yaml: invalid YAML at line 2", "aliases (*l0) are not allowed")),
+    Case("hostile-yaml-alias-override", "a --set override with YAML aliases",
+         ("validate", "c.yaml", "--set", "metrics=[&m rouge1, *m]"), {"c.yaml": config(), "docs.jsonl": TWO_DOCS},
+         expect=("override 'metrics=[&m rouge1, *m]'", "aliases (*m) are not allowed")),
+    Case("hostile-yaml-alias-glossary", "a YAML glossary of nested aliases (billion laughs)",
+         ("align", "-g", "g.yaml", "doc.txt"), {"g.yaml": LAUGHS_GLOSSARY, "doc.txt": DOC},
+         expect=("g.yaml:2: broken YAML (aliases (*l0) are not allowed",)),
+    Case("hostile-resamples-huge", "bootstrap.resamples: 10**12 (validate must not say ok)", ("validate", "c.yaml"),
+         {"c.yaml": config(bootstrap={"resamples": 10**12, "seed": 1}), "docs.jsonl": TWO_DOCS},
+         expect=("c.yaml: bootstrap -> resamples",)),
+    Case("hostile-variants-per-entry", "a glossary entry with 10,001 variants", ("align", "-g", "g.json", "doc.txt"),
+         {"g.json": json.dumps([{"canonical": "Jin Xiangjun", "variants": [f"v{i}" for i in range(10_001)]}]),
+          "doc.txt": DOC}, expect=("g.json: item 1", "10,001 variants and alternatives, more than the limit of 10,000")),
+    Case("hostile-term-too-long", "a 5,000-character canonical term", ("align", "-g", "g.tsv", "doc.txt"),
+         {"g.tsv": "canonical\tvariants\n" + "ab" * 2_500 + "\tX\n", "doc.txt": DOC},
+         expect=("g.tsv:2", "a term of 5,000 characters", "more than the limit of 1,000")),
+    Case("hostile-tbx-deep", "a TBX note nested 5,000 elements deep", ("align", "-g", "g.tbx", "doc.txt"),
+         {"g.tbx": DEEP_TBX, "doc.txt": DOC}, expect=("g.tbx: XML nested more than 100 elements deep (at <note>)",)),
+    Case("hostile-json-deep", "a JSONL line nested 100,000 deep", ("align", "-g", "g.tsv", "docs.jsonl"),
+         {"g.tsv": GLOSSARY, "docs.jsonl": "[" * 100_000 + "\n"}, expect=("docs.jsonl:1: JSON nested too deeply",)),
+    Case("hostile-json-huge-int", "a 5,000-digit integer in a JSONL line", ("align", "-g", "g.tsv", "docs.jsonl"),
+         {"g.tsv": GLOSSARY, "docs.jsonl": '{"id": ' + "9" * 5_000 + ', "text": "x"}\n'},
+         expect=("docs.jsonl:1: unreadable JSON value (a number of more than 4,300 digits)",)),
+    Case("hostile-lone-surrogate", "a lone surrogate escape in a JSONL text", ("align", "-g", "g.tsv", "docs.jsonl"),
+         {"g.tsv": GLOSSARY, "docs.jsonl": '{"id": "a", "text": "bad \\ud800 text"}\n'},
+         expect=("docs.jsonl:1: a \\ud800-\\udfff escape that is not part of a surrogate pair is not text",)),
+    Case("hostile-broken-override", "an override whose value is broken YAML", ("run", "c.yaml", "limit=[1", "--no-progress"),
+         {"c.yaml": config(), "docs.jsonl": TWO_DOCS}, expect=("override 'limit=[1': the value is not valid YAML",),
+         absent=("runs",)),
+    Case("hostile-control-chars-in-id", "an id holding a newline and a terminal escape (no fake second line)",
+         ("align", "-g", "g.tsv", "docs.jsonl"),
+         {"g.tsv": GLOSSARY, "docs.jsonl": '{"id": "a\\n\\u001b[31merror: fake", "text": "x"}\n' * 2},
+         expect=("docs.jsonl:2: duplicate id 'a\\n\\x1b[31merror: fake' (first on line 1)",)),
+    Case("hostile-huge-value-in-message", "a 100,000-character config value (shortened in the message)",
+         ("validate", "c.yaml"), {"c.yaml": config(limit="y" * 100_000)}, expect=("c.yaml: limit:", "(100000 characters)")),
+    # glossary types
+    Case("hostile-glossary-number", "a JSON glossary term that is a number", ("align", "-g", "g.json", "doc.txt"),
+         {"g.json": '[{"canonical": "Jin Xiangjun", "variants": 42}]', "doc.txt": DOC},
+         expect=("g.json: item 1", "'variants' must be text or a list of text, got a number (42)")),
+    Case("hostile-glossary-null-true", "JSON glossary variants [null, true]", ("normalize", "-g", "g.json", "doc.txt"),
+         {"g.json": '[{"canonical": "Jin Xiangjun", "variants": [null, true]}]', "doc.txt": DOC},
+         expect=("'variants' must list text only, got null",)),
+    Case("hostile-glossary-bool-canonical", "a JSON glossary canonical term that is true", ("align", "-g", "g.json", "doc.txt"),
+         {"g.json": '[{"canonical": true}]', "doc.txt": DOC}, expect=("'canonical' must be text, got true/false (True)",)),
+    Case("hostile-glossary-yaml-booleans", "YAML glossary terms NO and ON (YAML 1.1 booleans) stay text",
+         ("align", "-g", "g.yaml", "doc.txt"),
+         {"g.yaml": "- canonical: Norway\n  variants: [NO, Norge]\n", "doc.txt": "NO and Norge.\n"}, rc=0,
+         check=_yaml_booleans_are_text),
+    Case("hostile-glossary-duplicate-column", "a glossary header naming 'canonical' twice", ("align", "-g", "g.tsv", "doc.txt"),
+         {"g.tsv": "canonical\tvariants\tcanonical\nJin Xiangjun\tJinxiang Army\tOther\n", "doc.txt": DOC},
+         expect=("g.tsv:1: column 'canonical' appears twice in the header (columns 1 and 3)",)),
+    Case("hostile-glossary-duplicate-key", "a JSON glossary entry with 'canonical' twice", ("align", "-g", "g.json", "doc.txt"),
+         {"g.json": '[{"canonical": "Jin Xiangjun", "canonical": "Other"}]', "doc.txt": DOC},
+         expect=("g.json: key 'canonical' appears twice in one object",)),
+    Case("hostile-glossary-zero-width-variant", "a variant that is only a zero-width space",
+         ("normalize", "-g", "g.tsv", "doc.txt", "-o", "out.txt"),
+         {"g.tsv": "canonical\tvariants\nJin Xiangjun\t\u200b\n", "doc.txt": DOC},
+         expect=("g.tsv:2", "variant '\\u200b' has no visible characters (U+200B)"), absent=("out.txt",)),
+    Case("hostile-glossary-bidi-variant", "a variant made only of bidi controls", ("align", "-g", "g.tsv", "doc.txt"),
+         {"g.tsv": "canonical\tvariants\nJin Xiangjun\t\u202e\u2066\n", "doc.txt": DOC},
+         expect=("variant '\\u202e\\u2066' has no visible characters (U+202E, U+2066)",)),
+]
+CASES += HOSTILE_CASES
+
+
 @dataclass
 class Outcome:
     rc: int
@@ -404,12 +611,19 @@ def run_case(case: Case, folder: Path) -> Outcome:
     stdin = sys.stdin
     if case.stdin is not None:
         sys.stdin = io.TextIOWrapper(io.BytesIO(case.stdin), encoding="utf-8")
+    saved_env = {name: os.environ.get(name) for name in case.env}
+    os.environ.update({name: value.replace("{tmp}", str(folder)) for name, value in case.env.items()})
     started = time.perf_counter()
     try:
         with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
             rc = main(list(case.argv))
     finally:
         sys.stdin = stdin
+        for name, value in saved_env.items():
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value
     return Outcome(rc, out.getvalue(), err.getvalue(), time.perf_counter() - started)
 
 
@@ -602,3 +816,177 @@ def test_unexpected_os_error_is_one_line(tmp_path: Path, monkeypatch: pytest.Mon
     assert capsys.readouterr().err == (
         "error: g.tsv: Permission denied; free disk space or check permissions, then run again (--debug for details)\n"
     )
+
+
+# --- hostile inputs beyond one command (issue 22) ---------------------------------------------------
+
+def test_hostile_two_runs_on_one_folder_cannot_both_run(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys) -> None:
+    pytest.importorskip("fcntl")
+    from toolkit.cli import main
+    from toolkit.runs.rundir import locked_run_dir
+
+    monkeypatch.chdir(tmp_path)
+    _two_system_config(tmp_path)
+    with locked_run_dir(tmp_path / "runs" / "bad", fresh=False):  # another run holds the folder
+        assert main(["run", "c.yaml", "--no-progress"]) == 1
+        assert capsys.readouterr().err == ("error: runs/bad: another `toolkit run` is using this folder now; wait for it "
+                                           "to finish, or set another name or output_dir\n")
+        assert main(["run", "c.yaml", "--fresh", "--no-progress"]) == 1  # --fresh must not empty it under the other run
+    assert not (tmp_path / "runs" / "bad" / "results.json").exists()
+    assert main(["run", "c.yaml", "--no-progress"]) == 0  # the lock went with its holder
+
+
+def test_hostile_store_cut_inside_a_utf8_character_resumes(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from toolkit.cli import main
+
+    monkeypatch.chdir(tmp_path)
+    docs = "".join(json.dumps({"id": i, "text": f"Lu’an said {i}. It rained. 金湘军 left.", "references": ["It rained."]},
+                              ensure_ascii=False) + "\n" for i in "abc")
+    (tmp_path / "docs.jsonl").write_text(docs, encoding="utf-8")
+    (tmp_path / "c.yaml").write_text(config(systems=[{"name": "lead", "model": "lead-2"}]), encoding="utf-8")
+    assert main(["run", "c.yaml", "--no-progress"]) == 0
+    store = tmp_path / "runs" / "bad" / "summaries" / "lead.jsonl"
+    lines = store.read_bytes().split(b"\n")
+    cut = lines[1].index("’".encode("utf-8")) + 1  # inside the 3 bytes of ’: not UTF-8 any more
+    store.write_bytes(lines[0] + b"\n" + lines[1][:cut] + b"\n" + lines[2] + b"\n" + lines[2][:cut])  # and a torn tail
+    assert main(["run", "c.yaml", "--no-progress"]) == 0  # was: internal error (UnicodeDecodeError), for good
+    manifest = json.loads((tmp_path / "runs" / "bad" / "manifest.json").read_text(encoding="utf-8"))
+    assert manifest["recomputed"]["summarise:lead"] == 1  # only document b, whose line was cut
+    assert [json.loads(line)["id"] for line in store.read_text(encoding="utf-8").splitlines()] == ["a", "b", "c"]
+
+
+def test_hostile_nothing_is_spawned_during_a_run(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from toolkit.cli import main
+
+    def no_process(*args: object, **kwargs: object) -> object:
+        raise AssertionError(f"a process was started: {args[:1]}")
+
+    monkeypatch.chdir(tmp_path)
+    _two_system_config(tmp_path)
+    (tmp_path / ".git").mkdir()
+    (tmp_path / ".git" / "HEAD").write_text(SHA + "\n", encoding="utf-8")  # a detached HEAD
+    monkeypatch.setattr(subprocess, "Popen", no_process)
+    monkeypatch.setattr(os, "posix_spawn", no_process, raising=False)
+    monkeypatch.setattr(os, "fork", no_process, raising=False)
+    monkeypatch.setattr(os, "system", no_process)
+    assert main(["run", "c.yaml", "--no-progress"]) == 0
+    assert json.loads((tmp_path / "runs/bad/manifest.json").read_text(encoding="utf-8"))["git_commit"] == SHA
+
+
+def test_hostile_closed_stdout_pipe_exits_quietly(tmp_path: Path) -> None:
+    (tmp_path / "g.tsv").write_text(GLOSSARY, encoding="utf-8")
+    rows = "".join(json.dumps({"id": str(i), "text": "Jinxiang Army left. " * 20}) + "\n" for i in range(3_000))
+    (tmp_path / "docs.jsonl").write_text(rows, encoding="utf-8")
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    proc = subprocess.Popen([sys.executable, "-m", "toolkit", "align", "-g", "g.tsv", "docs.jsonl"], cwd=tmp_path, env=env,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    assert proc.stdout is not None and proc.stderr is not None
+    first = proc.stdout.readline()  # what `| head -1` reads, then it closes the pipe
+    proc.stdout.close()
+    err = proc.stderr.read().decode("utf-8")
+    assert proc.wait(timeout=120) == 141  # 128 + SIGPIPE, as a program stopped by the pipe
+    assert json.loads(first)["canonical"] == "Jin Xiangjun"
+    assert err == ""  # was: "error: internal error (BrokenPipeError ...)"
+
+
+def test_hostile_ctrl_c_swallowed_by_a_library_still_exits_130(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys) -> None:
+    import signal
+
+    from toolkit.cli import main
+
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "g.tsv").write_text(GLOSSARY, encoding="utf-8")
+    (tmp_path / "doc.txt").write_text(DOC, encoding="utf-8")
+
+    def swallowing(*args: object, **kwargs: object) -> list:
+        try:  # a library that catches KeyboardInterrupt while loading (what made Ctrl-C exit 0)
+            os.kill(os.getpid(), signal.SIGINT)
+            time.sleep(5)
+        except KeyboardInterrupt:
+            pass
+        return []
+
+    monkeypatch.setattr("toolkit.terminology.align", swallowing)
+    assert main(["align", "-g", "g.tsv", "doc.txt"]) == 130
+    assert capsys.readouterr().err == "error: interrupted; work done so far is saved\n"
+    assert signal.getsignal(signal.SIGINT) is signal.default_int_handler  # put back after the command
+
+
+def test_hostile_corrupt_model_cache_is_rebuilt(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    transformers = pytest.importorskip("transformers")
+    safetensors_torch = pytest.importorskip("safetensors.torch")
+    from toolkit.summarization import gguf_default
+
+    key = "ab" * 32
+    gguf_default.write_cache_atomically(
+        key, lambda tmp: (tmp / "model.safetensors").write_bytes(b"\x08\x00\x00\x00\x00\x00\x00\x00{trunc"),
+        source="x.gguf", root=tmp_path)
+    loads: list[str] = []
+
+    class Fake:
+        def to(self, dtype: object) -> "Fake":
+            return self
+
+        def save_pretrained(self, folder: Path, **kwargs: object) -> None:
+            (Path(folder) / "model.safetensors").write_bytes(b"rebuilt")
+
+    def model_from(folder: object, **kwargs: object) -> Fake:
+        loads.append("gguf" if kwargs.get("gguf_file") else "cache")
+        if not kwargs.get("gguf_file"):  # the real reader on the truncated file: SafetensorError
+            safetensors_torch.load_file(str(Path(str(folder)) / "model.safetensors"))
+        return Fake()
+
+    monkeypatch.setattr(transformers.AutoModelForCausalLM, "from_pretrained", model_from)
+    monkeypatch.setattr(transformers.AutoTokenizer, "from_pretrained", lambda *a, **k: Fake())
+    monkeypatch.setattr(gguf_default, "strip_quantizer", lambda model: None)
+    _, _, origin = gguf_default.load_gguf_cached(tmp_path / "x.gguf", key, dtype=None, root=tmp_path)
+    assert (origin, loads) == ("gguf", ["cache", "gguf"])  # the bad cache was dropped and converted again
+    assert (gguf_default.cache_dir_for(key, tmp_path) / "model.safetensors").read_bytes() == b"rebuilt"
+
+
+def test_hostile_ray_address_where_nothing_listens_is_one_line_in_seconds() -> None:
+    import socket
+
+    from toolkit.errors import ConfigError
+    from toolkit.runs.ray_executor import probe_ray_address
+
+    with socket.socket() as sock:  # a port that was free a moment ago: nothing listens there
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    with pytest.raises(ConfigError) as info:
+        probe_ray_address(f"127.0.0.1:{port}", "RAY_ADDRESS")
+    assert str(info.value) == (f"RAY_ADDRESS '127.0.0.1:{port}': nothing answers at 127.0.0.1:{port} (Connection refused); "
+                               "start the cluster there (ray start --head), unset RAY_ADDRESS, or use executor: local")
+    probe_ray_address("auto", "ray.address")  # no host:port: left to Ray
+
+
+def test_hostile_format_characters_inside_a_term_are_warned_about(tmp_path: Path) -> None:
+    from toolkit.terminology import validate_glossary
+
+    path = tmp_path / "g.tsv"
+    path.write_text("canonical\tvariants\nJin Xiangjun\tJin\u200bXiangjun|Jinxiang\u00adArmy\n", encoding="utf-8")
+    issues = validate_glossary(path)
+    assert [(i.severity, i.line) for i in issues] == [("warning", 2), ("warning", 2)]
+    assert "variant 'Jin\\u200bXiangjun' contains invisible format characters (U+200B)" in issues[0].message
+    assert "(U+00AD)" in issues[1].message
+
+
+def test_hostile_shown_values_are_short_and_one_line() -> None:
+    from toolkit.errors import escape_controls, shown
+
+    assert shown("a\nb\x1b[2J\u202e") == "'a\\nb\\x1b[2J\\u202e'"
+    assert shown("z" * 10_000, limit=30) == "'" + "z" * 13 + "..." + "z" * 14 + "' (10000 characters)"
+    assert shown(10 ** 5000) == "an integer of about 5000 digits"  # repr() of it would raise ValueError
+    assert escape_controls("金湘军’s Lu’an") == "金湘军’s Lu’an"  # ordinary text is left alone
+
+
+def test_hostile_catalogue_covers_every_class_of_issue_22() -> None:
+    ids = {c.id for c in HOSTILE_CASES}
+    for needed in ("run-name-absolute", "run-name-dotdot", "run-name-dot", "fresh-not-a-run", "store-symlink",
+                   "output-dir-tilde", "summarize-output-is-input", "normalize-edits-is-output", "git-fsmonitor",
+                   "temp-file-left", "yaml-alias-config", "yaml-alias-override", "yaml-alias-glossary", "resamples-huge",
+                   "variants-per-entry", "term-too-long", "tbx-deep", "json-deep", "json-huge-int", "lone-surrogate",
+                   "broken-override", "control-chars-in-id", "glossary-number", "glossary-null-true",
+                   "glossary-yaml-booleans", "glossary-duplicate-column", "glossary-zero-width-variant",
+                   "glossary-bidi-variant"):
+        assert f"hostile-{needed}" in ids, needed
