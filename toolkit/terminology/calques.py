@@ -15,6 +15,7 @@ import itertools
 import re
 
 from toolkit.terminology.cedict import Cedict, CedictEntry, load_cedict
+from toolkit.terminology.english import is_english
 from toolkit.terminology.romanize import strip_marks, tone_mark, wade_giles
 from toolkit.terminology.textnorm import fold_term, is_unspaced
 
@@ -256,7 +257,7 @@ def generate_calques(source: str, *, canonical: str | None = None, type: str | N
         if not key or key in banned or key in seen:
             continue
         tokens = key.split()
-        if len(tokens) == 1 and (len(key) < 4 or key in d.english):
+        if len(tokens) == 1 and (len(key) < 4 or key in d.english or is_english(key)):
             continue  # one short or ordinary English word is no calque
         seen.add(key)
         out.append(form)

@@ -4,7 +4,10 @@ Windows of 1..k words of the text that no exact match covers are compared (``fuz
 folded, lower-cased strings) with canonical terms, alternatives, variants (and, when asked, the calques
 of the entries' source terms: "Panlin Group" is near the calque "Fanlin Group" of 泛林集团) that have the same number
 of words and at least ``min_letters`` letters. A window must start with a capital letter when the term
-does. The best-scoring non-overlapping windows at or above the threshold are reported as ``fuzzy``.
+does. A window whose words are all valid (English words or CC-CEDICT standard names, "Russian") is never a
+fuzzy match of another valid term ("Russia"), only of a calque ("China News Network" near the calque
+"China New Network" of 中新网). The best-scoring non-overlapping windows at or above the
+threshold are reported as ``fuzzy``.
 """
 
 from __future__ import annotations
@@ -50,6 +53,15 @@ def _choices(
     return by_len
 
 
+def _valid_words(window: str) -> bool:
+    """True when every word of ``window`` is an English word or a standard name (:mod:`.names`)."""
+    from toolkit.terminology.english import is_english
+    from toolkit.terminology.names import standard_name
+
+    words = _TOKEN.findall(window)
+    return bool(words) and all(is_english(w) or standard_name(w) is not None for w in words)
+
+
 def fuzzy_matches(
     ft: FoldedText,
     glossary: Glossary,
@@ -92,6 +104,8 @@ def fuzzy_matches(
             _, score, idx = best
             if keys[idx] == window:
                 continue  # an exact spelling that was not matched (boundary rules): not fuzzy
+            if infos[idx][1] != "calque" and _valid_words(window):
+                continue  # two valid spellings ("Russian" / "Russia", "St. Paul" / "St Paul") are not one misspelt
             info = infos[idx]
             if info[3] and not folded[s:s + 1].isupper():
                 continue

@@ -15,7 +15,9 @@ Checks:
   romanisation (surname, then the given name in one word).
 
 Confidences: ``pinyin`` 0.7, 0.8 when the token is a CC-CEDICT romanisation, 0.9 when its headword is in
-the source; an ambiguous standard name 0.6; ``split-name`` 0.8, 0.9 when a name of the source matches it.
+the source, 0.4 when it spells a name of the source that is not an organisation's (吉克隽逸 "Jike Junyi":
+the standard pinyin of a person's name is right; 泛林集团 "Fanlin Group" is not Lam Research's name); an
+ambiguous standard name 0.6; ``split-name`` 0.8, 0.9 when a name of the source matches it.
 """
 
 from __future__ import annotations
@@ -222,8 +224,34 @@ def find_suspects(
         reason = f"reads as pinyin ({' '.join(parts)}) but matches no glossary entry"
         if heads:
             reason += f"; CC-CEDICT has {', '.join(heads[:3])}"
+        spelled = _spelled_in_source(parts, source, d) if source and not in_source else None
+        if spelled is not None:
+            name, org = spelled
+            if not org:  # the standard pinyin of a name the source holds (a person or a place): likely right
+                confidence = 0.4
+                reason += f"; spells the source's {name}"
+            else:
+                reason += f"; spells the source's {name}, the name of an organisation (its English name?)"
         out.append(Suspect(tok.start, tok.end, word, reason, confidence, "", "pinyin"))
     return sorted((s for s in out if s.confidence >= threshold), key=lambda s: s.start)
+
+
+_ORG_SUFFIXES = ("集团", "公司", "银行", "銀行", "科技", "大学", "大學", "网", "網", "报", "報", "集團")
+
+
+def _spelled_in_source(parts: list[str], source: str, d) -> tuple[str, bool] | None:  # noqa: ANN001 - Cedict
+    """The source substring whose characters read ``parts`` (not an ordinary word), and whether an organisation
+    suffix (集团, 公司...) follows it; None when the source holds no such substring."""
+    n = len(parts)
+    for run in _HAN.findall(source):
+        for i in range(len(run) - n + 1):
+            piece = run[i:i + n]
+            if all(p in {s.lower() for e in d.lookup(ch) for s in e.syllables if len(e.syllables) == 1}
+                   for p, ch in zip(parts, piece)):
+                if any(not e.is_proper for e in d.lookup(piece)):
+                    continue  # an ordinary word (大兴 "on a large scale"): pinyin is a mistranslation
+                return piece, run[i + n:].startswith(_ORG_SUFFIXES)
+    return None
 
 
 def _is_common_in(headwords: list[str], source: str, d) -> bool:  # noqa: ANN001 - Cedict
