@@ -14,8 +14,10 @@ from __future__ import annotations
 import argparse
 import importlib.util
 import os
+import resource
 import sys
 import tempfile
+import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -47,6 +49,31 @@ OTHER_TESTS = [
     ("--debug", "`toolkit --debug align -g g.tsv doc.txt` (bad glossary)", "1",
      "(full Python traceback ending in GlossaryError: g.tsv:3: ...)",
      "tests/test_bad_inputs.py::test_debug_shows_the_traceback_and_without_it_there_is_none"),
+    # issue 22: hostile inputs that need a second holder, a subprocess, a signal or a patched library
+    ("two runs on one run folder", "`toolkit run c.yaml` while another run holds runs/bad", "1",
+     "error: runs/bad: another `toolkit run` is using this folder now; wait for it to finish, or set another name or output_dir",
+     "tests/test_bad_inputs.py::test_hostile_two_runs_on_one_folder_cannot_both_run (--fresh refused too; the next run succeeds)"),
+    ("a store line cut inside a UTF-8 character, and a torn tail", "`toolkit run c.yaml` after the cut", "0",
+     "(resumes: the cut document is recomputed, the torn tail cut before appending)",
+     "tests/test_bad_inputs.py::test_hostile_store_cut_inside_a_utf8_character_resumes; tests/test_store.py"),
+    ("no process spawned by a run", "`toolkit run c.yaml` with subprocess/fork/posix_spawn patched to fail", "0",
+     "(the git commit comes from .git/HEAD, read as a file)",
+     "tests/test_bad_inputs.py::test_hostile_nothing_is_spawned_during_a_run"),
+    ("closed stdout pipe", "`toolkit align -g g.tsv docs.jsonl \\| head -1`", "141",
+     "(nothing on stderr)", "tests/test_bad_inputs.py::test_hostile_closed_stdout_pipe_exits_quietly (subprocess)"),
+    ("Ctrl-C swallowed by a library", "(SIGINT inside a call that catches KeyboardInterrupt)", "130",
+     "error: interrupted; work done so far is saved",
+     "tests/test_bad_inputs.py::test_hostile_ctrl_c_swallowed_by_a_library_still_exits_130"),
+    ("corrupt default-model cache", "(truncated model.safetensors in the cache)", "0",
+     "(a warning; the cache entry is dropped and rebuilt from the GGUF file)",
+     "tests/test_bad_inputs.py::test_hostile_corrupt_model_cache_is_rebuilt"),
+    ("Ray address where nothing listens", "`executor: ray`, `RAY_ADDRESS=127.0.0.1:<free port>`", "1",
+     "error: RAY_ADDRESS '127.0.0.1:PORT': nothing answers at 127.0.0.1:PORT (Connection refused); start the cluster "
+     "there (ray start --head), unset RAY_ADDRESS, or use executor: local",
+     "tests/test_bad_inputs.py::test_hostile_ray_address_where_nothing_listens_is_one_line_in_seconds (3 s TCP probe)"),
+    ("format characters inside a term", "`toolkit terms check -g g.tsv` (variant Jin\\u200bXiangjun)", "0",
+     "(warning: variant 'Jin\\u200bXiangjun' contains invisible format characters (U+200B); ...)",
+     "tests/test_bad_inputs.py::test_hostile_format_characters_inside_a_term_are_warned_about"),
 ]
 
 
@@ -79,18 +106,21 @@ def main(argv: list[str] | None = None) -> int:
         "`error: ...` on stderr), 2 usage error, 130 interrupted. \"open\" = the behaviour is still wrong",
         "(the test is `xfail(strict=True)`) and the note says the fix it needs.",
         "",
-        "| # | case | command | exit | stderr (one line) / what is checked | status |",
-        "|---|------|---------|------|--------------------------------------|--------|",
+        "| # | case | command | exit | stderr (one line) / what is checked | status | CPU s |",
+        "|---|------|---------|------|--------------------------------------|--------|-------|",
     ]
     failures = 0
+    cpu_total = hostile_cpu = 0.0
     for number, case in enumerate(catalogue.CASES, start=1):
         if case.slow and args.skip_slow:
-            lines.append(f"| {number} | {_cell(case.item)} | `toolkit {_cell(' '.join(case.argv))}` | - | (skipped: slow) | - |")
+            lines.append(f"| {number} | {_cell(case.item)} | `toolkit {_cell(' '.join(case.argv))}` | - | (skipped: slow) | - | - |")
             continue
         with tempfile.TemporaryDirectory(prefix="bad-input-") as tmp:
             os.chdir(tmp)
             try:
+                cpu = time.process_time()
                 outcome = catalogue.run_case(case, Path(tmp))
+                cpu = time.process_time() - cpu
                 left_behind = [name for name in case.absent if (Path(tmp) / name).exists()]
             finally:
                 os.chdir(here)
@@ -109,7 +139,17 @@ def main(argv: list[str] | None = None) -> int:
             status = "ok" if ok else "FAIL"
             failures += not ok
         lines.append(f"| {number} | {_cell(case.item)} | `toolkit {_cell(' '.join(case.argv))}` | {outcome.rc} | "
-                     f"{_cell(message)} | {_cell(status)} |")
+                     f"{_cell(message)} | {_cell(status)} | {cpu:.2f} |")
+        cpu_total += cpu
+        hostile_cpu += cpu if case.id.startswith("hostile-") else 0.0
+    peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # kB on Linux
+    hostile = sum(c.id.startswith("hostile-") for c in catalogue.CASES)
+    lines += [
+        "",
+        f"Cost of this table (one process, cases in turn; CPU of the command only): all cases {cpu_total:.1f} s CPU, "
+        f"the {hostile} hostile cases of issue 22 {hostile_cpu:.1f} s CPU; peak memory of the whole process "
+        f"{peak_mb:.0f} MB, so no case took more (load average {os.getloadavg()[0]:.1f} when it finished).",
+    ]
     lines += [
         "",
         "## Cases covered by separate tests (signals, simulated disk, subprocess)",
