@@ -14,7 +14,10 @@ MINIMAL = {"name": "demo", "data": {"path": "docs.jsonl"}, "systems": [{"name": 
 def test_defaults_are_filled_in():
     cfg = config_from_dict(MINIMAL)
     assert cfg.metrics == ["rouge1", "rouge2", "rougeL", "rougeLsum", "bleu", "chrf"]
-    assert (cfg.bootstrap.resamples, cfg.bootstrap.seed) == (1000, 12345)
+    assert (cfg.bootstrap.resamples, cfg.bootstrap.seed) == (None, 12345)  # unset: the method's own count
+    settings = cfg.scoring_settings()
+    assert (settings.ci_resamples, settings.samples(), settings.samples("ar")) == (1000, 1000, 10000)
+    assert (settings.multi_ref_rule, settings.p_value) == ("best", "standard")
     assert cfg.run_dir == Path("runs/demo")
     assert cfg.executor == "local"
 
@@ -34,7 +37,7 @@ def test_every_error_is_reported_with_its_key_path():
         "systems[0]: give exactly one of 'model' or 'file'",
         "systems[1] -> name: required key is missing",
         "systems[1] -> nme: unknown key; did you mean 'name'?",
-        "bootstrap -> resamples: Input should be greater than 0 (got 0)",
+        "bootstrap -> resamples: Input should be greater than or equal to 1 (got 0)",
         "outptu_dir: unknown key; did you mean 'output_dir'?",
     ]
     assert str(info.value).startswith("bad.yaml: data -> fromat")

@@ -56,7 +56,10 @@ def test_markdown_results_row_with_ci_and_marks(written: tuple[Path, str, str]) 
             "| 12.82 [6.85, 18.89] | **56.96** [50.09, 63.54] | **83.33**<sup>a</sup> [50.00, 100.00] |") in md
     # smollm2-135m beats a and b on rouge1 (p_holm 0.012, 0.012) and bleu (0.008, 0.006)
     assert "| (c) smollm2-135m | original | **50.44**<sup>ab</sup> [42.24, 63.10] |" in md
-    assert "| terms | lead-3+norm | lead-3 | 45.83 | 0.0080 | 0.0240 | paired-bootstrap | yes |" in md
+    # one table per family, the baseline as a, Delta = b - a, and a verdict with its direction
+    assert "| Metric | a (baseline) | b | Delta (b - a) | p | p (Holm) | Method | b vs a |" in md
+    assert "| terms | lead-3 | lead-3+norm | 45.83 | 0.0080 | 0.0240 | paired-bootstrap | better |" in md
+    assert "| terms | lead-3 | smollm2-135m | 10.42 | 0.6084 | 0.6084 | paired-bootstrap | no difference |" in md
 
 
 def test_markdown_terminology_tables(written: tuple[Path, str, str]) -> None:
@@ -168,19 +171,36 @@ def test_scatter_pair_prefers_normalised_twin() -> None:
     assert scatter_pair(load_run(FIXTURE)) == ("lead-3", "lead-3+norm")
 
 
-def test_comparison_object_shape_is_accepted(tmp_path: Path) -> None:
-    """results.json written from Comparison.to_dict() (baseline rows per metric) gives the same marks."""
-    folder = _copy(tmp_path)
-    comparisons = {"method": "bootstrap", "resamples": 1000, "seed": 1, "metrics": {"bleu": {"signature": "s", "systems": [
-        {"system": "lead-3", "score": 12.5, "delta": 0.0, "p_value": None, "p_holm": None, "baseline": True},
-        {"system": "smollm2-135m", "score": 23.63, "delta": 11.13, "p_value": 0.004, "p_holm": 0.008, "baseline": False},
-        {"system": "lead-3+norm", "score": 12.82, "delta": 0.32, "p_value": 0.06, "p_holm": 0.06, "baseline": False},
-    ]}}}
-    _edit_json(folder / "results.json", lambda r: r.update(comparisons=comparisons))
+def test_a_significant_loss_is_never_marked_as_a_win(tmp_path: Path) -> None:
+    """TER: y has more edits (worse) and the test is significant; x gets the mark, not y; bold goes to x."""
+    folder = tmp_path / "loss"
+    folder.mkdir()
+    metric = lambda v: {"ter": {"score": v, "ci": None, "signature": "ter", "higher_is_better": False}}  # noqa: E731
+    (folder / "results.json").write_text(json.dumps({
+        "schema_version": 2, "name": "loss", "documents": 10,
+        "systems": {"x": {"input": "original", "metrics": metric(40.0)}, "y": {"input": "original", "metrics": metric(55.0)}},
+        "comparisons": [{"metric": "ter", "family": "against-first", "a": "x", "b": "y", "a_score": 40.0, "b_score": 55.0,
+                         "delta": 15.0, "p_value": 0.001, "p_holm": None, "method": "bootstrap", "correction": "none",
+                         "higher_is_better": False, "verdict": "worse"}],
+    }), encoding="utf-8")
     run = load_run(folder)
-    assert [(c["a"], c["b"], c["significant"]) for c in run.comparisons] == [
-        ("smollm2-135m", "lead-3", True), ("lead-3+norm", "lead-3", False)]
-    assert better_than(run) == {("smollm2-135m", "bleu"): ["lead-3"]}
+    assert better_than(run) == {("x", "ter"): ["y"]}
+    md = render_markdown(run)
+    assert "| (a) x | original | **40.00**<sup>b</sup> |" in md and "| (b) y | original | 55.00 |" in md
+    assert "| ter | x | y | 15.00 | 0.0010 | - | bootstrap | worse |" in md
+
+
+def test_no_bold_best_on_a_metric_without_direction(tmp_path: Path) -> None:
+    folder = tmp_path / "diag"
+    folder.mkdir()
+    metric = lambda v: {"length": {"score": v, "ci": None, "signature": "length", "higher_is_better": None}}  # noqa: E731
+    (folder / "results.json").write_text(json.dumps({
+        "schema_version": 2, "name": "diag", "documents": 3,
+        "systems": {"x": {"input": "original", "metrics": metric(40.0)}, "y": {"input": "original", "metrics": metric(55.0)}},
+    }), encoding="utf-8")
+    md = render_markdown(load_run(folder))
+    results = md.split("## Results")[1].split("##")[0]
+    assert "**" not in results and "length (no direction)" in results
 
 
 def test_lower_is_better_for_ter(tmp_path: Path) -> None:

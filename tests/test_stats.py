@@ -47,7 +47,9 @@ SACREBLEU_AR = {
 
 
 def test_paired_bootstrap_reproduces_sacrebleu_p_values_to_the_digit():
-    result = compare(systems=SYSTEMS, references=REFS, metrics=["bleu", "chrf", "ter"], method="bootstrap", seed=12345)
+    result = compare(systems=SYSTEMS, references=REFS, metrics=["bleu", "chrf", "ter"], method="bootstrap", seed=12345,
+                     p_value="sacrebleu")
+    assert "p:sacrebleu" in result.signatures["bleu"]
     for metric, expected in SACREBLEU_BS.items():
         got = tuple(result.p_value(metric, name) for name in NAMES[1:])
         assert got == expected  # exact equality: same indices, same float32 sums, same formula
@@ -55,7 +57,8 @@ def test_paired_bootstrap_reproduces_sacrebleu_p_values_to_the_digit():
 
 @pytest.mark.slow
 def test_approximate_randomization_reproduces_sacrebleu():
-    result = compare(systems=SYSTEMS, references=REFS, metrics=["bleu", "chrf", "ter"], method="ar", seed=12345)
+    result = compare(systems=SYSTEMS, references=REFS, metrics=["bleu", "chrf", "ter"], method="ar", seed=12345,
+                     p_value="sacrebleu")
     assert result.resamples == 10000
     for metric, expected in SACREBLEU_AR.items():
         assert tuple(result.p_value(metric, name) for name in NAMES[1:]) == expected
@@ -68,7 +71,7 @@ def test_paired_bootstrap_matches_live_sacrebleu_call(monkeypatch):
     monkeypatch.setenv("SACREBLEU_SEED", "777")
     named = [(n, SYSTEMS[n]) for n in NAMES[:2]]
     _, scores = PairedTest(named, {"BLEU": BLEU()}, [[r[0] for r in REFS]], test_type="bs", n_samples=500)()
-    ours = compare(systems=dict(named), references=REFS, metrics=["bleu"], resamples=500, seed=777)
+    ours = compare(systems=dict(named), references=REFS, metrics=["bleu"], resamples=500, seed=777, p_value="sacrebleu")
     row = ours.rows["bleu"][1]
     assert row.p_value == scores["BLEU"][1].p_value
     assert row.score == scores["BLEU"][1].score
@@ -160,8 +163,12 @@ def test_paired_tests_on_ratio_metric_by_construction():
     b = ratio_stats([2] * 30, [2] * 30, "b")
     assert paired_bootstrap(a, b, resamples=99, seed=1).p_value == pytest.approx(1 / 100)
     assert approximate_randomization(a, b, trials=99, seed=1).p_value == pytest.approx(1 / 100)
-    # identical systems: the AR statistic never exceeds 0 -> p = 1/(n+1) as in sacreBLEU (">" not ">=")
-    assert approximate_randomization(a, a, trials=99, seed=1).p_value == pytest.approx(1 / 100)
+    # identical systems: the AR statistic is always 0, a tie with the observed 0 -> p = 1 (standard rule);
+    # sacreBLEU counts only "> observed" -> p = 1/(n+1)
+    assert approximate_randomization(a, a, trials=99, seed=1).p_value == 1.0
+    assert approximate_randomization(a, a, trials=99, seed=1, p_value="sacrebleu").p_value == pytest.approx(1 / 100)
+    assert paired_bootstrap(a, a, resamples=99, seed=1).p_value == 1.0
+    assert paired_bootstrap(a, a, resamples=99, seed=1, p_value="sacrebleu").p_value == pytest.approx(1 / 100)
 
 
 def test_resampling_uses_float32_rows_for_sacrebleu_metrics_only():
@@ -174,11 +181,11 @@ def test_undefined_resamples_are_left_out_of_the_p_value():
     # term accuracy: only segment 0 has an expected term; resamples that miss it are undefined (NaN)
     a = ratio_stats([0] + [0] * 9, [1] + [0] * 9, "a")
     b = ratio_stats([1] + [0] * 9, [1] + [0] * 9, "b")
-    res = paired_bootstrap(a, b, resamples=200, seed=5)
     idx = bootstrap_indices(10, 200, 5)
     drawn = int((idx == 0).any(axis=1).sum())  # resamples in which the metric is defined
-    # every defined resample shows the full difference of 100: centred stats are 0, never > 100
-    assert res.p_value == pytest.approx(1 / (drawn + 1))
+    # every defined resample shows the full difference of 100: centred stats are 0, never >= 100
+    for rule in ("standard", "sacrebleu"):
+        assert paired_bootstrap(a, b, resamples=200, seed=5, p_value=rule).p_value == pytest.approx(1 / (drawn + 1))
     # nothing expected anywhere: no p-value at all
     none = ratio_stats([0] * 5, [0] * 5, "none")
     assert np.isnan(paired_bootstrap(none, none, resamples=10).p_value)

@@ -7,6 +7,8 @@ from typing import Optional
 
 import typer
 
+from toolkit.cli import options as opt
+
 _EPILOG = (
     "Examples: "
     "toolkit meta-evaluate --human items.jsonl --metrics rouge1,rouge2,rougeL --level both ; "
@@ -36,10 +38,12 @@ def meta_evaluate_command(
     compare: list[str] = typer.Option([], "--compare", help="A:B, test whether metric A correlates better than metric B (repeatable)."),
     test: str = typer.Option("perm-both", "--test", help="Paired test: perm-both, perm-inputs, perm-systems, boot-inputs, boot-systems, boot-both."),
     system_scores: str = typer.Option("mean", "--system-scores", help="System level uses the mean of item scores (mean) or the corpus score of each system, e.g. corpus BLEU (corpus; no CI)."),
-    stem: bool = typer.Option(False, "--stem", help="Porter stemming for ROUGE (default: off)."),
-    multi_ref: str = typer.Option("best", "--multi-ref", help="Several references: best or average."),
-    rouge_mode: str = typer.Option("rouge-score", "--rouge-mode", help="ROUGE implementation mode of toolkit.scoring."),
-    target_lang: str = typer.Option("en", "--target-lang", help="Target language code for BLEU tokenisation."),
+    stem: opt.Stem = None,
+    multi_ref: opt.MultiRef = None,
+    rouge_mode: opt.RougeMode = None,
+    lsum_split: opt.LsumSplit = None,
+    target_lang: opt.TargetLang = None,
+    term_protocol: opt.TermProtocol = None,
     output: Optional[Path] = typer.Option(None, "--output", help="Write the result as JSON here."),
     csv: Optional[Path] = typer.Option(None, "--csv", help="Write the table as CSV here (one row per metric, dimension, level, coefficient)."),
     write_items: Optional[Path] = typer.Option(None, "--write-items", help="Also write the converted items as JSONL here."),
@@ -49,7 +53,6 @@ def meta_evaluate_command(
     from toolkit.errors import InputError
     from toolkit.io import iter_jsonl, write_json, write_jsonl, write_text
     from toolkit.metaeval import convert, items_from_dicts, meta_evaluate
-    from toolkit.metaeval.metrics import ScoringOptions
 
     if format == "items":
         items = items_from_dicts((obj for _, obj in iter_jsonl(human)), name=str(human))
@@ -74,7 +77,8 @@ def meta_evaluate_command(
         seed=seed,
         compare=pairs,
         test=test,
-        scoring=ScoringOptions(rouge_mode=rouge_mode, stem=stem, multi_ref=multi_ref, target_lang=target_lang),
+        scoring=opt.scoring_settings(rouge_mode=rouge_mode, stem=stem, multi_ref=multi_ref, lsum_split=lsum_split,
+                                     target_lang=target_lang, term_protocol=term_protocol),
         system_scores=system_scores,
     )
     typer.echo(f"{result.n_items} items, {len(result.systems)} systems, {len(result.documents)} documents")

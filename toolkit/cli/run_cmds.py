@@ -8,34 +8,38 @@ from typing import Any, Optional
 import typer
 
 
-def _results_table(results: dict[str, Any]) -> Any:
+def _results_table(data: dict[str, Any]) -> Any:
+    """The results table of a run, read through the typed schema: a mark says better (+) or worse (-)."""
     from rich.table import Table
 
-    metrics: list[str] = []
-    for info in results["systems"].values():
-        for metric in info["metrics"]:
-            if metric not in metrics:
-                metrics.append(metric)
-    against_first = [c for c in results.get("comparisons", []) if c.get("family", "against-first") == "against-first"]
-    first = against_first[0]["a"] if against_first else None
-    significant = {(c["b"], c["metric"]) for c in against_first if c.get("significant")}
-    caption = f"* p < 0.05 against {first} (paired test, Holm-corrected)" if first else None
-    table = Table(title=f"{results['name']}: {results['documents']} documents, score [95% bootstrap CI]", caption=caption)
+    from toolkit.runs.results import RunResults
+
+    results = RunResults.from_dict(data)
+    against_first = results.comparisons_of("against-first")
+    first = against_first[0].a if against_first else None
+    marks = {(c.b, c.metric): {"better": "+", "worse": "-"}.get(c.verdict or "", "") for c in against_first}
+    caption = (f"+ / -: significantly better / worse than {first} (paired test, p < 0.05"
+               f"{', Holm-corrected' if any(c.correction == 'holm' for c in against_first) else ''}); "
+               "bold: best on a metric with a direction") if first else None
+    table = Table(title=f"{results.name}: {results.documents} documents, score [95% bootstrap CI]", caption=caption)
     table.add_column("system")
     table.add_column("input")
-    for metric in metrics:
-        table.add_column(metric, justify="right")
-    for system, info in results["systems"].items():
+    for metric in results.metrics:
+        direction = results.higher_is_better(metric)
+        table.add_column(metric + (" (lower better)" if direction is False else ""), justify="right")
+    for system, info in results.systems.items():
         cells = []
-        for metric in metrics:
-            value = info["metrics"].get(metric)
+        for metric in results.metrics:
+            value = info.metrics.get(metric)
             if value is None:
                 cells.append("-")
                 continue
-            ci = value.get("ci")
-            mark = "*" if (system, metric) in significant else ""
-            cells.append(f"{value['score']:.2f}{mark}" + (f" [{ci[0]:.1f},{ci[1]:.1f}]" if ci else ""))
-        table.add_row(system, info.get("input", ""), *cells)
+            text = f"{value.score:.2f}{marks.get((system, metric), '')}"
+            if system in results.best(metric):
+                text = f"[bold]{text}[/bold]"
+            ci = value.ci
+            cells.append(text + (f" [{ci[0]:.1f},{ci[1]:.1f}]" if ci else ""))
+        table.add_row(system, info.input, *cells)
     return table
 
 

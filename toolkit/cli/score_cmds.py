@@ -12,17 +12,19 @@ import json
 import warnings
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any, Optional
 
 import click
 import typer
 
+from toolkit.cli import options as opt
 from toolkit.errors import InputError, InputLengthError
 
 _EPILOG_SCORE = (
     "Examples:  toolkit score --hyp sys.en --ref ref.en --metrics bleu,chrf,ter --target-lang en\n\n"
     "toolkit score --hyp summaries.jsonl --ref refs.jsonl --metrics rouge --stem --format json --segments"
 )
+_DEFAULTS_HELP = "rouge1,rouge2,rougeL,rougeLsum,bleu,chrf,ter (+terms with --glossary)"
 _EPILOG_COMPARE = "Example:  toolkit compare --ref ref.en base.en sysA.en sysB.en --metrics bleu,chrf,rougeL"
 
 
@@ -187,7 +189,7 @@ def render_report(report: Any, *, segments: bool) -> str:
 def render_comparison(comparison: Any) -> str:
     """Plain-text table of a ``Comparison`` with p-values (and Holm-adjusted ones for 3+ systems)."""
     holm = any(len(rows) > 2 for rows in comparison.rows.values())
-    header = ["metric", "system", "score", "95% CI", "delta", "p"] + (["p (Holm)"] if holm else [])
+    header = ["metric", "system", "score", "95% CI", "delta", "p"] + (["p (Holm)"] if holm else []) + ["vs baseline"]
     rows = []
     for name, metric_rows in comparison.rows.items():
         for r in metric_rows:
@@ -197,10 +199,13 @@ def render_comparison(comparison: Any) -> str:
                      "-" if r.p_value is None else f"{r.p_value:.4f}"]
             if holm:
                 cells.append("-" if r.p_holm is None else f"{r.p_holm:.4f}")
+            cells.append("-" if r.baseline else (r.verdict or "no direction"))
             rows.append(cells)
     test = "paired bootstrap resampling" if comparison.method == "bootstrap" else "approximate randomisation"
+    rule = "sacreBLEU's p-value rule" if comparison.p_value_rule == "sacrebleu" else "ties count as extreme"
     sigs = "\n".join(f"  {name}: {sig}" for name, sig in comparison.signatures.items())
-    return f"{_table(header, rows)}\n\n{test}, {comparison.resamples} samples, seed {comparison.seed}\nsignatures:\n{sigs}"
+    return (f"{_table(header, rows)}\n\n{test}, {comparison.resamples} samples, seed {comparison.seed}, {rule}; "
+            f"better/worse: p{' (Holm)' if holm else ''} < 0.05 in the metric's direction\nsignatures:\n{sigs}")
 
 
 def register(app: typer.Typer) -> None:
@@ -209,36 +214,35 @@ def register(app: typer.Typer) -> None:
     @app.command("score", epilog=_EPILOG_SCORE)
     def score_cmd(
         hyp: str = typer.Option(..., "--hyp", help="Hypotheses: one segment a line, or JSONL {id, text} ('-' = stdin)."),
-        ref: list[str] = typer.Option(..., "--ref", help="References (repeat for several): lines or JSONL {id, references|text}."),
-        metrics: str = typer.Option(None, "--metrics", help="Comma-separated metrics or groups (rouge, mt, diagnostics) (default: rouge1,rouge2,rougeL,rougeLsum,bleu,chrf,ter [+terms with --glossary])."),
-        rouge_mode: str = typer.Option("rouge-score", "--rouge-mode", help="ROUGE mode: rouge-score, rouge155 or unicode."),
-        stem: bool = typer.Option(False, "--stem", help="Porter stemming for ROUGE."),
-        multi_ref: str | None = typer.Option(None, "--multi-ref", help="Multi-reference rule for ROUGE: best or average (default: average in rouge155 mode, as ROUGE-1.5.5 -f A; best otherwise)."),
-        lsum_split: str = typer.Option("newline", "--lsum-split", help="Sentence splitting for rougeLsum: newline or builtin."),
-        glossary: str = typer.Option(None, "--glossary", help="Glossary file for term accuracy (terms, terms_leak)."),
-        source: str = typer.Option(None, "--source", help="Sources (lines or JSONL {id, text}): term expectations and diagnostics."),
-        target_lang: str = typer.Option("en", "--target-lang", help="Target language; picks the BLEU tokenizer, zh -> zh."),
-        bootstrap: int = typer.Option(1000, "--bootstrap", help="Bootstrap resamples for the 95% CI, 0 = off."),
-        seed: int = typer.Option(12345, "--seed", help="Bootstrap seed."),
+        ref: opt.Refs = ...,
+        metrics: Annotated[Optional[str], typer.Option("--metrics", help=opt.metrics_help(_DEFAULTS_HELP))] = None,
+        rouge_mode: opt.RougeMode = None,
+        stem: opt.Stem = None,
+        multi_ref: opt.MultiRef = None,
+        lsum_split: opt.LsumSplit = None,
+        glossary: opt.Glossary = None,
+        source: opt.Source = None,
+        target_lang: opt.TargetLang = None,
+        term_protocol: opt.TermProtocol = None,
+        bootstrap: opt.Resamples = None,
+        seed: opt.Seed = None,
         segments: bool = typer.Option(False, "--segments", help="Also print per-segment scores."),
-        fmt: str = typer.Option("table", "--format", help="Output format: table or json."),
+        fmt: opt.Format = "table",
     ) -> None:
         """Score hypotheses against references: ROUGE, BLEU/chrF/TER, term accuracy, diagnostics."""
-        if fmt not in ("table", "json"):
-            raise typer.BadParameter(f"'{fmt}' is not one of table, json", param_hint="--format")
         from toolkit.scoring import score
 
         names = _metrics_arg(metrics, glossary)
         hyps = read_hypotheses(hyp)
         refs = read_references(list(ref), hyps)
         sources = read_sources(source, hyps) if source else None
+        settings = opt.scoring_settings(rouge_mode=rouge_mode, stem=stem, multi_ref=multi_ref, lsum_split=lsum_split,
+                                        target_lang=target_lang, term_protocol=term_protocol, resamples=bootstrap,
+                                        seed=seed)
         with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always")
-            report = score(
-                predictions=hyps.texts, references=refs, metrics=names, sources=sources,
-                glossary=_load_glossary(glossary), rouge_mode=rouge_mode, stem=stem, multi_ref=multi_ref,
-                lsum_split=lsum_split, target_lang=target_lang, bootstrap=bootstrap, seed=seed, ids=hyps.ids,
-            )
+            report = score(predictions=hyps.texts, references=refs, metrics=names, sources=sources,
+                           glossary=_load_glossary(glossary), settings=settings, ids=hyps.ids)
         _echo_warnings(caught)
         if fmt == "json":
             click.echo(json.dumps(report.to_dict(segments=segments), ensure_ascii=False, indent=2))
@@ -248,23 +252,23 @@ def register(app: typer.Typer) -> None:
     @app.command("compare", epilog=_EPILOG_COMPARE)
     def compare_cmd(
         systems: list[str] = typer.Argument(..., help="System outputs, baseline first (lines or JSONL {id, text})."),
-        ref: list[str] = typer.Option(..., "--ref", help="References (repeat for several)."),
-        metrics: str = typer.Option(None, "--metrics", help="Comma-separated metrics or groups (default: rouge1,rouge2,rougeL,rougeLsum,bleu,chrf,ter [+terms with --glossary])."),
-        method: str = typer.Option("bootstrap", "--method", help="Paired test: bootstrap or ar."),
-        resamples: int = typer.Option(None, "--resamples", help="Bootstrap resamples or AR trials (default: 1000 / 10000)."),
-        seed: int = typer.Option(12345, "--seed", help="RNG seed."),
-        rouge_mode: str = typer.Option("rouge-score", "--rouge-mode", help="ROUGE mode."),
-        stem: bool = typer.Option(False, "--stem", help="Porter stemming for ROUGE."),
-        multi_ref: str | None = typer.Option(None, "--multi-ref", help="Multi-reference rule for ROUGE: best or average (default: average in rouge155 mode, as ROUGE-1.5.5 -f A; best otherwise)."),
-        lsum_split: str = typer.Option("newline", "--lsum-split", help="Sentence splitting for rougeLsum: newline or builtin."),
-        glossary: str = typer.Option(None, "--glossary", help="Glossary file for term accuracy."),
-        source: str = typer.Option(None, "--source", help="Sources (lines or JSONL {id, text})."),
-        target_lang: str = typer.Option("en", "--target-lang", help="Target language."),
-        fmt: str = typer.Option("table", "--format", help="Output format: table or json."),
+        ref: opt.Refs = ...,
+        metrics: Annotated[Optional[str], typer.Option("--metrics", help=opt.metrics_help(_DEFAULTS_HELP))] = None,
+        method: opt.Method = None,
+        resamples: opt.Resamples = None,
+        seed: opt.Seed = None,
+        p_value: opt.PValue = None,
+        rouge_mode: opt.RougeMode = None,
+        stem: opt.Stem = None,
+        multi_ref: opt.MultiRef = None,
+        lsum_split: opt.LsumSplit = None,
+        glossary: opt.Glossary = None,
+        source: opt.Source = None,
+        target_lang: opt.TargetLang = None,
+        term_protocol: opt.TermProtocol = None,
+        fmt: opt.Format = "table",
     ) -> None:
         """Paired significance tests of systems against the first one, with p-values (Holm for 3+ systems)."""
-        if fmt not in ("table", "json"):
-            raise typer.BadParameter(f"'{fmt}' is not one of table, json", param_hint="--format")
         if len(systems) < 2:
             raise typer.BadParameter("give at least two system files (baseline first)", param_hint="SYSTEMS")
         from toolkit.scoring import compare
@@ -291,14 +295,13 @@ def register(app: typer.Typer) -> None:
                 by_system[label] = seg.texts
         refs = read_references(list(ref), first)
         sources = read_sources(source, first) if source else None
+        settings = opt.scoring_settings(rouge_mode=rouge_mode, stem=stem, multi_ref=multi_ref, lsum_split=lsum_split,
+                                        target_lang=target_lang, term_protocol=term_protocol, method=method,
+                                        resamples=resamples, seed=seed, p_value=p_value)
         with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always")
-            result = compare(
-                systems=by_system, references=refs, metrics=names, sources=sources,
-                glossary=_load_glossary(glossary), rouge_mode=rouge_mode, stem=stem, multi_ref=multi_ref,
-                lsum_split=lsum_split, target_lang=target_lang, method=method, resamples=resamples, seed=seed,
-                ids=first.ids,
-            )
+            result = compare(systems=by_system, references=refs, metrics=names, sources=sources,
+                             glossary=_load_glossary(glossary), settings=settings, ids=first.ids)
         _echo_warnings(caught)
         if fmt == "json":
             click.echo(json.dumps(result.to_dict(), ensure_ascii=False, indent=2))

@@ -344,7 +344,8 @@ def meta_evaluate(
     signature = (
         f"metaeval|boot:{resampling},{resamples}|ci:95%percentile|seed:{seed}"
         f"|test:{test},{alternative}|negate-lower-is-better:{'yes' if negate_lower_is_better else 'no'}"
-        f"|sys:{system_scores}|scoring:{scoring.rouge_mode},stem:{'yes' if scoring.stem else 'no'},refs:{scoring.multi_ref},lang:{scoring.target_lang}"
+        f"|sys:{system_scores}|scoring:{scoring.rouge_mode},stem:{'yes' if scoring.stem else 'no'},refs:{scoring.multi_ref_rule},lang:{scoring.target_lang}"
+        f",lsum:{scoring.lsum_split},terms:{scoring.term_protocol}"
         f"|toolkit:{__version__}"
     )
     return MetaEvalResult(

@@ -9,11 +9,11 @@ registers). A metric named in every item's ``scores`` field (for example REALSum
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from toolkit.errors import InputError
 from toolkit.metaeval.items import MetaItem
+from toolkit.scoring.settings import ScoringSettings
 
 if TYPE_CHECKING:
     from toolkit.scoring import ScoreReport
@@ -21,18 +21,9 @@ if TYPE_CHECKING:
 _RELEASED = "released_"  # prefix the converters give to metric values published with the data
 
 
-@dataclass(frozen=True)
-class ScoringOptions:
-    """Settings passed to ``toolkit.scoring.score`` (see its docstring)."""
-
-    rouge_mode: str = "rouge-score"
-    stem: bool = False
-    multi_ref: str = "best"
-    target_lang: str = "en"
-
-    def to_dict(self) -> dict[str, object]:
-        """Plain-JSON form."""
-        return dict(self.__dict__)
+#: The scoring settings of meta-evaluation: the one ``ScoringSettings`` (its metric part; items are scored
+#: without bootstrap). ``ScoringOptions`` is its former name, kept for callers.
+ScoringOptions = ScoringSettings
 
 
 def resolve(metric_names: Sequence[str], items: Sequence[MetaItem]) -> list[str]:
@@ -124,10 +115,7 @@ def _score_items(metric_names: list[str], items: Sequence[MetaItem], options: Sc
         references=[list(item.references) for item in items],
         metrics=metric_names,
         sources=sources if all(s is not None for s in sources) else None,  # type: ignore[arg-type]
-        rouge_mode=options.rouge_mode,
-        stem=options.stem,
-        multi_ref=options.multi_ref,
-        target_lang=options.target_lang,
+        settings=options.metric_part(),
         bootstrap=0,
         ids=[f"{item.id}/{item.system}" for item in items],
     )

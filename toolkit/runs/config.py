@@ -9,12 +9,13 @@ from __future__ import annotations
 import difflib
 import os
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Literal, Optional
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, create_model, field_validator, model_validator
 
 from toolkit.errors import ConfigError, shown
+from toolkit.scoring.settings import SETTINGS, ScoringSettings, SettingSpec
 
 RUN_FORMAT_VERSION = 1
 
@@ -101,21 +102,30 @@ class SystemConfig(_Strict):
     _expand_file = field_validator("file")(_expand_user)
 
 
-class ScoringConfig(_Strict):
-    """Settings that change metric values."""
-
-    rouge_mode: Literal["rouge-score", "rouge155", "unicode"] = "rouge-score"
-    stem: bool = False
-    multi_ref: Literal["best", "average"] = "best"
-    target_lang: str = "en"
+#: A run always computes intervals and paired tests, so it needs at least one resample.
+_RUN_MINIMUM = {"resamples": 1}
 
 
-class BootstrapConfig(_Strict):
-    """Confidence intervals and paired tests."""
+def _setting_field(spec: SettingSpec, default: Any) -> tuple[Any, Any]:
+    kind: Any = Literal[spec.choices] if spec.choices is not None else spec.kind  # type: ignore[valid-type]
+    if default is None:
+        kind = Optional[kind]
+    minimum = _RUN_MINIMUM.get(spec.name, spec.minimum)
+    bounds = {k: v for k, v in (("ge", minimum), ("le", spec.maximum)) if v is not None}
+    return kind, Field(default, description=spec.help, **bounds)
 
-    resamples: int = Field(1000, gt=0)
-    seed: int = 12345
-    method: Literal["bootstrap", "ar"] = "bootstrap"
+
+def _section_model(section: str, name: str, doc: str) -> type[_Strict]:
+    """A config section made from the scoring settings of that section (keys, types, defaults, help)."""
+    defaults = ScoringSettings()
+    fields = {spec.key: _setting_field(spec, getattr(defaults, spec.name)) for spec in SETTINGS if spec.section == section}
+    model = create_model(name, __base__=_Strict, **fields)  # type: ignore[call-overload]
+    model.__doc__ = doc
+    return model
+
+
+ScoringConfig = _section_model("scoring", "ScoringConfig", "Settings that change metric values (see toolkit.scoring.settings).")
+BootstrapConfig = _section_model("bootstrap", "BootstrapConfig", "Confidence intervals and paired tests (see toolkit.scoring.settings).")
 
 
 class RayConfig(_Strict):
@@ -161,6 +171,10 @@ class RunConfig(_Strict):
         if dupes:
             raise ValueError(f"system names must be unique; repeated: {', '.join(dupes)}")
         return self
+
+    def scoring_settings(self) -> ScoringSettings:
+        """The ``scoring`` and ``bootstrap`` sections as the one settings object every scoring call takes."""
+        return ScoringSettings.from_sections({"scoring": self.scoring.model_dump(), "bootstrap": self.bootstrap.model_dump()})
 
     @property
     def run_dir(self) -> Path:

@@ -20,6 +20,7 @@ from toolkit.runs.config import RUN_FORMAT_VERSION, RunConfig, SystemConfig, dum
 from toolkit.runs.data import RunDocument, data_fingerprint, load_documents
 from toolkit.runs.executors import Executor, batched, make_executor
 from toolkit.runs.progress import DocumentTicks, StageProgress
+from toolkit.runs.results import RunResults, SystemResults, write_results
 from toolkit.runs.rundir import locked_run_dir
 from toolkit.runs.sections import paired_comparisons, terminology_section
 from toolkit.runs.stages import NormalizeTask, ScoreTask, SummarizeTask
@@ -382,24 +383,19 @@ def _run_locked(
     notify("score")
     references = [list(d.references) for d in docs]
     sources = [d.source or d.text for d in docs]
-    scoring = dict(rouge_mode=config.scoring.rouge_mode, stem=config.scoring.stem, multi_ref=config.scoring.multi_ref,
-                   target_lang=config.scoring.target_lang)
+    settings = config.scoring_settings()
     with StageProgress(progress) as bars:
         units, recomputed["score"] = _score_stage(
-            executor, run_dir, config, runs, docs, predictions, glossary, scoring, bars)
-    score_options = dict(
-        metrics=list(config.metrics), sources=sources, glossary=glossary, **scoring,
-        bootstrap=config.bootstrap.resamples, seed=config.bootstrap.seed,
-    )
-    systems_out: dict[str, Any] = {}
+            executor, run_dir, config, runs, docs, predictions, glossary, settings.metric_options(), bars)
+    score_options = dict(metrics=list(config.metrics), sources=sources, glossary=glossary, settings=settings)
+    systems_out: dict[str, SystemResults] = {}
     score_rows: list[dict[str, Any]] = []
     metric_signatures: dict[str, str] = {}
     for system in runs:
         report = score(predictions=predictions[system.name], references=references, ids=doc_ids,
                        units=units[system.name], **score_options)
-        corpus = {name: result.to_dict() for name, result in report.corpus.items()}
-        systems_out[system.name] = {"input": system.input, "base": system.base, "metrics": corpus}
-        metric_signatures.update({name: value["signature"] for name, value in corpus.items()})
+        systems_out[system.name] = SystemResults(system.name, system.input, system.base, dict(report.corpus))
+        metric_signatures.update(report.signatures)
         for doc_id, segment in zip(doc_ids, report.segment_rows()):
             key = content_key(fingerprints[system.name], doc_id)
             for metric, value in segment.items():
@@ -414,13 +410,15 @@ def _run_locked(
     signature = mf.run_signature(
         data_sha=data_sha, glossary_sha=glossary.fingerprint if glossary is not None else None,
         systems=fingerprints, metric_signatures=metric_signatures,
-        resamples=config.bootstrap.resamples, seed=config.bootstrap.seed,
+        resamples=settings.ci_resamples, seed=settings.seed,
     )
-    results = {
-        "name": config.name, "run_signature": signature, "documents": len(docs), "systems": systems_out,
-        "comparisons": comparisons, "terminology": terminology, "metric_signatures": metric_signatures,
-    }
-    write_json(run_dir / "results.json", results)
+    typed = RunResults(
+        name=config.name, run_signature=signature, documents=len(docs), systems=systems_out,
+        comparisons=tuple(comparisons), terminology=terminology, metric_signatures=metric_signatures,
+        settings=settings.to_dict(),
+    )
+    write_results(run_dir / "results.json", typed)
+    results = typed.to_dict()
     write_json(run_dir / "manifest.json", {
         "name": config.name, "run_format": RUN_FORMAT_VERSION, "toolkit_version": toolkit.__version__,
         "config_path": config_path, "packages": mf.package_versions(), "git_commit": mf.git_commit(),
@@ -428,7 +426,8 @@ def _run_locked(
         "glossary": ({"path": config.glossary.path, "sha256": mf.file_sha256(config.glossary.path),
                       "fingerprint": glossary.fingerprint, "entries": len(glossary)} if config.glossary and glossary is not None else None),
         "data": {"path": config.data.path, "sha256": data_sha, "documents": len(docs)},
-        "seeds": {"bootstrap": config.bootstrap.seed, "resamples": config.bootstrap.resamples},
+        "seeds": {"bootstrap": settings.seed, "resamples": settings.ci_resamples,
+                  "test_samples": settings.samples(), "method": settings.method, "p_value": settings.p_value},
         "metric_signatures": metric_signatures, "executor": getattr(executor, "name", config.executor),
         "recomputed": recomputed, "started": started, "finished": mf.now_iso(), "run_signature": signature,
     })

@@ -16,9 +16,9 @@ from toolkit.runs.report_data import (
     better_than,
     best_systems,
     fmt,
+    comparison_families,
     fmt_p,
     load_run,
-    lower_is_better,
     metric_digits,
     system_labels,
 )
@@ -64,17 +64,16 @@ def _results_md(run: RunData) -> list[str]:
                 cell += f" [{fmt(ci[0], digits)}, {fmt(ci[1], digits)}]"
             row.append(cell)
         rows.append(row)
-    headers = ["System", "Input"] + [_md(m) + (" (lower is better)" if lower_is_better(m) else "") for m in run.metrics]
+    headers = ["System", "Input"] + [_md(m + run.direction_note(m)) for m in run.metrics]
     out = [_md_table(headers, rows, [False, False] + [True] * len(run.metrics)),
-           "", "Corpus scores with 95% bootstrap confidence intervals. Bold: best on the metric. A superscript letter "
-           "names a system this one beats significantly on that metric (paired test marked significant in "
-           "results.json)."]
-    if run.comparisons:
-        crow = [[_md(c["metric"]), _md(c["a"]), _md(c["b"]), fmt(c.get("delta"), metric_digits(run, str(c["metric"]))),
-                 fmt_p(c.get("p_value")), fmt_p(c.get("p_holm")), _md(c.get("method", "")),
-                 "yes" if c.get("significant") else "no"] for c in run.comparisons]
-        out += ["", "### Paired comparisons", "",
-                _md_table(["Metric", "a", "b", "Delta (a - b)", "p", "p (Holm)", "Method", "Significant"], crow,
+           "", "Corpus scores with 95% bootstrap confidence intervals. Bold: best on the metric (metrics with a "
+           "direction only). A superscript letter names a system this one is significantly better than on that "
+           "metric (the verdict of a paired test in results.json, in the metric's direction)."]
+    for family, title in comparison_families(run):
+        crow = [[_md(c.metric), _md(c.a), _md(c.b), fmt(c.delta, metric_digits(run, c.metric)), fmt_p(c.p_value),
+                 fmt_p(c.p_holm), _md(c.method), _md(c.verdict or "-")] for c in run.run_results.comparisons_of(family)]
+        out += ["", f"### {title}", "",
+                _md_table(["Metric", "a (baseline)", "b", "Delta (b - a)", "p", "p (Holm)", "Method", "b vs a"], crow,
                           [False, False, False, True, True, True])]
     return out
 

@@ -17,13 +17,7 @@ from typing import Any
 from toolkit.errors import InputError, RunDirError
 from toolkit.io import read_text
 
-#: Metrics where a lower score is better (TER counts edits); every other metric is higher-is-better.
-LOWER_IS_BETTER = frozenset({"ter"})
-
-
-def lower_is_better(metric: str) -> bool:
-    """True for metrics where less is better (``ter`` and its variants such as ``ter-norm``)."""
-    return metric in LOWER_IS_BETTER or metric.split("-")[0].split("_")[0] in LOWER_IS_BETTER
+from toolkit.runs.results import ComparisonResult, RunResults
 
 
 @dataclass(frozen=True)
@@ -41,8 +35,7 @@ class RunData:
         normalised: document id -> ``normalised.jsonl`` row (empty without a glossary).
         summaries: system -> document id -> ``summaries/<system>.jsonl`` row.
         scores: ``(document id, system, metric)`` -> per-document score.
-        comparisons: paired comparisons as ``{"metric", "a", "b", "delta", "p_value", "p_holm", "method",
-            "significant"}`` dicts.
+        comparisons: the paired comparisons (typed, from ``results.json``).
         digits: metric -> decimals to print (see :func:`decimals`), over all its corpus and document scores.
     """
 
@@ -56,8 +49,23 @@ class RunData:
     normalised: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
     summaries: Mapping[str, Mapping[str, Mapping[str, Any]]] = field(default_factory=dict)
     scores: Mapping[tuple[str, str, str], float] = field(default_factory=dict)
-    comparisons: tuple[Mapping[str, Any], ...] = ()
+    comparisons: tuple[ComparisonResult, ...] = ()
     digits: Mapping[str, int] = field(default_factory=dict)
+    typed: RunResults | None = None
+
+    @property
+    def run_results(self) -> RunResults:
+        """``results.json`` as the typed schema."""
+        return self.typed if self.typed is not None else RunResults.from_dict(self.results)
+
+    def higher_is_better(self, metric: str) -> bool | None:
+        """The metric's direction as ``results.json`` stores it (None: no direction)."""
+        return self.run_results.higher_is_better(metric)
+
+    def direction_note(self, metric: str) -> str:
+        """``" (lower is better)"``, ``" (no direction)"`` or nothing, for a column header."""
+        direction = self.higher_is_better(metric)
+        return " (lower is better)" if direction is False else (" (no direction)" if direction is None else "")
 
     @property
     def name(self) -> str:
@@ -124,26 +132,6 @@ def _number(value: Any) -> float | None:
     return float(value) if math.isfinite(value) else None
 
 
-def _comparisons(raw: Any) -> tuple[dict[str, Any], ...]:
-    """Comparisons as a list of pair dicts; also accepts ``Comparison.to_dict()`` (baseline rows per metric)."""
-    if isinstance(raw, Sequence) and not isinstance(raw, str):
-        return tuple(dict(c) for c in raw if isinstance(c, Mapping) and "metric" in c and "a" in c and "b" in c)
-    if isinstance(raw, Mapping) and isinstance(raw.get("metrics"), Mapping):
-        out = []
-        for metric, block in raw["metrics"].items():
-            rows = [r for r in block.get("systems", []) if isinstance(r, Mapping)]
-            base = next((r["system"] for r in rows if r.get("baseline")), None)
-            for r in rows:
-                if r.get("baseline") or base is None:
-                    continue
-                p = r.get("p_holm") if r.get("p_holm") is not None else r.get("p_value")
-                out.append({"metric": metric, "a": r["system"], "b": base, "delta": r.get("delta"),
-                            "p_value": r.get("p_value"), "p_holm": r.get("p_holm"), "method": raw.get("method", ""),
-                            "significant": p is not None and p < 0.05})
-        return tuple(out)
-    return ()
-
-
 def load_run(run_dir: str | Path) -> RunData:
     """Read a run folder.
 
@@ -167,6 +155,7 @@ def load_run(run_dir: str | Path) -> RunData:
     if not folder.is_dir():
         raise RunDirError(f"{folder}: not a folder; give the run folder (runs/<name>/) that `toolkit run` wrote")
     results = _read_json(folder / "results.json", required=True)
+    typed = RunResults.from_dict(results)
     manifest = _read_json(folder / "manifest.json", required=False)
     config_path = folder / "config.resolved.yaml"
     config_text = read_text(config_path) if config_path.exists() else None
@@ -212,7 +201,7 @@ def load_run(run_dir: str | Path) -> RunData:
     return RunData(
         run_dir=folder, results=results, manifest=manifest, config_text=config_text, systems=systems,
         metrics=tuple(metrics), doc_ids=tuple(doc_ids), normalised=normalised, summaries=summaries, scores=scores,
-        comparisons=_comparisons(results.get("comparisons")), digits={m: decimals(v) for m, v in values.items()},
+        comparisons=typed.comparisons, digits={m: decimals(v) for m, v in values.items()}, typed=typed,
     )
 
 
@@ -231,37 +220,37 @@ def system_labels(systems: Sequence[str]) -> dict[str, str]:
 
 
 def better_than(run: RunData) -> dict[tuple[str, str], list[str]]:
-    """``(system, metric)`` -> the systems it is significantly better than (per ``results.json`` comparisons).
+    """``(system, metric)`` -> the systems it is significantly better than, from the comparisons' verdicts.
 
-    Which side is better comes from the two corpus scores (lower wins for TER), else from the sign of ``delta``
-    (taken as ``a - b``).
+    A verdict is ``better``/``worse`` of ``b`` against ``a`` in the metric's direction, so a significant loss
+    is never marked as a win.
     """
     marks: dict[tuple[str, str], list[str]] = {}
     for c in run.comparisons:
-        if not c.get("significant"):
+        winner = c.winner
+        if winner is None:
             continue
-        metric, a, b = str(c["metric"]), str(c["a"]), str(c["b"])
-        sa, sb = run.corpus(a, metric), run.corpus(b, metric)
-        va = _number(sa.get("score")) if sa else None
-        vb = _number(sb.get("score")) if sb else None
-        diff = va - vb if va is not None and vb is not None else _number(c.get("delta"))
-        if not diff:
-            continue
-        if lower_is_better(metric):
-            diff = -diff
-        winner, loser = (a, b) if diff > 0 else (b, a)
-        marks.setdefault((winner, metric), []).append(loser)
+        loser = c.a if winner == c.b else c.b
+        beaten = marks.setdefault((winner, c.metric), [])
+        if loser not in beaten:
+            beaten.append(loser)
     return marks
 
 
+#: Headings of the comparison families, in report order.
+FAMILY_TITLES = {"against-first": "Paired comparisons: every system against the first",
+                 "normalisation": "Paired comparisons: each system on the original against the normalised text"}
+
+
+def comparison_families(run: RunData) -> list[tuple[str, str]]:
+    """``(family, title)`` of each comparison family present, so each table holds one verdict per pair."""
+    present = list(dict.fromkeys(c.family for c in run.comparisons))
+    return [(f, FAMILY_TITLES.get(f, f"Paired comparisons: {f}")) for f in present]
+
+
 def best_systems(run: RunData, metric: str) -> set[str]:
-    """The systems with the best corpus score on a metric (ties included)."""
-    values = {s: _number((run.corpus(s, metric) or {}).get("score")) for s in run.systems}
-    known = {s: v for s, v in values.items() if v is not None}
-    if len(known) < 2:
-        return set()
-    best = min(known.values()) if lower_is_better(metric) else max(known.values())
-    return {s for s, v in known.items() if v == best}
+    """The systems with the best corpus score on a metric (ties included); none for a metric without direction."""
+    return run.run_results.best(metric)
 
 
 def decimals(values: Sequence[float | None]) -> int:

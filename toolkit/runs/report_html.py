@@ -16,7 +16,7 @@ from toolkit.runs.report_data import (
     better_than,
     fmt,
     fmt_p,
-    lower_is_better,
+    comparison_families,
     metric_digits,
     summary_words,
     system_labels,
@@ -120,24 +120,29 @@ def _results(run: RunData) -> str:
             row.append(f'<span class="{best.strip()}"><span class="score">{fmt(entry.get("score"), digits)}</span>{sup}'
                        f'<br><span class="ci">{ci_text}</span></span>')
         rows.append(row)
-    headers = ["System", "Input"] + [m + (" (lower is better)" if lower_is_better(m) else "") for m in run.metrics]
+    headers = ["System", "Input"] + [m + run.direction_note(m) for m in run.metrics]
     table = _table(headers, rows, [False, False] + [True] * len(run.metrics), cls="results")
     note = ('<p class="note">Corpus scores with the 95% bootstrap confidence interval below each. Bold: best on the '
-            'metric. A superscript letter names a system that this one beats significantly on that metric (paired '
-            'test marked significant in results.json, Holm-corrected where several systems are compared).</p>')
+            'metric (metrics with a direction only). A superscript letter names a system that this one is '
+            'significantly better than on that metric (the verdict of a paired test in results.json, in the '
+            "metric's direction, Holm-corrected where several systems are compared).</p>")
     return table + note + _comparisons(run)
 
 
 def _comparisons(run: RunData) -> str:
     if not run.comparisons:
         return '<p class="empty">No paired comparisons (one system, or none were run).</p>'
-    rows = []
-    for c in run.comparisons:
-        digits = metric_digits(run, str(c["metric"]))
-        rows.append([_e(c["metric"]), _e(c["a"]), _e(c["b"]), fmt(c.get("delta"), digits), fmt_p(c.get("p_value")),
-                     fmt_p(c.get("p_holm")), _e(c.get("method", "")), "yes" if c.get("significant") else "no"])
-    headers = ["Metric", "a", "b", "Delta (a - b)", "p", "p (Holm)", "Method", "Significant"]
-    return "<h3>Paired comparisons</h3>" + _table(headers, rows, [False, False, False, True, True, True])
+    out = []
+    for family, title in comparison_families(run):
+        rows = []
+        for c in run.run_results.comparisons_of(family):
+            digits = metric_digits(run, c.metric)
+            verdict = c.verdict or "-"
+            rows.append([_e(c.metric), _e(c.a), _e(c.b), fmt(c.delta, digits), fmt_p(c.p_value), fmt_p(c.p_holm),
+                         _e(c.method), f'<span class="verdict {_e(verdict.replace(" ", "-"))}">{_e(verdict)}</span>'])
+        headers = ["Metric", "a (baseline)", "b", "Delta (b - a)", "p", "p (Holm)", "Method", "b vs a"]
+        out.append(f"<h3>{_e(title)}</h3>" + _table(headers, rows, [False, False, False, True, True, True]))
+    return "".join(out)
 
 
 def _plots(plots: Sequence[Plot]) -> str:

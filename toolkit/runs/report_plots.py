@@ -62,8 +62,8 @@ def scatter_pair(run: RunData) -> tuple[str, str] | None:
             if twin is not None:
                 return twin, system
     for c in run.comparisons:
-        if c["a"] in run.systems and c["b"] in run.systems and c["a"] != c["b"]:
-            return str(c["b"]), str(c["a"])
+        if c.a in run.systems and c.b in run.systems and c.a != c.b:
+            return c.b, c.a
     return run.systems[0], run.systems[1]
 
 

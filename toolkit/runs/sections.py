@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Any
 
 from toolkit.runs.config import RunConfig
 from toolkit.runs.data import RunDocument
+from toolkit.runs.results import ComparisonResult, comparison_results
 
 if TYPE_CHECKING:
     from toolkit.runs.engine import SystemRun
@@ -27,42 +28,27 @@ def terminology_section(docs: Sequence[RunDocument], normalised: dict[str, dict[
     }
 
 
-def comparison_rows(comparison: Any, method: str, family: str) -> list[dict[str, Any]]:
-    """Flat ``results.json`` rows (metric, a, b, scores, delta, p-values) of a :class:`Comparison`."""
-    rows: list[dict[str, Any]] = []
-    for metric, systems in comparison.rows.items():
-        baseline = next(r for r in systems if r.baseline)
-        for r in systems:
-            if r.baseline:
-                continue
-            p_holm = r.p_holm if r.p_holm is not None else r.p_value
-            rows.append({
-                "metric": metric, "a": baseline.system, "b": r.system, "a_score": baseline.score, "b_score": r.score,
-                "delta": r.delta, "p_value": r.p_value, "p_holm": r.p_holm, "method": method, "family": family,
-                "significant": p_holm is not None and p_holm < 0.05,
-            })
-    return rows
-
-
 def paired_comparisons(
     runs: Sequence[SystemRun], predictions: dict[str, list[str]], references: list[list[str]],
     score_options: dict[str, Any], config: RunConfig, ids: Sequence[str],
-) -> list[dict[str, Any]]:
-    """Paired tests: every system against the first (Holm-corrected), and each X against X+norm."""
+) -> list[ComparisonResult]:
+    """Paired tests: every system against the first (Holm-corrected), and each X against X+norm.
+
+    Only metrics with a direction are tested (a diagnostic such as length has no "better").
+    """
     from toolkit.scoring import compare, metric_info, resolve_metrics
 
     metrics = [m for m in resolve_metrics(config.metrics) if metric_info(m).higher_is_better is not None]
     if len(runs) < 2 or not metrics:
         return []
-    options = {k: v for k, v in score_options.items() if k not in ("metrics", "bootstrap")}
-    options.update(metrics=metrics, method=config.bootstrap.method, resamples=config.bootstrap.resamples)
-    options["ids"] = ids
+    options = {k: v for k, v in score_options.items() if k != "metrics"}
+    options.update(metrics=metrics, ids=ids)
     units = options.pop("units")
-    rows = comparison_rows(compare(systems={s.name: predictions[s.name] for s in runs}, references=references,
-                                    units=units, **options), config.bootstrap.method, "against-first")
+    rows = comparison_results(compare(systems={s.name: predictions[s.name] for s in runs}, references=references,
+                                      units=units, **options), "against-first")
     for original, normalised in zip(runs, runs[1:]):
         if original.input == "original" and normalised.input == "normalised" and original.base == normalised.base and len(runs) > 2:
             pair = {s.name: predictions[s.name] for s in (original, normalised)}
-            rows += comparison_rows(compare(systems=pair, references=references, units=units, **options),
-                                     config.bootstrap.method, "normalisation")
+            rows += comparison_results(compare(systems=pair, references=references, units=units, **options),
+                                       "normalisation")
     return rows

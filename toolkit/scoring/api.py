@@ -13,14 +13,17 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from toolkit.errors import ConfigError, InputError, InputLengthError
-from toolkit.scoring.base import ScoringContext, ScoringSettings, SegmentStats
+from dataclasses import replace
+
+from toolkit.scoring.base import ScoringContext, SegmentStats
 from toolkit.scoring.records import Comparison, MetricResult, ScoreReport, SystemComparison
 from toolkit.scoring.registry import DEFAULT_METRICS, get_metric, resolve_metrics
-from toolkit.scoring.rouge import LSUM_SPLITS, MULTI_REF
-from toolkit.scoring.rouge import MODES as ROUGE_MODES
-from toolkit.scoring.stats import DEFAULT_SEED, approximate_randomization, bootstrap_ci, holm, paired_bootstrap
-METHODS = ("bootstrap", "ar")
-DEFAULT_RESAMPLES = {"bootstrap": 1000, "ar": 10000}
+from toolkit.scoring.term_metrics import glossary_optional
+from toolkit.scoring.settings import DEFAULT_RESAMPLES, TEST_METHODS, ScoringSettings
+from toolkit.scoring.stats import approximate_randomization, bootstrap_ci, holm, paired_bootstrap, resample_order
+
+METHODS = TEST_METHODS
+__all__ = ["DEFAULT_RESAMPLES", "METHODS", "ScoringSettings", "compare", "score", "segment_units"]
 
 
 class EmptyPredictionWarning(UserWarning):
@@ -40,9 +43,7 @@ def default_multi_ref(rouge_mode: str, multi_ref: str | None) -> str:
         >>> default_multi_ref("rouge155", None), default_multi_ref("rouge-score", None)
         ('average', 'best')
     """
-    if multi_ref is not None:
-        return multi_ref
-    return "average" if rouge_mode == "rouge155" else "best"
+    return ScoringSettings(rouge_mode=rouge_mode, multi_ref=multi_ref).multi_ref_rule
 
 
 def _check_settings(
@@ -52,21 +53,16 @@ def _check_settings(
     sources: Sequence[str] | None,
     glossary: Any,
     extra_problems: Sequence[str] = (),
+    paired: bool = False,
 ) -> None:
-    problems = list(extra_problems)
-    if settings.rouge_mode not in ROUGE_MODES:
-        problems.append(f"rouge_mode: '{settings.rouge_mode}' is not one of {', '.join(ROUGE_MODES)}")
-    if settings.lsum_split not in LSUM_SPLITS:
-        problems.append(f"lsum_split: '{settings.lsum_split}' is not one of {', '.join(LSUM_SPLITS)}")
-    if settings.multi_ref not in MULTI_REF:
-        problems.append(f"multi_ref: '{settings.multi_ref}' is not one of {', '.join(MULTI_REF)}")
+    problems = list(extra_problems) + settings.problems(paired=paired)
     for name in metrics:
         info = get_metric(name).info
         if info.needs_source and sources is None:
             problems.append(f"metrics: '{name}' needs the source documents; pass sources= (CLI: --source FILE)")
         if info.rouge_modes is not None and settings.rouge_mode not in info.rouge_modes:
             problems.append(f"metrics: '{name}' exists only with rouge_mode {' or '.join(info.rouge_modes)} (CLI: --rouge-mode)")
-        if info.needs_glossary and glossary is None:
+        if info.needs_glossary and glossary is None and not glossary_optional(name, settings.term_protocol):
             problems.append(f"metrics: '{name}' needs a glossary; pass glossary= (CLI: --glossary FILE)")
     if problems:
         raise ConfigError(problems)
@@ -141,9 +137,16 @@ def _given_units(units: Sequence[Mapping[str, Any]] | None, seg_ids: Sequence[st
     return {key: [entry[key] for entry in units] for key in units[0] if key in common}
 
 
-def _settings(rouge_mode: str, stem: bool, multi_ref: str | None, lsum_split: str, target_lang: str) -> ScoringSettings:
-    return ScoringSettings(rouge_mode=rouge_mode, stem=stem, multi_ref=default_multi_ref(rouge_mode, multi_ref),
-                           lsum_split=lsum_split, target_lang=target_lang)
+def _settings(settings: ScoringSettings | None, **given: Any) -> ScoringSettings:
+    """``settings`` (or the defaults) with the keyword options a caller gave (None = not given)."""
+    if settings is not None and not isinstance(settings, ScoringSettings):
+        raise ConfigError([f"settings: expected a ScoringSettings, got {type(settings).__name__}"])
+    return ScoringSettings.build(settings, **given)
+
+
+def _in_id_order(seg: SegmentStats, order: Any) -> SegmentStats:
+    """The same statistics with rows in resampling order (corpus values do not change)."""
+    return replace(seg, stats=seg.stats[order]) if len(seg.stats) else seg
 
 
 def _context(
@@ -170,17 +173,22 @@ def score(
     metrics: Sequence[str] | str | None = None,
     sources: Sequence[str] | None = None,
     glossary: Any = None,
-    rouge_mode: str = "rouge-score",
-    stem: bool = False,
+    settings: ScoringSettings | None = None,
+    rouge_mode: str | None = None,
+    stem: bool | None = None,
     multi_ref: str | None = None,
-    lsum_split: str = "newline",
-    target_lang: str = "en",
-    bootstrap: int = 1000,
-    seed: int = DEFAULT_SEED,
+    lsum_split: str | None = None,
+    target_lang: str | None = None,
+    term_protocol: str | None = None,
+    bootstrap: int | None = None,
+    seed: int | None = None,
     ids: Sequence[str] | None = None,
     units: Sequence[Mapping[str, Any]] | None = None,
 ) -> ScoreReport:
     """Score predictions against references with the requested metrics.
+
+    The scoring settings come from ``settings`` (a :class:`~toolkit.scoring.settings.ScoringSettings`; its
+    defaults are the ones every entry point uses), and each keyword given below replaces its field.
 
     Args:
         predictions: one prediction per segment.
@@ -189,16 +197,19 @@ def score(
             rouge1, rouge2, rougeL, rougeLsum, bleu, chrf, ter.
         sources: source documents/segments (diagnostics; term expectations from the source).
         glossary: a glossary from ``toolkit.terminology.load_glossary`` (for ``terms``/``terms_leak``).
+        settings: all scoring settings at once.
         rouge_mode: ``rouge-score`` (default), ``rouge155`` or ``unicode``.
         stem: Porter stemming for ROUGE.
-        multi_ref: ``best`` or ``average`` over references (ROUGE, minilm-cosine); default (None): the
-            mode's own rule, ``average`` for ``rouge155`` (ROUGE-1.5.5's ``-f A``) and ``best`` otherwise
+        multi_ref: ``best`` or ``average`` over references (ROUGE, minilm-cosine); unset: the mode's own
+            rule, ``average`` for ``rouge155`` (ROUGE-1.5.5's ``-f A``) and ``best`` otherwise
             (rouge-score's ``score_multi``). BLEU/chrF/TER use all references as sacreBLEU does.
         lsum_split: how rougeLsum splits sentences (``newline`` or the ROUGE module's splitter name).
         target_lang: target language code; picks the BLEU tokenizer (``zh`` -> ``zh``).
-        bootstrap: bootstrap resamples for the 95% interval (0 turns it off).
+        term_protocol: ``glossary``, ``wmt21`` or ``wmt25`` (term accuracy).
+        bootstrap: bootstrap resamples for the 95% interval (0 turns it off); the ``resamples`` setting.
         seed: bootstrap seed.
-        ids: segment ids (default ``"0"``, ``"1"``, ...); used in messages and per-segment rows.
+        ids: segment ids (default ``"0"``, ``"1"``, ...); used in messages and per-segment rows, and the
+            bootstrap resamples segments in id order, so file order does not change an interval.
         units: per-segment work computed earlier by :func:`segment_units` with the same inputs and settings
             (e.g. on batches, elsewhere); units whose settings differ are not used, but computed again.
 
@@ -218,21 +229,22 @@ def score(
         (83.3333, 53.7285)
     """
     names = resolve_metrics(metrics if metrics is not None else DEFAULT_METRICS)
-    settings = _settings(rouge_mode, stem, multi_ref, lsum_split, target_lang)
-    problems = [] if bootstrap >= 0 else [f"bootstrap: must be >= 0 (got {bootstrap})"]
-    _check_settings(names, settings, sources=sources, glossary=glossary, extra_problems=problems)
+    settings = _settings(settings, rouge_mode=rouge_mode, stem=stem, multi_ref=multi_ref, lsum_split=lsum_split,
+                         target_lang=target_lang, term_protocol=term_protocol, resamples=bootstrap, seed=seed)
+    _check_settings(names, settings, sources=sources, glossary=glossary)
     preds, refs, seg_ids = _check_inputs(predictions, references, sources, ids)
     messages = _warn_empty(preds, seg_ids, "predictions")
     ctx = _context(preds, refs, seg_ids, settings, sources, glossary, _given_units(units, seg_ids, "predictions"))
     all_stats = _compute_all(ctx, names)
-    tail = f"bs:{bootstrap}|rs:{seed}|" if bootstrap > 0 else ""
+    resamples, order = settings.ci_resamples, resample_order(seg_ids)
+    tail = settings.ci_tag()
     corpus: dict[str, MetricResult] = {}
     for name, seg in all_stats.items():
         info = get_metric(name).info
         corpus[name] = MetricResult(
             name=name,
             score=seg.corpus_score,
-            ci=bootstrap_ci(seg, resamples=bootstrap, seed=seed) if bootstrap > 0 else None,
+            ci=bootstrap_ci(_in_id_order(seg, order), resamples=resamples, seed=settings.seed) if resamples > 0 else None,
             signature=_full_signature(seg.signature, tail),
             higher_is_better=info.higher_is_better,
             n_segments=len(preds),
@@ -256,11 +268,13 @@ def segment_units(
     metrics: Sequence[str] | str | None = None,
     sources: Sequence[str] | None = None,
     glossary: Any = None,
-    rouge_mode: str = "rouge-score",
-    stem: bool = False,
+    settings: ScoringSettings | None = None,
+    rouge_mode: str | None = None,
+    stem: bool | None = None,
     multi_ref: str | None = None,
-    lsum_split: str = "newline",
-    target_lang: str = "en",
+    lsum_split: str | None = None,
+    target_lang: str | None = None,
+    term_protocol: str | None = None,
     ids: Sequence[str] | None = None,
 ) -> list[dict[str, Any]]:
     """The per-segment work of :func:`score`, one JSON-serialisable dict per segment, for batched scoring.
@@ -284,7 +298,8 @@ def segment_units(
         [True, True]
     """
     names = resolve_metrics(metrics if metrics is not None else DEFAULT_METRICS)
-    settings = _settings(rouge_mode, stem, multi_ref, lsum_split, target_lang)
+    settings = _settings(settings, rouge_mode=rouge_mode, stem=stem, multi_ref=multi_ref, lsum_split=lsum_split,
+                         target_lang=target_lang, term_protocol=term_protocol)
     _check_settings(names, settings, sources=sources, glossary=glossary)
     preds, refs, seg_ids = _check_inputs(predictions, references, sources, ids)
     ctx = _context(preds, refs, seg_ids, settings, sources, glossary, {})
@@ -299,33 +314,41 @@ def compare(
     metrics: Sequence[str] | str | None = None,
     sources: Sequence[str] | None = None,
     glossary: Any = None,
-    rouge_mode: str = "rouge-score",
-    stem: bool = False,
+    settings: ScoringSettings | None = None,
+    rouge_mode: str | None = None,
+    stem: bool | None = None,
     multi_ref: str | None = None,
-    lsum_split: str = "newline",
-    target_lang: str = "en",
-    method: str = "bootstrap",
+    lsum_split: str | None = None,
+    target_lang: str | None = None,
+    term_protocol: str | None = None,
+    method: str | None = None,
     resamples: int | None = None,
-    seed: int = DEFAULT_SEED,
+    seed: int | None = None,
+    p_value: str | None = None,
     ids: Sequence[str] | None = None,
     units: Mapping[str, Sequence[Mapping[str, Any]]] | None = None,
 ) -> Comparison:
     """Paired significance tests of every system against the first one (the baseline), for every metric.
 
     ``method="bootstrap"`` is paired bootstrap resampling (default 1,000 resamples), ``"ar"`` approximate
-    randomisation (default 10,000 trials), both seeded; for BLEU/chrF/TER they give sacreBLEU's own p-values
-    (``--paired-bs`` / ``--paired-ar`` with ``SACREBLEU_SEED`` equal to ``seed``). With more than two systems
-    ``p_holm`` holds Holm-adjusted p-values over the comparisons of each metric.
+    randomisation (default 10,000 trials), both seeded. The default ``p_value="standard"`` counts resampled
+    differences at least as extreme as the observed one, so identical systems get p = 1; ``"sacrebleu"``
+    gives sacreBLEU's own p-values for BLEU/chrF/TER (``--paired-bs`` / ``--paired-ar`` with
+    ``SACREBLEU_SEED`` equal to ``seed``). With more than two systems ``p_holm`` holds Holm-adjusted
+    p-values over the comparisons of each metric. Each row says whether the system is ``better`` or
+    ``worse`` than the baseline (from the metric's direction), or shows no significant difference.
 
     Args:
         systems: system name -> predictions, baseline first (at least two systems).
         references: per segment, one or more references (shared by all systems).
         metrics: as in :func:`score`.
-        sources, glossary, rouge_mode, stem, multi_ref, lsum_split, target_lang: as in :func:`score`.
+        sources, glossary, settings, rouge_mode, stem, multi_ref, lsum_split, target_lang, term_protocol:
+            as in :func:`score`.
         method: ``bootstrap`` or ``ar``.
         resamples: resamples or trials (default 1,000 for bootstrap, 10,000 for ar).
         seed: RNG seed.
-        ids: segment ids.
+        p_value: ``standard`` or ``sacrebleu`` (see above).
+        ids: segment ids (segments are resampled in id order).
         units: system name -> per-segment units from :func:`segment_units` (as in :func:`score`).
 
     Returns:
@@ -338,56 +361,65 @@ def compare(
     Example:
         >>> cmp = compare(systems={"a": ["the cat sat"] * 5, "b": ["a dog ran"] * 5},
         ...               references=[["the cat sat"]] * 5, metrics=["rouge1"], resamples=100)
-        >>> cmp.p_value("rouge1", "b")
-        0.009900990099009901
+        >>> cmp.p_value("rouge1", "b"), cmp.rows["rouge1"][1].verdict
+        (0.009900990099009901, 'worse')
+        >>> same = compare(systems={"a": ["the cat sat"] * 5, "a_copy": ["the cat sat"] * 5},
+        ...                references=[["the cat sat"]] * 5, metrics=["rouge1"], resamples=100)
+        >>> same.p_value("rouge1", "a_copy"), same.rows["rouge1"][1].verdict
+        (1.0, 'no difference')
     """
     names = resolve_metrics(metrics if metrics is not None else DEFAULT_METRICS)
-    settings = _settings(rouge_mode, stem, multi_ref, lsum_split, target_lang)
+    settings = _settings(settings, rouge_mode=rouge_mode, stem=stem, multi_ref=multi_ref, lsum_split=lsum_split,
+                         target_lang=target_lang, term_protocol=term_protocol, method=method, resamples=resamples,
+                         seed=seed, p_value=p_value)
     problems = []
     if len(systems) < 2:
         problems.append(f"systems: need at least two systems to compare (got {len(systems)})")
-    if method not in METHODS:
-        problems.append(f"method: '{method}' is not one of {', '.join(METHODS)}")
-    n_samples = resamples if resamples is not None else DEFAULT_RESAMPLES.get(method, 1000)
-    if n_samples < 1:
-        problems.append(f"resamples: must be >= 1 (got {n_samples})")
-    _check_settings(names, settings, sources=sources, glossary=glossary, extra_problems=problems)
+    _check_settings(names, settings, sources=sources, glossary=glossary, extra_problems=problems, paired=True)
+    n_samples = settings.samples()
 
     per_system: dict[str, dict[str, SegmentStats]] = {}
+    order = None
     for system, predictions in systems.items():
         preds, refs, seg_ids = _check_inputs(predictions, references, sources, ids, label=f"system '{system}'")
         _warn_empty(preds, seg_ids, f"system '{system}'")
         given = _given_units((units or {}).get(system), seg_ids, f"system '{system}'")
         ctx = _context(preds, refs, seg_ids, settings, sources, glossary, given)
-        per_system[system] = _compute_all(ctx, names)
+        order = resample_order(seg_ids) if order is None else order
+        per_system[system] = {name: _in_id_order(seg, order) for name, seg in _compute_all(ctx, names).items()}
 
     system_names = list(systems)
     baseline_name = system_names[0]
-    test_tag = "bs" if method == "bootstrap" else "ar"
     rows: dict[str, list[SystemComparison]] = {}
     signatures: dict[str, str] = {}
     for name in names:
+        direction = get_metric(name).info.higher_is_better
         base = per_system[baseline_name][name]
         results = {}
         for system in system_names[1:]:
             seg = per_system[system][name]
-            if method == "bootstrap":
-                results[system] = paired_bootstrap(base, seg, resamples=n_samples, seed=seed)
+            if settings.method == "bootstrap":
+                results[system] = paired_bootstrap(base, seg, resamples=n_samples, seed=settings.seed,
+                                                   p_value=settings.p_value)
             else:
-                results[system] = approximate_randomization(base, seg, trials=n_samples, seed=seed)
+                results[system] = approximate_randomization(base, seg, trials=n_samples, seed=settings.seed,
+                                                            p_value=settings.p_value)
         raw = [results[s].p_value for s in system_names[1:]]
         adjusted = holm(raw)
         first = results[system_names[1]]
         metric_rows = [
-            SystemComparison(name, baseline_name, base.corpus_score, first.baseline_ci, 0.0, None, None, baseline=True)
+            SystemComparison(name, baseline_name, base.corpus_score, first.baseline_ci, 0.0, None, None, baseline=True,
+                             higher_is_better=direction)
         ]
         for system, p_adj in zip(system_names[1:], adjusted):
             res = results[system]
             metric_rows.append(
                 SystemComparison(
-                    name, system, per_system[system][name].corpus_score, res.system_ci, res.delta, res.p_value, p_adj
+                    name, system, per_system[system][name].corpus_score, res.system_ci, res.delta, res.p_value, p_adj,
+                    higher_is_better=direction,
                 )
             )
         rows[name] = metric_rows
-        signatures[name] = _full_signature(base.signature, f"test:{method}|{test_tag}:{n_samples}|rs:{seed}|")
-    return Comparison(method=method, resamples=n_samples, seed=seed, rows=rows, signatures=signatures)
+        signatures[name] = _full_signature(base.signature, settings.test_tag())
+    return Comparison(method=settings.method, resamples=n_samples, seed=settings.seed, rows=rows, signatures=signatures,
+                      p_value_rule=settings.p_value)

@@ -16,6 +16,11 @@ from typing import Any
 
 import numpy as np
 
+from toolkit.scoring.settings import ScoringSettings
+
+__all__ = ["MetricInfo", "ScoringContext", "ScoringSettings", "SegmentStats", "MetricSpec", "shared_units",
+           "mean_stats", "ratio_stats"]
+
 
 @dataclass(frozen=True)
 class MetricInfo:
@@ -47,17 +52,6 @@ class MetricInfo:
         if self.higher_is_better is None:
             return None
         return self.range[1] if self.higher_is_better else self.range[0]
-
-
-@dataclass(frozen=True)
-class ScoringSettings:
-    """Settings that change metric values; each one appears in the signatures it affects."""
-
-    rouge_mode: str = "rouge-score"
-    stem: bool = False
-    multi_ref: str = "best"
-    lsum_split: str = "newline"
-    target_lang: str = "en"
 
 
 @dataclass

@@ -86,7 +86,7 @@ def _cosines(ctx: ScoringContext) -> list[float]:
     for i, seg_refs in enumerate(ctx.references):
         sims = refs[offset : offset + len(seg_refs)] @ preds[i]
         offset += len(seg_refs)
-        values.append(round(100.0 * float(sims.max() if ctx.settings.multi_ref == "best" else sims.mean()), ROUND))
+        values.append(round(100.0 * float(sims.max() if ctx.settings.multi_ref_rule == "best" else sims.mean()), ROUND))
     return values
 
 
@@ -94,12 +94,12 @@ def compute_minilm_cosine(ctx: ScoringContext) -> SegmentStats:
     """Per-segment cosine x100 between prediction and reference embeddings."""
     import transformers
 
-    key = (f"{NAME}|maxlen:{MAX_TOKENS}|fp64|round:{ROUND}|multiref:{ctx.settings.multi_ref}"
+    key = (f"{NAME}|maxlen:{MAX_TOKENS}|fp64|round:{ROUND}|multiref:{ctx.settings.multi_ref_rule}"
            f"|transformers:{transformers.__version__}")
     values = shared_units(ctx, key, lambda: _cosines(ctx))
     signature = (
         f"{NAME}|model:sentence-transformers/all-MiniLM-L6-v2|pool:mean|norm:l2|maxlen:{MAX_TOKENS}|dtype:float64|round:{ROUND}"
-        f"|multiref:{ctx.settings.multi_ref}|transformers:{transformers.__version__}|agg:mean"
+        f"|multiref:{ctx.settings.multi_ref_rule}|transformers:{transformers.__version__}|agg:mean"
     )
     return mean_stats(values, signature)
 

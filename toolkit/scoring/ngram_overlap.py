@@ -26,7 +26,7 @@ _COMPONENTS = {"": "fmeasure", "_p": "precision", "_r": "recall"}
 def unit_key(ctx: ScoringContext, variant: str) -> str:
     """The name of a ROUGE variant's per-segment ``[precision, recall, fmeasure]`` units, with its settings."""
     s = ctx.settings
-    return f"{variant}|mode:{s.rouge_mode}|stem:{int(s.stem)}|multiref:{s.multi_ref}|lsum:{s.lsum_split}"
+    return f"{variant}|mode:{s.rouge_mode}|stem:{int(s.stem)}|multiref:{s.multi_ref_rule}|lsum:{s.lsum_split}"
 
 
 def _per_segment(ctx: ScoringContext, variant: str) -> list[Any]:
@@ -42,7 +42,7 @@ def _per_segment(ctx: ScoringContext, variant: str) -> list[Any]:
             variants=wanted,
             mode=s.rouge_mode,
             stem=s.stem,
-            multi_ref=s.multi_ref,
+            multi_ref=s.multi_ref_rule,
             lsum_split=s.lsum_split,
         )
         for v in wanted:
@@ -53,7 +53,7 @@ def _per_segment(ctx: ScoringContext, variant: str) -> list[Any]:
 def _signature(ctx: ScoringContext, variant: str, component: str) -> str:
     s = ctx.settings
     base = rouge_signature(
-        variants=[variant], mode=s.rouge_mode, stem=s.stem, multi_ref=s.multi_ref, lsum_split=s.lsum_split
+        variants=[variant], mode=s.rouge_mode, stem=s.stem, multi_ref=s.multi_ref_rule, lsum_split=s.lsum_split
     )
     # "rouge|variants:X|...|toolkit:V" -> "X|...": the registry name leads, the toolkit version is added later
     parts = [p for p in base.split("|")[1:] if not p.startswith(("variants:", "toolkit:"))]

@@ -15,6 +15,25 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:  # pandas is imported lazily, inside to_frame()
     import pandas as pd
 
+#: Significance level of every "better"/"worse" verdict (on Holm-adjusted p-values when there are several).
+ALPHA = 0.05
+VERDICTS = ("better", "worse", "no difference")
+
+
+def verdict(delta: float | None, p: float | None, higher_is_better: bool | None, alpha: float = ALPHA) -> str | None:
+    """``better``/``worse`` than the baseline when ``p < alpha`` and the difference is not zero, else
+    ``no difference``; None for the baseline itself (no p-value) or a metric without a direction.
+
+    Example:
+        >>> verdict(2.0, 0.01, True), verdict(2.0, 0.01, False), verdict(0.0, 0.001, True), verdict(2.0, 0.2, True)
+        ('better', 'worse', 'no difference', 'no difference')
+    """
+    if p is None or higher_is_better is None or delta is None:
+        return None
+    if not (isinstance(p, float | int) and p < alpha) or not delta or delta != delta:
+        return "no difference"
+    return "better" if (delta > 0) == higher_is_better else "worse"
+
 
 def _clean(value: Any) -> Any:
     """JSON-safe copy: NaN/inf floats become None, tuples become lists, numpy scalars become Python numbers."""
@@ -150,6 +169,7 @@ class SystemComparison:
         p_value: p-value of the paired test against the baseline (None for the baseline itself).
         p_holm: Holm-adjusted p-value over all systems compared on this metric.
         baseline: True for the baseline row.
+        higher_is_better: the metric's direction (from the registry; None: no direction).
     """
 
     metric: str
@@ -160,6 +180,17 @@ class SystemComparison:
     p_value: float | None
     p_holm: float | None
     baseline: bool = False
+    higher_is_better: bool | None = True
+
+    @property
+    def p(self) -> float | None:
+        """The p-value a verdict uses: Holm-adjusted when present, else raw."""
+        return self.p_holm if self.p_holm is not None else self.p_value
+
+    @property
+    def verdict(self) -> str | None:
+        """``better``, ``worse`` or ``no difference`` against the baseline (None for the baseline row)."""
+        return None if self.baseline else verdict(self.delta, _clean(self.p), self.higher_is_better)
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready dict."""
@@ -171,6 +202,8 @@ class SystemComparison:
             "p_value": _clean(self.p_value),
             "p_holm": _clean(self.p_holm),
             "baseline": self.baseline,
+            "higher_is_better": self.higher_is_better,
+            "verdict": self.verdict,
         }
 
 
@@ -183,7 +216,8 @@ class Comparison:
         resamples: bootstrap resamples or AR trials.
         seed: RNG seed.
         rows: metric name -> one ``SystemComparison`` per system, baseline first.
-        signatures: metric name -> signature (includes the test, its sample count and seed).
+        signatures: metric name -> signature (includes the test, its sample count, seed and p-value rule).
+        p_value_rule: ``standard`` (ties count as extreme) or ``sacrebleu`` (sacreBLEU's own rule).
 
     Example:
         >>> from toolkit import compare
@@ -193,8 +227,8 @@ class Comparison:
         ...               metrics=["rouge1"], resamples=200)
         >>> [(r.system, round(r.score, 2), round(r.delta, 2)) for r in cmp.rows["rouge1"]]
         [('base', 77.46, 0.0), ('new', 100.0, 22.54)]
-        >>> round(cmp.p_value("rouge1", "new"), 3)
-        0.005
+        >>> round(cmp.p_value("rouge1", "new"), 3), cmp.rows["rouge1"][1].verdict
+        (0.005, 'better')
     """
 
     method: str
@@ -202,6 +236,7 @@ class Comparison:
     seed: int
     rows: Mapping[str, Sequence[SystemComparison]]
     signatures: Mapping[str, str]
+    p_value_rule: str = "standard"
 
     def p_value(self, metric: str, system: str) -> float | None:
         """The raw p-value of ``system`` against the baseline on ``metric``."""
@@ -216,6 +251,7 @@ class Comparison:
             "method": self.method,
             "resamples": self.resamples,
             "seed": self.seed,
+            "p_value_rule": self.p_value_rule,
             "metrics": {
                 name: {"signature": self.signatures[name], "systems": [r.to_dict() for r in rows]}
                 for name, rows in self.rows.items()
@@ -240,6 +276,7 @@ class Comparison:
                         "p_value": r.p_value,
                         "p_holm": r.p_holm,
                         "baseline": r.baseline,
+                        "verdict": r.verdict,
                     }
                 )
         return pd.DataFrame(records)

@@ -3,9 +3,21 @@
 Everything works on ``SegmentStats``: resampling picks segment rows, and the corpus value of a resample is the
 metric's own aggregation of the summed rows. For BLEU, chrF and TER this is exactly what sacreBLEU does in
 ``sacrebleu/significance.py`` (indices from ``numpy.random.default_rng(seed).choice(n, (B, n))``, rows as
-float32, p-values with the add-one rule of Clark et al.'s MultEval), so ``paired_bootstrap`` reproduces
-``sacrebleu --paired-bs`` and ``approximate_randomization`` reproduces ``--paired-ar`` with the same seed.
-The same code tests ROUGE, term accuracy or any other registered metric.
+float32, p-values with the add-one rule of Clark et al.'s MultEval). The same code tests ROUGE, term accuracy
+or any other registered metric.
+
+Two p-value rules (the ``p_value`` scoring setting):
+
+- ``standard`` (default): the share of null statistics *at least* as extreme as the observed one, with the
+  add-one rule: ``(#{null >= observed} + 1) / (N + 1)``. Identical systems (every statistic 0, observed 0)
+  get p = 1, as they must.
+- ``sacrebleu``: sacreBLEU 2.x's own rule, reproduced to the digit (``sacrebleu --paired-bs`` /
+  ``--paired-ar`` with the same seed): ``(#{null > observed} + 1) / (N + 1)``. It counts only *strictly*
+  larger values, so identical systems get p = 1/(N+1), which reads as "significant".
+
+Both rules use the same statistics (sacreBLEU's): for the paired bootstrap the absolute difference of each
+resample centred on the mean absolute difference, ``|d*| - mean(|d*|)``; for approximate randomisation the
+absolute difference after swapping. They differ only where a null statistic ties with the observed value.
 
 References: Koehn (2004), "Statistical significance tests for machine translation evaluation"; Riezler and
 Maxwell (2005) for approximate randomisation; Holm (1979) for the step-down correction.
@@ -19,11 +31,34 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from toolkit.errors import InputLengthError
+from toolkit.errors import ConfigError, InputLengthError
 from toolkit.scoring.base import SegmentStats
+from toolkit.scoring.settings import P_VALUE_RULES
 
 DEFAULT_SEED = 12345
 _CHUNK = 64  # resamples summed at once on the vectorised path (bounds memory to CHUNK * n * k)
+#: Relative tolerance under which a resampled difference counts as a tie with the observed one (``standard``
+#: rule): the same difference summed in another order can differ in the last bits.
+TIE_TOLERANCE = 1e-9
+
+
+def resample_order(ids: Sequence[str]) -> np.ndarray:
+    """The order in which segments are resampled: by id (numerically when every id is an integer).
+
+    Resampling in id order makes intervals and tests independent of the order of the input files: the same
+    set of (id, prediction, references) gives the same numbers. Input in id order (``1, 2, ...`` for plain
+    files) keeps its order, so sacreBLEU parity is unaffected.
+
+    Example:
+        >>> resample_order(["10", "9", "1"]).tolist(), resample_order(["b", "a", "c"]).tolist()
+        ([2, 1, 0], [1, 0, 2])
+    """
+    keys = [str(i) for i in ids]
+    try:
+        numbers = [int(k) for k in keys]
+    except ValueError:
+        return np.array(sorted(range(len(keys)), key=keys.__getitem__), dtype=np.int64)
+    return np.array(sorted(range(len(keys)), key=numbers.__getitem__), dtype=np.int64)
 
 
 def bootstrap_indices(n: int, resamples: int, seed: int) -> np.ndarray:
@@ -85,7 +120,8 @@ class PairedResult:
     """Outcome of one paired test of ``system`` against ``baseline``.
 
     Attributes:
-        p_value: probability of a difference at least this large by chance (add-one estimate).
+        p_value: probability of a difference at least this large by chance (add-one estimate; see the module
+            docstring for the two rules).
         delta: ``system - baseline`` corpus values.
         system_ci: bootstrap interval of the system (paired bootstrap only).
         baseline_ci: bootstrap interval of the baseline (paired bootstrap only).
@@ -104,11 +140,28 @@ def _check_pair(baseline: SegmentStats, system: SegmentStats) -> int:
     return n_b
 
 
-def _add_one_p(null_stats: np.ndarray, observed: float) -> float:
-    """MultEval's add-one p-value: ``(#{null > observed} + 1) / (N + 1)``; NaN when the observed value is NaN."""
+def _check_rule(p_value: str) -> None:
+    if p_value not in P_VALUE_RULES:
+        raise ConfigError([f"p_value: {p_value!r} is not one of {', '.join(P_VALUE_RULES)}"])
+
+
+def _add_one_p(null_stats: np.ndarray, observed: float, rule: str = "standard") -> float:
+    """Add-one p-value ``(#{null extreme} + 1) / (N + 1)``; NaN when the observed value is NaN.
+
+    ``standard`` counts ``null >= observed`` (ties within :data:`TIE_TOLERANCE`); ``sacrebleu`` counts
+    ``null > observed``, as sacreBLEU does.
+
+    Example:
+        >>> zeros = np.zeros(99)
+        >>> _add_one_p(zeros, 0.0), _add_one_p(zeros, 0.0, "sacrebleu")
+        (1.0, 0.01)
+    """
     if not math.isfinite(observed):
         return math.nan
-    count = int(np.sum(null_stats > observed))
+    if rule == "sacrebleu":
+        count = int(np.sum(null_stats > observed))
+    else:
+        count = int(np.sum(null_stats >= observed - TIE_TOLERANCE * max(1.0, abs(observed))))
     return (count + 1) / (len(null_stats) + 1)
 
 
@@ -119,18 +172,23 @@ def paired_bootstrap(
     resamples: int = 1000,
     seed: int = DEFAULT_SEED,
     level: float = 0.95,
+    p_value: str = "standard",
 ) -> PairedResult:
-    """Paired bootstrap resampling test (Koehn 2004), as ``sacrebleu --paired-bs``.
+    """Paired bootstrap resampling test (Koehn 2004); ``p_value="sacrebleu"`` is ``sacrebleu --paired-bs``.
 
-    Both systems are scored on the same resamples; the p-value counts resamples where the centred absolute
-    difference exceeds the observed absolute difference.
+    Both systems are scored on the same resamples, and the null distribution is sacreBLEU's: the absolute
+    difference of each resample, centred on its mean. ``standard`` counts resamples where it is at least the
+    observed absolute difference (a tie counts); ``sacrebleu`` only those where it is strictly larger.
 
     Example:
         >>> from toolkit.scoring.base import mean_stats
         >>> a, b = mean_stats([40.0, 60.0] * 10, "a"), mean_stats([60.0, 40.0] * 10, "b")
-        >>> paired_bootstrap(a, b, resamples=100).p_value
+        >>> paired_bootstrap(a, b, resamples=100, p_value="sacrebleu").p_value
         0.5247524752475248
+        >>> paired_bootstrap(a, a, resamples=100).p_value, paired_bootstrap(a, a, resamples=100, p_value="sacrebleu").p_value
+        (1.0, 0.009900990099009901)
     """
+    _check_rule(p_value)
     n = _check_pair(baseline, system)
     indices = bootstrap_indices(n, resamples, seed)
     scores_bl = resampled_scores(baseline, indices)
@@ -139,9 +197,9 @@ def paired_bootstrap(
     sample_diffs = np.abs(scores_sys - scores_bl)
     # resamples where the metric is undefined (e.g. no glossary term drawn) are left out; never for sacreBLEU metrics
     sample_diffs = sample_diffs[np.isfinite(sample_diffs)]
-    centred = sample_diffs - sample_diffs.mean() if sample_diffs.size else sample_diffs
+    null = sample_diffs - sample_diffs.mean() if sample_diffs.size else sample_diffs
     return PairedResult(
-        p_value=_add_one_p(centred, observed),
+        p_value=_add_one_p(null, observed, p_value),
         delta=system.corpus_score - baseline.corpus_score,
         system_ci=percentile_interval(scores_sys, level),
         baseline_ci=percentile_interval(scores_bl, level),
@@ -154,18 +212,21 @@ def approximate_randomization(
     *,
     trials: int = 10000,
     seed: int = DEFAULT_SEED,
+    p_value: str = "standard",
 ) -> PairedResult:
-    """Paired approximate randomisation test (Riezler and Maxwell 2005), as ``sacrebleu --paired-ar``.
+    """Paired approximate randomisation test (Riezler and Maxwell 2005); ``p_value="sacrebleu"`` is
+    ``sacrebleu --paired-ar``.
 
     Each trial swaps the two systems' rows of a random half of the segments; the p-value counts trials whose
-    absolute score difference exceeds the observed one.
+    absolute score difference is at least the observed one (``sacrebleu``: strictly exceeds it).
 
     Example:
         >>> from toolkit.scoring.base import mean_stats
         >>> a, b = mean_stats([0.0] * 30, "a"), mean_stats([100.0] * 30, "b")
-        >>> approximate_randomization(a, b, trials=99).p_value
-        0.01
+        >>> approximate_randomization(a, b, trials=99).p_value, approximate_randomization(a, a, trials=99).p_value
+        (0.01, 1.0)
     """
+    _check_rule(p_value)
     n = _check_pair(baseline, system)
     rng = np.random.default_rng(seed)
     pos = rng.integers(2, size=(trials, n), dtype=bool)
@@ -181,7 +242,7 @@ def approximate_randomization(
     observed = abs(baseline.corpus_score - system.corpus_score)
     null = np.abs(scores_a - scores_b)
     return PairedResult(
-        p_value=_add_one_p(null[np.isfinite(null)], observed),
+        p_value=_add_one_p(null[np.isfinite(null)], observed, p_value),
         delta=system.corpus_score - baseline.corpus_score,
     )
 
