@@ -1,7 +1,7 @@
 """The ``toolkit`` command: builds the typer app from one module per part and maps errors to exit codes.
 
 Exit codes: 0 success, 1 input or runtime error (one line on stderr), 2 usage error (one line too, with the
-``--help`` to read), 130 interrupted. An OS error (disk full, permission denied), a library's ``sys.exit`` and
+``--help`` to read), 130 interrupted, 141 stdout closed by its reader (nothing printed). An OS error (disk full, permission denied), a library's ``sys.exit`` and
 an unexpected exception (a bug) are also one ``error:`` line; ``--debug`` shows the full traceback instead.
 """
 
