@@ -48,9 +48,9 @@ def _global_options(
 
 def _register_commands() -> None:
     # Each module adds its subcommands; imports stay light (no torch) until a command runs.
-    from toolkit.cli import meta_cmds, qa_cmds, run_cmds, score_cmds, summarize_cmds, terms_cmds
+    from toolkit.cli import faith_cmds, meta_cmds, qa_cmds, run_cmds, score_cmds, summarize_cmds, terms_cmds
 
-    for module in (terms_cmds, summarize_cmds, score_cmds, run_cmds, meta_cmds, qa_cmds):
+    for module in (terms_cmds, summarize_cmds, score_cmds, run_cmds, meta_cmds, qa_cmds, faith_cmds):
         module.register(app)
 
 
