@@ -325,8 +325,8 @@ def load_config(path: str | Path, overrides: list[str] | None = None) -> RunConf
         data = load_yaml(p.read_text(encoding="utf-8"))
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
-        where = f"line {mark.line + 1}" if mark else "somewhere"
-        raise ConfigError([f"invalid YAML at {where}: {getattr(exc, 'problem', exc)}"], str(p)) from None
+        where = f" at line {mark.line + 1}" if mark else ""
+        raise ConfigError([f"invalid YAML{where}: {getattr(exc, 'problem', None) or exc}"], str(p)) from None
     except UnicodeDecodeError:
         raise ConfigError(["not valid UTF-8; save the config as UTF-8"], str(p)) from None
     if data is None:
