@@ -187,6 +187,7 @@ def yaml_loader() -> type:
     """The loader every YAML input goes through: ``yaml.SafeLoader`` (no Python tags) that refuses aliases.
 
     A few nested aliases (``*name``) can expand to gigabytes ("billion laughs"); no config or glossary needs them.
+    Nesting deeper than :data:`toolkit.limits.MAX_YAML_DEPTH` is refused too.
 
     Example:
         >>> import yaml
@@ -195,14 +196,26 @@ def yaml_loader() -> type:
     """
     import yaml
 
+    from toolkit.limits import MAX_YAML_DEPTH
+
     class NoAliasSafeLoader(yaml.SafeLoader):
+        _depth = 0
+
         def compose_node(self, parent: Any, index: Any) -> Any:
             if self.check_event(yaml.events.AliasEvent):
                 event = self.peek_event()
                 raise yaml.composer.ComposerError(
                     None, None, f"aliases (*{event.anchor}) are not allowed; write the value out in full",
                     event.start_mark)
-            return super().compose_node(parent, index)
+            if self._depth >= MAX_YAML_DEPTH:
+                raise yaml.composer.ComposerError(
+                    None, None, f"nested more than {MAX_YAML_DEPTH} levels deep (toolkit.limits.MAX_YAML_DEPTH); "
+                    "flatten it", self.peek_event().start_mark)
+            self._depth += 1
+            try:
+                return super().compose_node(parent, index)
+            finally:
+                self._depth -= 1
 
     return NoAliasSafeLoader
 

@@ -13,7 +13,10 @@ MAX_TERMS_PER_ENTRY = 10_000
 MAX_TERM_CHARS = 1_000
 #: Deepest element nesting accepted in a TBX file (real TBX nests fewer than 10 levels).
 MAX_XML_DEPTH = 100
+#: Deepest nesting of lists and mappings accepted in a YAML config or glossary (PyYAML slows down
+#: quadratically with depth; real files nest fewer than 10 levels).
+MAX_YAML_DEPTH = 100
 #: Seconds to wait for a TCP connection to a Ray address before saying nothing listens there.
 RAY_PROBE_SECONDS = 3.0
 
-__all__ = ["MAX_TERMS_PER_ENTRY", "MAX_TERM_CHARS", "MAX_XML_DEPTH", "RAY_PROBE_SECONDS"]
+__all__ = ["MAX_TERMS_PER_ENTRY", "MAX_TERM_CHARS", "MAX_XML_DEPTH", "MAX_YAML_DEPTH", "RAY_PROBE_SECONDS"]
