@@ -208,6 +208,24 @@ def render_comparison(comparison: Any) -> str:
             f"better/worse: p{' (Holm)' if holm else ''} < 0.05 in the metric's direction\nsignatures:\n{sigs}")
 
 
+def _labels(paths: list[str]) -> list[str]:
+    """System labels: file names, else the paths as given; a file given twice is ``name#2`` the second time.
+
+    Example:
+        >>> _labels(["a/x.txt", "b/y.txt"]), _labels(["a/x.txt", "b/x.txt"]), _labels(["x.txt", "x.txt"])
+        (['x.txt', 'y.txt'], ['a/x.txt', 'b/x.txt'], ['x.txt', 'x.txt#2'])
+    """
+    labels = [Path(p).name for p in paths]
+    if len(set(labels)) != len(labels):
+        labels = list(paths)
+    seen: dict[str, int] = {}
+    out = []
+    for label in labels:
+        seen[label] = seen.get(label, 0) + 1
+        out.append(label if seen[label] == 1 else f"{label}#{seen[label]}")
+    return out
+
+
 def register(app: typer.Typer) -> None:
     """Add ``score`` and ``compare`` to ``app``."""
 
@@ -283,9 +301,7 @@ def register(app: typer.Typer) -> None:
                 order = {k: i for i, k in enumerate(other.ids)}
                 if set(order) != set(first.ids):
                     raise InputError(f"{other.path}: ids differ from {first.path}; systems must cover the same segments")
-        labels = [Path(p).name for p in systems]
-        if len(set(labels)) != len(labels):
-            labels = list(systems)
+        labels = _labels(systems)
         by_system = {}
         for label, seg in zip(labels, read):
             if seg.jsonl and first.jsonl and seg.ids != first.ids:
