@@ -16,14 +16,14 @@ JSON/YAML/XML syntax) ends the check early, as one error.
 
 from __future__ import annotations
 
-import json
 import re
 from pathlib import Path
 from typing import Any
 
 import regex
 
-from toolkit.errors import GlossaryError, UnknownNameError
+from toolkit.errors import GlossaryError, InputError, UnknownNameError
+from toolkit.io import load_yaml, loads_json, yaml_loader
 from toolkit.terminology import glossary_io
 from toolkit.terminology.glossary_io import FORMATS, RawGlossary, RawRecord
 from toolkit.terminology.records import GlossaryEntry
@@ -203,16 +203,16 @@ def _read_objects(text: str, name: str, fmt: str) -> tuple[RawGlossary | None, l
 
 
 def _items_and_lines(text: str, fmt: str) -> tuple[list[Any] | None, list[int | None]]:
-    try:
-        data = json.loads(text) if fmt == "json" else _yaml_load(text)
+    try:  # the shared readers: no YAML aliases, bounded nesting, no lone surrogates (issue 22)
+        data = loads_json(text, "") if fmt == "json" else _yaml_load(text)
         items = glossary_io._items_from_container(data, "")
-    except (GlossaryError, ValueError):
+    except (InputError, ValueError):
         return None, []
     lines: list[int | None] = [None] * len(items)
     if fmt == "yaml":
         import yaml
 
-        node = yaml.compose(text, Loader=yaml.SafeLoader)
+        node = yaml.compose(text, Loader=yaml_loader())
         if isinstance(node, yaml.MappingNode):
             node = next((v for k, v in node.value if getattr(k, "value", None) in ("entries", "terms", "glossary")), None)
         if isinstance(node, yaml.SequenceNode) and len(node.value) == len(items):
@@ -224,7 +224,7 @@ def _yaml_load(text: str) -> Any:
     import yaml
 
     try:
-        return yaml.safe_load(text)
+        return load_yaml(text)
     except yaml.YAMLError as exc:
         raise ValueError(str(exc)) from None
 
