@@ -282,3 +282,19 @@ def test_cli_table_and_usage_errors(capsys):
     assert rc == 2 and "CHECK=VALUE" in err
     rc, _, err = _run(capsys, "qa", "--hyp", str(SEED / "seed_article.txt"), "--only", "nope")
     assert rc == 1 and err.startswith("error: QA check 'nope' not found")
+
+
+def test_consistency_ignores_the_adjective_of_a_place():
+    texts = ["France said so.", "The French government agreed with France."]
+    assert qa_check(predictions=texts, sources=["法国这样说。", "法国政府同意。"], only=["consistency"]).n_flagged == 0
+
+
+def test_times_and_spaces_inside_times_and_quotes():
+    src = "当地时间25日下午5时，飓风“汉娜”登陆。"
+    assert _found("At 5:00 p.m. on the 25th, Hurricane Hannah landed.", source=src, check="numbers") == []
+    assert _found("At 17:00 on the 25th, it landed.", source=src, check="numbers") == []
+    assert _found("At 6:30 p.m. on the 25th, it landed.", source=src, check="numbers") == [("qa.numbers.v1", "6:30")]
+    assert _found('Hurricane " Hannah " landed at 5: 00 p.m.', check="punctuation") == [("qa.punctuation.v1", ": ")]
+    assert _found('Hurricane " Hannah " landed at 5: 00 p.m.', check="punctuation", thresholds={"punctuation": 0.5}) == [
+        ("qa.punctuation.v1", '" Hannah "'), ("qa.punctuation.v1", ": ")]
+    assert _found('Hurricane "Hannah" landed at 5:00 p.m.', check="punctuation") == []

@@ -3,7 +3,8 @@ is the document's choice, later different renderings are flagged).
 
 The terms are the glossary's entries and, when sources are given, the proper nouns CC-CEDICT lists that
 occur in the document's sources (美国: "United States", "USA", "US"; upper-case abbreviations also match
-with dots, "U.S."). Renderings are found with the alignment engine (:func:`toolkit.terminology.align`);
+with dots, "U.S."; an adjective CC-CEDICT gives for the place's people is not a rendering: 法国 "France",
+not "French"). Renderings are found with the alignment engine (:func:`toolkit.terminology.align`);
 with sources, a rendering counts only in segments whose source holds the term. Two renderings are the same
 when they fold alike (case, quotes, a plural or possessive aside); a glossary entry's canonical term and its
 alternatives count as one (accepted) rendering, so only a switch to or from a wrong one is flagged. MQM: Fluency/Inconsistency,
@@ -43,6 +44,16 @@ def _clean_glosses(definitions: tuple[str, ...]) -> list[str]:
     return list(dict.fromkeys(out))
 
 
+def _demonyms(d: object, head: str) -> set[str]:
+    """Adjectives CC-CEDICT gives for the people of a place (法国人 "French person" -> {"french"})."""
+    out = set()
+    for e in d.lookup(head + "人"):  # type: ignore[attr-defined]
+        for gloss in e.definitions:
+            for m in re.finditer(r"([A-Z][a-z]+) (?:person|people)", gloss):
+                out.add(m.group(1).lower())
+    return out
+
+
 def _source_terms(sources: tuple[str, ...]) -> dict[str, list[str]]:
     """CC-CEDICT proper nouns in the sources (longest match first) with two or more clean renderings."""
     from toolkit.terminology.cedict import load_cedict
@@ -57,7 +68,9 @@ def _source_terms(sources: tuple[str, ...]) -> dict[str, list[str]]:
                     entries = [e for e in d.lookup(s[i:j]) if e.is_proper]
                     if entries:
                         if s[i:j] not in found:
-                            found[s[i:j]] = _clean_glosses(tuple(g for e in entries for g in e.definitions))
+                            adjectives = _demonyms(d, s[i:j])  # 法国 "France; French": "French" is not a rendering
+                            glosses = _clean_glosses(tuple(g for e in entries for g in e.definitions))
+                            found[s[i:j]] = [g for g in glosses if g.lower() not in adjectives]
                         i = j
                         break
                 else:

@@ -32,6 +32,7 @@ _EN_NUM = re.compile(
     r"(?<![\w\-/.,])(\d{1,3}(?:,\d{3})+|\d+)(\.\d+)?(st|nd|rd|th|s)?(?![\w])(?![.,]\d)"
     r"(\s*%|\s+percent\b|\s+per\s+cent\b)?(\s+(?:thousand|million|billion|trillion)\b)?"
 )
+_EN_TIME = re.compile(r"(?<![\w:.])(\d{1,2}):\s?(\d{2})(?![\w:])")
 _EN_SCALE = {"thousand": 1e3, "million": 1e6, "billion": 1e9, "trillion": 1e12}
 _MONTHS = ("january", "february", "march", "april", "may", "june", "july", "august", "september", "october", "november", "december")
 _EN_MONTH = re.compile(
@@ -123,7 +124,19 @@ def _find(target: str, source: str | None, doc: DocumentInput) -> Iterator[Findi
         return
     nums = source_numbers(source)
     values = [n.value for n in nums]
+    times = []
+    for m in _EN_TIME.finditer(target):
+        times.append((m.start(), m.end()))
+        hour, minute = int(m.group(1)), int(m.group(2))
+        hour_ok = any(_same(hour, s) or _same(hour, s + 12) or _same(hour + 12, s) for s in values)
+        if nums and not (hour_ok and (minute == 0 or any(_same(minute, s) for s in values))):
+            yield Finding(
+                NAME, "major", m.start(), m.end(), m.group(),
+                f"time {m.group()!r} matches no time in the source ({', '.join(dict.fromkeys(n.text for n in nums))})", 0.7,
+            )
     for m in _EN_NUM.finditer(target):
+        if any(s <= m.start() < e for s, e in times):
+            continue
         digits, frac, suffix, _percent, scale = m.groups()
         v = float(digits.replace(",", "") + (frac or ""))
         if scale:
