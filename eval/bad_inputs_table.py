@@ -124,7 +124,8 @@ def main(argv: list[str] | None = None) -> int:
                 left_behind = [name for name in case.absent if (Path(tmp) / name).exists()]
             finally:
                 os.chdir(here)
-        err_lines = outcome.err.strip().splitlines()
+        err_lines = (outcome.out if case.report else outcome.err).strip().splitlines()
+        err_lines = err_lines[:1] if case.report else err_lines
         if outcome.rc == 0:
             message = "(exit 0; " + (case.check.__name__.strip("_").replace("_", " ") if case.check else "ok") + ")"
         else:
