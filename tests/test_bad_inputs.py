@@ -434,6 +434,16 @@ def _run_folder_is_link(folder: Path) -> None:
     (folder / "runs" / "bad").symlink_to(folder / "elsewhere")
 
 
+def _store_is_fifo(folder: Path) -> None:
+    (folder / "runs" / "bad" / "summaries").mkdir(parents=True)
+    os.mkfifo(folder / "runs" / "bad" / "summaries" / "lead.jsonl")  # reading it would wait for a writer forever
+
+
+def _manifest_is_fifo(folder: Path) -> None:
+    (folder / "runs" / "bad").mkdir(parents=True)
+    os.mkfifo(folder / "runs" / "bad" / "manifest.json")
+
+
 def _victim_file_intact(folder: Path, out: str) -> None:
     assert (folder / "victim.txt").read_text(encoding="utf-8") == "precious\n"
     elsewhere = folder / "elsewhere"
@@ -497,6 +507,12 @@ HOSTILE_CASES: list[Case] = [
     Case("hostile-run-folder-symlink", "a run folder that is a symlink elsewhere", ("run", "c.yaml", "--no-progress"),
          {"c.yaml": config(), "docs.jsonl": TWO_DOCS, "victim.txt": "precious\n"}, setup=_run_folder_is_link,
          expect=("runs/bad: is a symbolic link",), check=_victim_file_intact),
+    Case("hostile-store-fifo", "a run folder whose store is a FIFO (would hang the run)", ("run", "c.yaml", "--no-progress"),
+         {"c.yaml": config(), "docs.jsonl": TWO_DOCS}, setup=_store_is_fifo,
+         expect=("runs/bad/summaries/lead.jsonl: is not a plain file",)),
+    Case("hostile-manifest-fifo", "a run folder whose manifest.json is a FIFO", ("run", "c.yaml", "--no-progress"),
+         {"c.yaml": config(), "docs.jsonl": TWO_DOCS}, setup=_manifest_is_fifo,
+         expect=("runs/bad/manifest.json: is a special file, not a file the toolkit wrote",)),
     Case("hostile-output-dir-tilde", "output_dir: ~/runs (expanded as a shell would, no folder named ~)",
          ("run", "c.yaml", "--no-progress"), {"c.yaml": config(output_dir="~/runs"), "docs.jsonl": TWO_DOCS},
          env={"HOME": "{tmp}/home"}, rc=0, check=_tilde_expanded),

@@ -69,11 +69,15 @@ def is_run_folder(folder: Path) -> bool:
 
 
 def _check_no_links(run_dir: Path) -> None:
-    for name in STORE_FOLDERS:
-        sub = run_dir / name
-        if sub.is_symlink() or (sub.exists() and not sub.is_dir()):
-            raise RunDirError(f"{sub}: is a {'symbolic link' if sub.is_symlink() else 'file'}, not a folder of the run; "
-                              "remove it or run with --fresh")
+    """What the toolkit writes is plain files and folders: a link or a FIFO there was put by someone else."""
+    for name in sorted(RUN_ENTRIES):
+        entry = run_dir / name
+        if name in STORE_FOLDERS and (entry.is_symlink() or (entry.exists() and not entry.is_dir())):
+            raise RunDirError(f"{entry}: is a {'symbolic link' if entry.is_symlink() else 'file'}, not a folder of the "
+                              "run; remove it or run with --fresh")
+        if entry.is_symlink() or (entry.exists() and not (entry.is_file() or entry.is_dir())):
+            raise RunDirError(f"{entry}: is a {'symbolic link' if entry.is_symlink() else 'special file'}, not a file "
+                              "the toolkit wrote; remove it or run with --fresh")
 
 
 def _empty(run_dir: Path) -> None:

@@ -27,6 +27,7 @@ from toolkit.io import atomic_writer
 log = logging.getLogger(__name__)
 
 _NOFOLLOW = getattr(os, "O_NOFOLLOW", 0)
+_NONBLOCK = getattr(os, "O_NONBLOCK", 0)
 
 
 def content_key(*parts: Any) -> str:
@@ -47,6 +48,11 @@ def _open_nofollow(path: Path, flags: int) -> int:
         if exc.errno == errno.ELOOP:  # O_NOFOLLOW met a symbolic link
             raise _symlink_error(path) from None
         raise
+
+
+def _check_regular(fd: int, path: Path) -> None:
+    if not stat.S_ISREG(os.fstat(fd).st_mode):
+        raise RunDirError(f"{path}: is not a plain file; remove it or run with --fresh")
 
 
 class StageStore:
@@ -77,10 +83,9 @@ class StageStore:
             self._load()
 
     def _load(self) -> None:
-        fd = _open_nofollow(self.path, os.O_RDONLY)
+        fd = _open_nofollow(self.path, os.O_RDONLY | _NONBLOCK)  # a FIFO put there must not hang the run
         with os.fdopen(fd, "rb") as handle:
-            if not stat.S_ISREG(os.fstat(handle.fileno()).st_mode):
-                raise RunDirError(f"{self.path}: is not a plain file; remove it or run with --fresh")
+            _check_regular(handle.fileno(), self.path)
             data = handle.read()
         self._size = len(data)
         self._end = data.rfind(b"\n") + 1
@@ -122,8 +127,9 @@ class StageStore:
         blob = "".join(json.dumps(row, ensure_ascii=False) + "\n" for row in rows).encode("utf-8", "backslashreplace")
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
-            fd = _open_nofollow(self.path, os.O_WRONLY | os.O_CREAT | os.O_APPEND)
+            fd = _open_nofollow(self.path, os.O_WRONLY | os.O_CREAT | os.O_APPEND | _NONBLOCK)
             with os.fdopen(fd, "wb") as handle:
+                _check_regular(handle.fileno(), self.path)
                 if self._end < self._size:
                     os.ftruncate(handle.fileno(), self._end)
                 handle.write(b"\n" + blob if self._newline else blob)
