@@ -1,6 +1,6 @@
 """The Ray executor (issue 7): same rows and results as the local executor, on a local 2-CPU Ray instance.
 
-Needs the ``ray`` extra (``pip install 'toolkit[ray]'``); without it every test here except the
+Needs the ``ray`` extra (``pip install -e '.[ray]'``); without it every test here except the
 install-hint one is skipped with that reason.
 """
 
@@ -30,7 +30,7 @@ try:
 except ImportError:
     HAVE_RAY = False
 
-needs_ray = pytest.mark.skipif(not HAVE_RAY, reason="ray is not installed: pip install 'toolkit[ray]'")
+needs_ray = pytest.mark.skipif(not HAVE_RAY, reason="ray is not installed: pip install -e '.[ray]'")
 
 
 @pytest.fixture(scope="module")
@@ -72,7 +72,7 @@ def test_missing_ray_is_one_line_config_error(monkeypatch: pytest.MonkeyPatch) -
     monkeypatch.setattr(builtins, "__import__", no_ray)
     with pytest.raises(ConfigError) as info:
         make_executor("ray", RayConfig())
-    assert str(info.value) == "executor 'ray' needs the ray extra: pip install 'toolkit[ray]'"
+    assert str(info.value) == "executor 'ray' needs the ray extra: pip install -e '.[ray]'"
 
 
 @needs_ray

@@ -32,7 +32,7 @@ if TYPE_CHECKING:
     from toolkit.runs.config import RayConfig
     from toolkit.runs.executors import BatchTask
 
-INSTALL_HINT = "executor 'ray' needs the ray extra: pip install 'toolkit[ray]'"
+INSTALL_HINT = "executor 'ray' needs the ray extra: pip install -e '.[ray]'"
 
 
 def probe_ray_address(address: str, source: str, timeout: float | None = None) -> None:

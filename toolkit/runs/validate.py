@@ -128,7 +128,9 @@ def deep_problems(data: Mapping[str, Any]) -> list[str]:
         if isinstance(system, Mapping):
             problems += _system_problems(f"systems[{index}]", system, doc_ids)
     if data.get("executor") == "ray" and importlib.util.find_spec("ray") is None:
-        problems.append("executor: 'ray' needs the ray extra; pip install -e '.[ray]'")
+        from toolkit.runs.ray_executor import INSTALL_HINT
+
+        problems.append(f"executor: {INSTALL_HINT}")
     return problems
 
 
