@@ -89,8 +89,31 @@ def read_text(path: str | Path) -> str:
             raise InputError(f"{name}: file not found; check the path")
         if p.is_dir():
             raise InputError(f"{name}: is a folder, not a file; give a file path")
+        check_not_device(p)
         data = p.read_bytes()
     return decode_text(data, name)
+
+
+def check_not_device(path: Path) -> None:
+    """Refuse a character or block device (``/dev/zero`` never ends); pipes (``<(cmd)``) are fine.
+
+    Raises:
+        InputError: naming the path.
+
+    Example:
+        >>> check_not_device(Path("/dev/zero"))
+        Traceback (most recent call last):
+        ...
+        toolkit.errors.InputError: /dev/zero: is a device, not a file; give a file path (or - for stdin)
+    """
+    import stat
+
+    try:
+        mode = path.stat().st_mode
+    except OSError:
+        return
+    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
+        raise InputError(f"{path}: is a device, not a file; give a file path (or - for stdin)")
 
 
 def iter_jsonl(path: str | Path, text: str | None = None) -> Iterator[tuple[int, dict[str, Any]]]:

@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from toolkit.errors import GlossaryError, InputError, shown
-from toolkit.io import decode_text, has_lone_surrogate, loads_json, yaml_loader
+from toolkit.io import check_not_device, decode_text, has_lone_surrogate, loads_json, yaml_loader
 from toolkit.limits import MAX_XML_DEPTH
 
 #: Columns a glossary may have (others are reported as warnings and ignored).
@@ -53,6 +53,7 @@ def _read(path: Path) -> str:
     if path.is_dir():
         raise GlossaryError(f"{path}: is a folder; give a glossary file (.tsv .csv .json .yaml .tbx)")
     try:
+        check_not_device(path)
         return decode_text(path.read_bytes(), str(path))
     except InputError as exc:
         raise GlossaryError(str(exc)) from None
