@@ -50,6 +50,15 @@ def test_every_install_line_names_the_distribution_or_the_clone():
     assert "-e '.[dev,ray]'" in makefile
 
 
+def test_no_install_hint_names_the_taken_distribution():
+    taken = re.compile(r"""pip install ['"]?toolkit\b|["']toolkit\[""")
+    files = [ROOT / "README.md", ROOT / "Makefile", *ROOT.glob("*/**/*.md"), *ROOT.glob("toolkit/**/*.py"),
+             *ROOT.glob("configs/*.yaml"), *ROOT.glob("tests/*.py")]
+    found = [f"{f.relative_to(ROOT)}: {m.group(0)}" for f in files if ".venv" not in f.parts
+             for m in taken.finditer(f.read_text(encoding="utf-8", errors="replace"))]
+    assert found == []
+
+
 def test_version_option(capsys):
     from toolkit.cli import main
 
