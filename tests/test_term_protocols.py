@@ -137,3 +137,85 @@ def test_terms_leak_only_under_the_glossary_protocol() -> None:
     with pytest.raises(ConfigError, match="terms_leak"):
         score(predictions=["HKMA"], references=[["HKMA"]], sources=["金管局"], glossary=g, metrics=["terms_leak"],
               term_protocol="wmt25", bootstrap=0)
+
+
+# --- the glossary protocol (terms.v2) ---------------------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def fr() -> Glossary:
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        return Glossary.from_records([
+            {"canonical": "OMS", "source": "WHO"},
+            {"canonical": "grippe", "source": "flu"},
+            {"canonical": "influenza", "alternatives": "grippe", "source": "influenza"},
+            {"canonical": "coronavirus", "source": "coronavirus"},
+            {"canonical": "nouveau coronavirus", "source": "novel coronavirus"},
+            {"canonical": "hospitaliser", "alternatives": "hospitalisé|hospitalisés", "source": "hospitalize"},
+        ])
+
+
+def _expected(stats) -> list[str]:  # noqa: ANN001
+    return [d.entry for d in stats.details if d.in_source]
+
+
+def test_glossary_acronyms_match_in_capitals_only(fr: Glossary) -> None:
+    from toolkit.terminology import term_stats
+
+    assert _expected(term_stats("qui est malade", source="who is ill", glossary=fr, calques=False)) == []
+    assert _expected(term_stats("l' OMS", source="the WHO said", glossary=fr, calques=False)) == ["OMS"]
+
+
+def test_glossary_source_inflections_make_an_entry_expected(fr: Glossary) -> None:
+    from toolkit.terminology import term_stats
+
+    s = term_stats("ils sont hospitalisés", source="they were hospitalized", glossary=fr, calques=False)
+    assert (_expected(s), s.correct) == (["hospitaliser"], 1)
+
+
+def test_glossary_one_rendering_satisfies_every_entry_listing_it(fr: Glossary) -> None:
+    from toolkit.terminology import term_stats
+
+    s = term_stats("la grippe", source="flu or influenza", glossary=fr, calques=False)
+    assert (s.expected, s.correct) == (2, 2)
+    s = term_stats("le nouveau coronavirus", source="the novel coronavirus and the coronavirus", glossary=fr, calques=False)
+    assert (s.expected, s.correct) == (2, 2)  # "coronavirus" inside "nouveau coronavirus" counts too
+
+
+def test_glossary_per_occurrence_counting(fr: Glossary) -> None:
+    from toolkit.terminology import term_stats
+
+    src = "flu today, flu tomorrow"
+    assert (term_stats("la grippe", source=src, glossary=fr, calques=False).expected,) == (1,)
+    s = term_stats("la grippe", source=src, glossary=fr, calques=False, per_occurrence=True)
+    assert (s.expected, s.correct) == (2, 1)
+    s = term_stats("la grippe et la grippe", source=src, glossary=fr, calques=False, per_occurrence=True)
+    assert (s.expected, s.correct) == (2, 2)
+
+
+def test_glossary_protocol_near_the_official_wmt21_figure(wmt21: list[dict], wmt21_gold: dict) -> None:
+    """One glossary from the dev annotations (an entry per source term, its alternatives merged).
+
+    Official exact tier on these 101 segments: 62/79 = 78.48. terms.v1 gave 61/74 = 82.43 (3.95 points off);
+    terms.v2 per occurrence: 69/86 = 80.23 (1.75 points); per segment 67/80 = 83.75. The differences left:
+    occurrences the annotators did not mark ("hospitalized" in 3 segments) and plurals, which we accept and
+    the exact tier does not (its lemma tier would).
+    """
+    from toolkit.terminology import term_accuracy
+
+    entries: dict[str, list[str]] = {}
+    for row in wmt21:
+        for t in row["terms"]:
+            alts = entries.setdefault(t["src"], [])
+            alts.extend(a for a in t["tgt_alternatives"] if a not in alts)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        g = Glossary.from_records([{"canonical": v[0], "alternatives": "|".join(v[1:]), "source": k} for k, v in entries.items()])
+    args = dict(predictions=[r["hypothesis"]["text"] for r in wmt21], sources=[r["source"] for r in wmt21],
+                references=[r["reference"] for r in wmt21], glossary=g, calques=False)
+    per_occurrence = term_accuracy(**args, per_occurrence=True)
+    per_segment = term_accuracy(**args)
+    assert (per_occurrence.correct, per_occurrence.expected) == (69, 86)
+    assert (per_segment.correct, per_segment.expected) == (67, 80)
+    assert abs(per_occurrence.accuracy - 100 * wmt21_gold["exact_accuracy"]) < 3
+    assert "count:occurrence" in per_occurrence.signature

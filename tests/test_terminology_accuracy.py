@@ -39,7 +39,7 @@ def test_summary_recall_and_precision_against_english_source() -> None:
     frame = r.to_frame()
     assert list(frame["entry"]) == ["Jin Xiangjun", "Jincheng", "Changzhi", "Taiyuan"]
     assert list(frame["extra"]) == [0, 0, 0, 1]
-    assert r.signature.startswith("terms.v1|align.v1|fold.v1|calques.v1|glossary:")
+    assert r.signature.startswith("terms.v2|align.v1|fold.v1|calques.v1|glossary:")
 
 
 def test_empty_prediction_and_no_terms() -> None:

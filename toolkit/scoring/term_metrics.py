@@ -1,8 +1,10 @@
 """Term accuracy and variant-leak rate, under the protocol of the ``term_protocol`` setting.
 
-- ``glossary`` (default; ``toolkit.terminology.term_stats``): for each segment the glossary entries
-  *expected* are those whose source term or any rendering occurs in its source (when sources are given, e.g.
-  the Chinese original) or otherwise in its references. Term accuracy is micro-averaged:
+- ``glossary`` (default; ``toolkit.terminology.term_stats``, ``terms.v2``): for each segment the glossary
+  entries *expected* are those whose source term (or an English inflection of it; acronyms only in
+  capitals) or any rendering occurs in its source (when sources are given, e.g. the Chinese original) or
+  otherwise in its references; with sources, the first reference's own inflected form of an expected term
+  counts as correct too. Term accuracy is micro-averaged:
   ``100 * sum(correct) / sum(expected)``; the leak rate is ``100 * sum(leaked) / sum(expected)`` (an expected
   entry rendered with a non-preferred or wrong variant).
 - ``wmt21``: the WMT21 terminology task's exact-match accuracy (:mod:`toolkit.terminology.protocols`), from
@@ -58,7 +60,9 @@ def _glossary_rows(ctx: ScoringContext) -> list[list[int]]:
     for i, (prediction, source) in enumerate(zip(ctx.predictions, where)):
         if source is None:
             raise InputError(f"segment {ctx.ids[i]}: no source text for term accuracy; give a source for every segment")
-        stats = term_stats(prediction, source=source, glossary=ctx.glossary)
+        # with sources, the reference's own (inflected) form of an expected term is accepted too
+        reference = ctx.references[i][0] if ctx.sources is not None and ctx.references[i] else None
+        stats = term_stats(prediction, source=source, glossary=ctx.glossary, reference=reference)
         rows.append([_count(stats.correct), _count(stats.expected), _count(stats.leaked)])
     return rows
 
@@ -97,7 +101,7 @@ def _all(ctx: ScoringContext) -> list[list[Any]]:
     expected_from = "source" if ctx.sources is not None else "references"
     glossary = ctx.glossary.fingerprint if ctx.glossary is not None else "none"
     if protocol == "glossary":
-        key = f"terms|glossary:{glossary}|expected:{expected_from}"  # the key of toolkit <= 0.2 (resumable runs)
+        key = f"terms|glossary:{glossary}|expected:{expected_from}|terms.v2"
         return shared_units(ctx, key, lambda: _glossary_rows(ctx))
     if protocol == "wmt21":
         return shared_units(ctx, "terms|protocol:wmt21.v1|tier:exact", lambda: _wmt21_rows(ctx))

@@ -1,8 +1,11 @@
-"""Term accuracy (``terms.v1``) of an output (translation or summary) against its source text.
+"""Term accuracy (``terms.v2``) of an output (translation or summary) against its source text.
 
 For each glossary entry found in the source (by canonical term, alternative, variant, calque or
-``source`` term): is the canonical term or an alternative in the output (``correct``), and does the
-output hold a variant or calque (``leaked``)? Entries in the output that the source lacks are
+``source`` term, the latter also in its English inflections, "hospitalized" for *hospitalize*, and in
+capitals only when it is an acronym: "who" is not *WHO*): is the canonical term or an alternative in the
+output (``correct``; one rendering counts for every entry that lists it, and overlapping renderings all
+count), or, given a reference, the reference's own inflected form of it; and does the output hold a
+variant or calque (``leaked``)? Counts are per entry and segment, or per occurrence when asked. Entries in the output that the source lacks are
 ``extra`` (for the precision of summaries). :func:`term_stats` gives per-segment sufficient statistics;
 :func:`aggregate_term_stats` is a pure function of them, as in sacrebleu. Exact-match accuracy is the
 WMT21 terminology task's measure, here with Unicode word boundaries (a term before a full stop counts).
@@ -10,37 +13,97 @@ WMT21 terminology task's measure, here with Unicode word boundaries (a term befo
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 from toolkit.errors import InputLengthError
 from toolkit.terminology.calques import CALQUES_NAME
-from toolkit.terminology.index import ALIGN_NAME, align, get_source_index, resolve
+from toolkit.terminology.index import ALIGN_NAME, align, get_index, get_source_index, resolve
 from toolkit.terminology.records import EntryStat, Glossary, TermAccuracy, TermStats
 from toolkit.terminology.textnorm import FOLD_NAME, fold_text
 
-TERMS_NAME = "terms.v1"
+TERMS_NAME = "terms.v2"
 _CORRECT = ("canonical", "alternative")
 _LEAK = ("variant", "calque")
 
 
-def _source_entries(source: str, glossary: Glossary, calques: bool) -> set[str]:
-    entries = {m.entry for m in align(source, glossary=glossary, calques=calques)}
+def _source_counts(source: str, glossary: Glossary, calques: bool) -> dict[str, int]:
+    """Expected entries of a source and how often each occurs (non-overlapping matches, longest first)."""
+    counts: dict[str, int] = {}
+    spans: dict[str, set[tuple[int, int]]] = {}
+    for m in align(source, glossary=glossary, calques=calques):
+        spans.setdefault(m.entry, set()).add((m.start, m.end))
     if any(e.source for e in glossary.entries):
-        index = get_source_index(glossary)
-        for _s, _e, info in resolve(index.candidates(fold_text(source))):
-            entries.add(glossary.entries[info[0]].id)
-    return entries
+        index = get_source_index(glossary, inflections=True)
+        for s, e, info in resolve(index.candidates(fold_text(source))):
+            spans.setdefault(glossary.entries[info[0]].id, set()).add((s, e))
+    for entry_id, found in spans.items():
+        counts[entry_id] = len(found)
+    return counts
 
 
-def term_stats(prediction: str, *, source: str, glossary: Glossary, calques: bool = True) -> TermStats:
+def _correct_counts(prediction: str, glossary: Glossary, calques: bool, surfaces: dict[str, list[str]]) -> dict[str, int]:
+    """Occurrences of each entry's correct renderings (canonical, alternative, or a given reference surface).
+
+    Overlaps are allowed and one rendering counts for every entry that lists it ("grippe" for *flu* and
+    *influenza*; "coronavirus" inside "nouveau coronavirus").
+    """
+    ft = fold_text(prediction)
+    seen: dict[str, set[tuple[int, int]]] = {}
+    for s, e, infos in get_index(glossary, calques=calques).occurrences(ft):
+        for info in infos:
+            if info[1] in _CORRECT:
+                seen.setdefault(glossary.entries[info[0]].id, set()).add((s, e))
+    low = ft.lower
+    for entry_id, forms in surfaces.items():
+        for form in forms:
+            needle = form.lower()
+            i = low.find(needle)
+            while i >= 0:
+                before = low[i - 1] if i else " "
+                after = low[i + len(needle)] if i + len(needle) < len(low) else " "
+                if not before.isalnum() and not after.isalnum():
+                    seen.setdefault(entry_id, set()).add((i, i + len(needle)))
+                i = low.find(needle, i + 1)
+    return {k: len(v) for k, v in seen.items()}
+
+
+def _reference_surfaces(reference: str, glossary: Glossary, entries: Iterable[str]) -> dict[str, list[str]]:
+    from toolkit.terminology.protocols import reference_surface
+
+    out: dict[str, list[str]] = {}
+    for entry_id in entries:
+        e = glossary[entry_id]
+        form = reference_surface(reference, [e.canonical, *e.alternatives])
+        if form:
+            out[entry_id] = [form]
+    return out
+
+
+def term_stats(
+    prediction: str,
+    *,
+    source: str,
+    glossary: Glossary,
+    calques: bool = True,
+    reference: str | None = None,
+    per_occurrence: bool = False,
+) -> TermStats:
     """Per-segment term statistics of ``prediction`` against ``source``.
+
+    An entry is *expected* when its source term (or an English inflection of it: "hospitalized" for
+    *hospitalize*; acronyms such as "WHO" only in capitals), canonical term or another rendering is in the
+    source; *correct* when its canonical term or an alternative is in the prediction (one rendering may
+    satisfy every entry that lists it) or, given the reference, the reference's own inflected form of it.
 
     Args:
         prediction: the output text (translation or summary).
         source: the text the output was made from (source language, or English for summaries).
         glossary: the glossary.
         calques: count calques as variants (found in the source, leaked in the prediction).
+        reference: a reference translation: its surface form of an expected term is accepted.
+        per_occurrence: count each occurrence of an entry in the source (``expected``) and at most as many
+            correct renderings (``correct``), instead of once per segment.
 
     Returns:
         :class:`TermStats` with expected/correct/leaked/extra/found counts and per-entry details.
@@ -50,8 +113,15 @@ def term_stats(prediction: str, *, source: str, glossary: Glossary, calques: boo
         >>> s = term_stats("The Jinxiang Army came.", source="金湘军来了。", glossary=g, calques=False)
         >>> (s.expected, s.correct, s.leaked, s.extra, s.found)
         (1, 0, 1, 0, 1)
+        >>> g = Glossary.from_records([{"canonical": "hospitaliser", "source": "hospitalize"}])
+        >>> s = term_stats("Ils sont hospitalisés.", source="They were hospitalized.", glossary=g,
+        ...                reference="Ils ont été hospitalisés.", calques=False)
+        >>> (s.expected, s.correct)
+        (1, 1)
     """
-    expected = _source_entries(source, glossary, calques)
+    in_source = _source_counts(source, glossary, calques)
+    surfaces_ref = _reference_surfaces(reference, glossary, in_source) if reference else {}
+    good = _correct_counts(prediction, glossary, calques, surfaces_ref)
     kinds: dict[str, set[str]] = {}
     surfaces: dict[str, list[str]] = {}
     for m in align(prediction, glossary=glossary, calques=calques):
@@ -59,22 +129,26 @@ def term_stats(prediction: str, *, source: str, glossary: Glossary, calques: boo
         surfaces.setdefault(m.entry, [])
         if m.text not in surfaces[m.entry]:
             surfaces[m.entry].append(m.text)
+    for entry_id in good:
+        kinds.setdefault(entry_id, set()).add("canonical")
     details = []
-    correct = leaked = 0
+    expected = correct = leaked = 0
     order = {e.id: i for i, e in enumerate(glossary.entries)}
-    for entry_id in sorted(expected | set(kinds), key=order.__getitem__):
+    for entry_id in sorted(set(in_source) | set(kinds), key=order.__getitem__):
         k = kinds.get(entry_id, set())
-        in_src = entry_id in expected
-        ok = in_src and bool(k & set(_CORRECT))
-        leak = in_src and bool(k & set(_LEAK))
-        correct += ok
-        leaked += leak
+        n_src = in_source.get(entry_id, 0)
+        ok = n_src > 0 and good.get(entry_id, 0) > 0
+        leak = n_src > 0 and bool(k & set(_LEAK))
+        weight = n_src if per_occurrence else min(n_src, 1)
+        expected += weight
+        correct += min(good.get(entry_id, 0), weight) if per_occurrence else int(ok)
+        leaked += weight if leak and per_occurrence else int(leak)
         details.append(
-            EntryStat(entry_id, glossary[entry_id].canonical, in_src, bool(k), ok, leak, tuple(surfaces.get(entry_id, ())))
+            EntryStat(entry_id, glossary[entry_id].canonical, n_src > 0, bool(k), ok, leak, tuple(surfaces.get(entry_id, ())))
         )
     found = len(kinds)
-    extra = len(set(kinds) - expected)
-    return TermStats(len(expected), correct, leaked, extra, found, tuple(details))
+    extra = len(set(kinds) - set(in_source))
+    return TermStats(expected, correct, leaked, extra, found, tuple(details))
 
 
 def _pct(num: int, den: int) -> float | None:
@@ -145,6 +219,8 @@ def term_accuracy(
     sources: Sequence[str],
     glossary: Glossary,
     calques: bool = True,
+    references: Sequence[str] | None = None,
+    per_occurrence: bool = False,
 ) -> TermAccuracy:
     """Term exact-match accuracy, variant-leak rate, recall and precision over a corpus.
 
@@ -153,6 +229,8 @@ def term_accuracy(
         sources: the source text of each segment.
         glossary: the glossary.
         calques: treat calques of ``source`` terms as variants.
+        references: one reference per segment (optional): its surface form of an expected term is accepted.
+        per_occurrence: count every occurrence of a term in the source, not each entry once per segment.
 
     Returns:
         :class:`TermAccuracy` (percentages 0-100, ``None`` where undefined) with per-entry detail.
@@ -168,5 +246,12 @@ def term_accuracy(
     """
     if len(predictions) != len(sources):
         raise InputLengthError(f"{len(predictions)} predictions but {len(sources)} sources; give one source per prediction")
-    stats = [term_stats(p, source=s, glossary=glossary, calques=calques) for p, s in zip(predictions, sources)]
-    return aggregate_term_stats(stats, signature=terms_signature(glossary, calques=calques))
+    if references is not None and len(references) != len(predictions):
+        raise InputLengthError(f"{len(predictions)} predictions but {len(references)} references; give one per prediction")
+    refs: Sequence[str | None] = references if references is not None else [None] * len(predictions)
+    stats = [term_stats(p, source=s, glossary=glossary, calques=calques, reference=r, per_occurrence=per_occurrence)
+             for p, s, r in zip(predictions, sources, refs)]
+    signature = terms_signature(glossary, calques=calques)
+    if per_occurrence:
+        signature = signature.replace(f"{TERMS_NAME}|", f"{TERMS_NAME}|count:occurrence|", 1)
+    return aggregate_term_stats(stats, signature=signature)

@@ -20,6 +20,7 @@ Matching rules:
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from operator import itemgetter
@@ -56,6 +57,46 @@ def plural_of(term: str) -> str | None:
     return term + "s"
 
 
+_ACRONYM = re.compile(r"^[A-Z]{2,6}s?$")
+
+
+def is_acronym(term: str) -> bool:
+    """An all-capitals term of 2-6 letters (an optional plural ``s``): ``WHO``, ``ICUs``.
+
+    Example:
+        >>> is_acronym("WHO"), is_acronym("Who"), is_acronym("COVID-19")
+        (True, False, False)
+    """
+    return _ACRONYM.match(term) is not None
+
+
+def inflections_of(term: str) -> list[str]:
+    """English inflections of a term's last word: plural or 3rd person ``-s``, ``-ed``, ``-ing``.
+
+    Example:
+        >>> inflections_of("hospitalize")
+        ['hospitalizes', 'hospitalized', 'hospitalizing']
+        >>> inflections_of("test kit"), inflections_of("quarantine")[1:]
+        (['test kits', 'test kited', 'test kiting', 'test kitted', 'test kitting'], ['quarantined', 'quarantining'])
+    """
+    head, _, last = term.rpartition(" ")
+    prefix = f"{head} " if head else ""
+    if len(last) < 3 or not last.isalpha() or not last.islower():
+        return []
+    vowels = "aeiou"
+    if last.endswith(("s", "x", "z", "ch", "sh")):
+        forms = [last + "es", last + "ed", last + "ing"]
+    elif last.endswith("y") and last[-2] not in vowels:
+        forms = [last[:-1] + "ies", last[:-1] + "ied", last + "ing"]
+    elif last.endswith("e"):
+        forms = [last + "s", last + "d", (last if last.endswith("ee") else last[:-1]) + "ing"]
+    else:
+        forms = [last + "s", last + "ed", last + "ing"]
+        if last[-1] not in vowels + "wxy" and last[-2] in vowels and last[-3] not in vowels:
+            forms += [last + last[-1] + "ed", last + last[-1] + "ing"]  # stop -> stopped
+    return [prefix + f for f in forms]
+
+
 def _needs_boundary(ch: str) -> bool:
     return (ch.isalnum() or ch == "_") and not is_unspaced(ch)
 
@@ -81,17 +122,23 @@ class TermIndex:
         calques: bool = True,
         plurals: bool = True,
         sources_only: bool = False,
+        inflections: bool = False,
     ) -> TermIndex:
-        """Compile the automaton (calques need CC-CEDICT: about 2 s the first time)."""
+        """Compile the automaton (calques need CC-CEDICT: about 2 s the first time).
+
+        With ``sources_only``, the keys are the entries' source terms; ``inflections`` adds their English
+        inflected forms (:func:`inflections_of`) and makes acronym source terms ("WHO") case-sensitive.
+        """
         keys: dict[str, list[KeyInfo]] = {}
         suffixes: dict[str, str] = {}
         no_plural: set[str] = set()
 
-        def add(entry_index: int, entry: GlossaryEntry, term: str, kind: str, base: str | None = None) -> None:
+        def add(entry_index: int, entry: GlossaryEntry, term: str, kind: str, base: str | None = None,
+                cased_always: bool = False) -> None:
             key = fold_term(term)
             if not key:
                 return
-            cased = fold_term_cased(term) if entry.case_sensitive else None
+            cased = fold_term_cased(term) if entry.case_sensitive or cased_always else None
             infos = keys.setdefault(key, [])
             info = (entry_index, kind, base or term, base is not None, cased, entry.canonical, entry.id)
             if all(i[0] != entry_index or i[1] != kind for i in infos):
@@ -100,7 +147,11 @@ class TermIndex:
         for i, entry in enumerate(glossary.entries):
             if sources_only:
                 if entry.source:
-                    add(i, entry, entry.source, "source")
+                    acronym = inflections and is_acronym(entry.source)
+                    add(i, entry, entry.source, "source", cased_always=acronym)
+                    if inflections and not acronym:
+                        for form in inflections_of(entry.source):
+                            add(i, entry, form, "source", base=entry.source)
                 continue
             terms: list[tuple[str, str]] = [(entry.canonical, "canonical")]
             terms += [(a, "alternative") for a in entry.alternatives]
@@ -165,8 +216,18 @@ class TermIndex:
         """Every boundary-respecting occurrence of a key: ``(start, end, info)`` in folded offsets."""
         return self.scan(ft)[0]
 
-    def scan(self, ft: FoldedText) -> tuple[list[tuple[int, int, KeyInfo]], bool]:
-        """Like :meth:`candidates`, and whether any two candidates overlap (else they are in text order)."""
+    def occurrences(self, ft: FoldedText) -> list[tuple[int, int, tuple[KeyInfo, ...]]]:
+        """Every boundary-respecting occurrence of a key with *all* its infos (every entry that lists it).
+
+        Overlapping occurrences are all kept ("nouveau coronavirus" and "coronavirus" inside it).
+        """
+        return self.scan(ft, every=True)[0]  # type: ignore[return-value]
+
+    def scan(self, ft: FoldedText, *, every: bool = False) -> tuple[list[tuple[int, int, Any]], bool]:
+        """Like :meth:`candidates`, and whether any two candidates overlap (else they are in text order).
+
+        With ``every``, each candidate carries the tuple of all its infos instead of the best one.
+        """
         low = ft.lower
         folded = ft.folded
         n = len(low)
@@ -198,11 +259,16 @@ class TermIndex:
                     if not (low[e + 1] == "s" and (e + 2 == n or not low[e + 2].isalnum())):
                         continue  # Lu'an: not a possessive
             info = infos[0]
-            if info[4] is not None:  # case-sensitive entries compare the cased text
+            if info[4] is not None or (every and any(i[4] is not None for i in infos)):
+                # case-sensitive entries compare the cased text
                 kept = [i for i in infos if i[4] is None or folded[s:base_end] == i[4]]
                 if not kept:
                     continue
                 info = kept[0]
+                if every:
+                    infos = tuple(kept)
+            if every:
+                info = infos
             if s < last_end:
                 overlaps = True
             last_end = e
@@ -263,12 +329,16 @@ def get_index(glossary: Glossary, *, calques: bool = True) -> TermIndex:
     return index
 
 
-def get_source_index(glossary: Glossary) -> TermIndex:
-    """An index of the entries' source-language terms (for term accuracy against a source text)."""
-    index = glossary._cache.get("index:sources")
+def get_source_index(glossary: Glossary, *, inflections: bool = False) -> TermIndex:
+    """An index of the entries' source-language terms (for term accuracy against a source text).
+
+    ``inflections``: also their English inflected forms, and acronyms case-sensitive (see :meth:`TermIndex.build`).
+    """
+    key = ("index:sources", inflections)
+    index = glossary._cache.get(key)
     if index is None:
-        index = TermIndex.build(glossary, calques=False, plurals=False, sources_only=True)
-        glossary._cache["index:sources"] = index
+        index = TermIndex.build(glossary, calques=False, plurals=False, sources_only=True, inflections=inflections)
+        glossary._cache[key] = index
     return index
 
 
