@@ -7,7 +7,7 @@ The public API, in the three parts and the run that chains them:
 - summarisation: :func:`load_summarizer`, :func:`summarize`, :func:`list_models`
 - scoring: :func:`score`, :func:`compare`, :func:`segment_units` (batched scoring), :func:`meta_evaluate`
 - MT quality checks: :func:`qa_check` (:class:`Finding`, :class:`QAResult`)
-- runs: :func:`load_config`, :func:`run`, :func:`write_report`
+- runs: :func:`load_config`, :func:`run`, :func:`write_report`, :func:`load_run` (a finished run, for notebooks)
 
 Heavy libraries (torch, transformers, pandas) load only when a function needs them.
 """
@@ -30,6 +30,7 @@ from toolkit.qa import Finding, QAResult, qa_check
 from toolkit.runs.config import RunConfig, config_from_dict, load_config
 from toolkit.runs.engine import RunResult, run
 from toolkit.runs.report import write_report
+from toolkit.runs.takeaway import LoadedRun, load_run
 from toolkit.scoring import (
     Comparison,
     MetricResult,
@@ -66,6 +67,7 @@ __all__ = [
     "GlossaryError",
     "InputError",
     "InputLengthError",
+    "LoadedRun",
     "MetaEvalResult",
     "MetaItem",
     "MetricResult",
@@ -94,6 +96,7 @@ __all__ = [
     "list_models",
     "load_config",
     "load_glossary",
+    "load_run",
     "load_summarizer",
     "meta_evaluate",
     "normalize",
