@@ -166,11 +166,14 @@ def test_consistency_from_source_names_in_cedict():
 def test_names_daxing_with_cedict_gloss():
     text = "carrying out theme education and Daxing investigation and research"
     (f,) = qa_check(predictions=[text], only=["names"]).findings[0]
-    assert (f.text, f.suggestion, f.confidence) == ("Daxing", '大兴 "to go in for something in a big way"', 0.6)
+    assert (f.text, f.suggestion, f.confidence) == ("Daxing", '大兴 "to go in for something in a big way"', 0.8)
     (f,) = qa_check(predictions=[text], sources=["开展主题教育和大兴调查研究"], only=["names"]).findings[0]
-    assert (f.confidence, f.evidence.text, f.evidence.start) == (0.85, "大兴", 7)
-    # a romanised name the source holds as a proper noun only is fine
+    assert (f.confidence, f.evidence.text, f.evidence.start) == (0.9, "大兴", 7)
+    # a romanised name the source holds as a proper noun only is fine; a name cut into syllables is not
     assert qa_check(predictions=["He visited Jincheng."], sources=["他访问了晋城。"], only=["names"]).n_flagged == 0
+    (f,) = qa_check(predictions=["Vice Premier He Li Feng met them."], sources=["国务院副总理何立峰会见了他们。"],
+                    only=["names"]).findings[0]
+    assert (f.text, f.suggestion) == ("He Li Feng", "He Lifeng")
 
 
 # --- qa.length.v1 ------------------------------------------------------------------------------------------
