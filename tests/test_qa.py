@@ -207,6 +207,8 @@ def test_api_switches_thresholds_and_errors():
     with pytest.raises(InputLengthError, match="1 predictions but 2 sources"):
         qa_check(predictions=[text], sources=["a", "b"])
     assert isinstance(qa_check(predictions=[text]).findings[0][0], Finding)
+    with pytest.raises(InputError, match=r"predictions\[1\] is a NoneType"):
+        qa_check(predictions=[text, None])
 
 
 # --- the sample article ------------------------------------------------------------------------------------
@@ -285,6 +287,8 @@ def test_cli_table_and_usage_errors(capsys):
     assert rc == 2 and "CHECK=VALUE" in err
     rc, _, err = _run(capsys, "qa", "--hyp", str(SEED / "seed_article.txt"), "--only", "nope")
     assert rc == 1 and err.startswith("error: QA check 'nope' not found")
+    rc, _, err = _run(capsys, "qa", "--hyp", str(SEED / "seed_article.txt"), "--source", str(SEED / "glossary.tsv"))
+    assert rc == 1 and "has 11 segments but" in err and err.count("\n") == 1
 
 
 def test_consistency_ignores_the_adjective_of_a_place():

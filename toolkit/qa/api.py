@@ -59,7 +59,7 @@ def qa_check(
 
     Raises:
         InputLengthError: ``sources`` or ``docs`` differ in length from ``predictions``.
-        InputError: a threshold outside 0-1.
+        InputError: a prediction that is not a string, or a threshold outside 0-1.
         UnknownNameError: an unknown check name.
 
     Example:
@@ -68,6 +68,9 @@ def qa_check(
         [('qa.numbers.v1', '1.2 billion'), ('qa.punctuation.v1', '. ,'), ('qa.repetition.v1', 'the')]
     """
     n = len(predictions)
+    bad = next((i for i, p in enumerate(predictions) if not isinstance(p, str)), None)
+    if bad is not None:
+        raise InputError(f"qa_check: predictions[{bad}] is a {type(predictions[bad]).__name__}, not a string")
     if sources is not None and len(sources) != n:
         raise InputLengthError(f"qa_check: {n} predictions but {len(sources)} sources; give one source per prediction")
     if docs is not None and len(docs) != n:
