@@ -34,6 +34,8 @@ def test_distribution_name_is_not_the_taken_one():
     assert PYPROJECT["project"]["scripts"] == {"toolkit": "toolkit.cli:main"}
     assert PYPROJECT["project"]["dynamic"] == ["version"]
     assert PYPROJECT["tool"]["setuptools"]["dynamic"]["version"] == {"attr": "toolkit._version.__version__"}
+    extras = PYPROJECT["project"]["optional-dependencies"]
+    assert any(d.startswith("datasets") for d in extras["hf"]) and any(d.startswith("ray[data]") for d in extras["ray"])
 
 
 def test_every_install_line_names_the_distribution_or_the_clone():
