@@ -219,3 +219,14 @@ def test_glossary_protocol_near_the_official_wmt21_figure(wmt21: list[dict], wmt
     assert (per_segment.correct, per_segment.expected) == (67, 80)
     assert abs(per_occurrence.accuracy - 100 * wmt21_gold["exact_accuracy"]) < 3
     assert "count:occurrence" in per_occurrence.signature
+
+
+def test_glossary_country_short_forms_and_demonyms_are_correct() -> None:
+    from toolkit.terminology import term_stats
+
+    g = Glossary.from_records([{"canonical": "United Kingdom", "source": "英国", "type": "place"},
+                               {"canonical": "United States", "source": "美国", "type": "place"}])
+    s = term_stats("The British and US delegations met.", source="英国和美国代表团会面。", glossary=g)
+    assert (s.expected, s.correct) == (2, 2)
+    s = term_stats("Two of us met the Japanese.", source="英国和美国代表团会面。", glossary=g)
+    assert (s.expected, s.correct) == (2, 0)  # "us" is not "US"

@@ -97,13 +97,18 @@ def source_glossary(sources: list[str]):  # noqa: ANN201 - Glossary
         return Glossary.from_records(list(records.values()) or [{"canonical": "-"}])
 
 
+THRESHOLD: float | None = None  # find_suspects' threshold (None: its default)
+
+
 def flags(target: str, source: str, glossary) -> list[tuple[int, int, str]]:  # noqa: ANN001
     """(start, end, check) of every finding on ``target``."""
     from toolkit.terminology import align, find_suspects
 
     out = [(m.start, m.end, m.kind) for m in align(target, glossary=glossary, fuzzy=True) if m.kind in ("calque", "fuzzy")]
     params = inspect.signature(find_suspects).parameters
-    kwargs = {"source": source} if "source" in params else {}
+    kwargs: dict = {"source": source} if "source" in params else {}
+    if THRESHOLD is not None and "threshold" in params:
+        kwargs["threshold"] = THRESHOLD
     out += [(s.start, s.end, "suspect") for s in find_suspects(target, glossary=glossary, **kwargs)]
     return out
 
@@ -161,7 +166,10 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
     parser.add_argument("--label", default="value")
     parser.add_argument("--json", action="store_true", help="print JSON instead of a Markdown table")
+    parser.add_argument("--threshold", type=float, default=None, help="find_suspects threshold (default: its own)")
     args = parser.parse_args(argv)
+    global THRESHOLD
+    THRESHOLD = args.threshold
     result = measure()
     if args.json:
         print(json.dumps({args.label: result}, indent=1))

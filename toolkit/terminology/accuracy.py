@@ -4,7 +4,8 @@ For each glossary entry found in the source (by canonical term, alternative, var
 ``source`` term, the latter also in its English inflections, "hospitalized" for *hospitalize*, and in
 capitals only when it is an acronym: "who" is not *WHO*): is the canonical term or an alternative in the
 output (``correct``; one rendering counts for every entry that lists it, and overlapping renderings all
-count), or, given a reference, the reference's own inflected form of it; and does the output hold a
+count; for a country, its usual short forms and demonyms too: 英国 is rendered by "UK" or "British"), or,
+given a reference, the reference's own inflected form of it; and does the output hold a
 variant or calque (``leaked``)? Counts are per entry and segment, or per occurrence when asked. Entries in the output that the source lacks are
 ``extra`` (for the precision of summaries). :func:`term_stats` gives per-segment sufficient statistics;
 :func:`aggregate_term_stats` is a pure function of them, as in sacrebleu. Exact-match accuracy is the
@@ -18,7 +19,8 @@ from typing import Any
 
 from toolkit.errors import InputLengthError
 from toolkit.terminology.calques import CALQUES_NAME
-from toolkit.terminology.index import ALIGN_NAME, align, get_index, get_source_index, resolve
+from toolkit.terminology.index import ALIGN_NAME, align, get_index, get_source_index, is_acronym, resolve
+from toolkit.terminology.names import country_forms
 from toolkit.terminology.records import EntryStat, Glossary, TermAccuracy, TermStats
 from toolkit.terminology.textnorm import FOLD_NAME, fold_text
 
@@ -54,18 +56,28 @@ def _correct_counts(prediction: str, glossary: Glossary, calques: bool, surfaces
         for info in infos:
             if info[1] in _CORRECT:
                 seen.setdefault(glossary.entries[info[0]].id, set()).add((s, e))
-    low = ft.lower
     for entry_id, forms in surfaces.items():
         for form in forms:
-            needle = form.lower()
-            i = low.find(needle)
+            cased = is_acronym(form.replace(".", "")) or "." in form  # "US", "U.S." in capitals only ("us")
+            text, needle = (ft.folded, form) if cased else (ft.lower, form.lower())
+            i = text.find(needle)
             while i >= 0:
-                before = low[i - 1] if i else " "
-                after = low[i + len(needle)] if i + len(needle) < len(low) else " "
+                before = text[i - 1] if i else " "
+                after = text[i + len(needle)] if i + len(needle) < len(text) else " "
                 if not before.isalnum() and not after.isalnum():
                     seen.setdefault(entry_id, set()).add((i, i + len(needle)))
-                i = low.find(needle, i + 1)
+                i = text.find(needle, i + 1)
     return {k: len(v) for k, v in seen.items()}
+
+
+def _country_surfaces(glossary: Glossary, entries: Iterable[str]) -> dict[str, list[str]]:
+    """Short forms and demonyms of the expected entries that name a country (英国: UK, Britain, British)."""
+    out: dict[str, list[str]] = {}
+    for entry_id in entries:
+        forms = country_forms(glossary[entry_id].source)
+        if forms:
+            out[entry_id] = list(forms)
+    return out
 
 
 def _reference_surfaces(reference: str, glossary: Glossary, entries: Iterable[str]) -> dict[str, list[str]]:
@@ -120,8 +132,10 @@ def term_stats(
         (1, 1)
     """
     in_source = _source_counts(source, glossary, calques)
-    surfaces_ref = _reference_surfaces(reference, glossary, in_source) if reference else {}
-    good = _correct_counts(prediction, glossary, calques, surfaces_ref)
+    accepted = _country_surfaces(glossary, in_source)
+    for entry_id, forms in (_reference_surfaces(reference, glossary, in_source) if reference else {}).items():
+        accepted.setdefault(entry_id, []).extend(forms)
+    good = _correct_counts(prediction, glossary, calques, accepted)
     kinds: dict[str, set[str]] = {}
     surfaces: dict[str, list[str]] = {}
     for m in align(prediction, glossary=glossary, calques=calques):
