@@ -305,3 +305,15 @@ def test_times_and_spaces_inside_times_and_quotes():
     assert _found('Hurricane " Hannah " landed at 5: 00 p.m.', check="punctuation", thresholds={"punctuation": 0.5}) == [
         ("qa.punctuation.v1", '" Hannah "'), ("qa.punctuation.v1", ": ")]
     assert _found('Hurricane "Hannah" landed at 5:00 p.m.', check="punctuation") == []
+
+
+def test_qa_section_per_system_and_summaries():
+    from toolkit.qa import qa_section
+
+    section, rows = qa_section({"a": ["The the plan.", "Fine."], "b": ["Fine.", "Fine."]}, ids=["d1", "d2"])
+    assert section["systems"]["a"]["counts"]["qa.repetition.v1"] == 1 and section["systems"]["b"]["findings"] == 0
+    assert [(r["system"], r["id"], r["text"]) for r in rows] == [("a", "d1", "The")]
+    # a summary of an English document: the zh-en length model does not judge it
+    doc = "The governor inspected the coal mine and the gas station in Jincheng on Monday, officials said. " * 3
+    section, rows = qa_section({"lead": ["The governor inspected a mine."]}, ids=["d"], sources=[doc])
+    assert section["source_lang"] == "en" and rows == []

@@ -2,7 +2,8 @@
 
 Modules: one per check (:mod:`.script`, :mod:`.numeric`, :mod:`.punctuation`, :mod:`.repetition`,
 :mod:`.consistency`, :mod:`.names`, :mod:`.length`), :mod:`.registry` (the dict of checks),
-:mod:`.records` (:class:`Finding`, :class:`QAResult`) and :mod:`.api`. Precision against human MQM
+:mod:`.records` (:class:`Finding`, :class:`QAResult`), :mod:`.api` and :mod:`.section` (a run's ``qa``
+section). Precision against human MQM
 spans: ``eval/qa/``.
 """
 
@@ -11,6 +12,7 @@ from toolkit.qa.base import Check, DocumentInput
 from toolkit.qa.length import LENGTH_MODELS, LengthModel, fit_length_model
 from toolkit.qa.records import Evidence, Finding, QAResult
 from toolkit.qa.registry import CHECKS, available_checks, get_check
+from toolkit.qa.section import qa_section
 
 __all__ = [
     "CHECKS",
@@ -25,4 +27,5 @@ __all__ = [
     "fit_length_model",
     "get_check",
     "qa_check",
+    "qa_section",
 ]
