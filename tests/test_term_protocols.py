@@ -230,3 +230,19 @@ def test_glossary_country_short_forms_and_demonyms_are_correct() -> None:
     assert (s.expected, s.correct) == (2, 2)
     s = term_stats("Two of us met the Japanese.", source="英国和美国代表团会面。", glossary=g)
     assert (s.expected, s.correct) == (2, 0)  # "us" is not "US"
+
+
+def test_cli_score_wmt21_from_annotated_sources(wmt21: list[dict], tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from toolkit.cli import main
+
+    for name, field in (("hyp", None), ("ref", "reference"), ("src", "source_annotated")):
+        with (tmp_path / f"{name}.jsonl").open("w", encoding="utf-8") as f:
+            for r in wmt21:
+                f.write(json.dumps({"id": r["id"], "text": r[field] if field else r["hypothesis"]["text"]}) + "\n")
+    argv = ["score", "--hyp", str(tmp_path / "hyp.jsonl"), "--ref", str(tmp_path / "ref.jsonl"), "--source",
+            str(tmp_path / "src.jsonl"), "--metrics", "terms", "--term-protocol", "wmt21", "--bootstrap", "0",
+            "--format", "json"]
+    assert main(argv) == 0
+    out = json.loads(capsys.readouterr().out)["terms"]
+    assert (out["correct"], out["expected"]) == (62, 79)
+    assert out["signature"].startswith("terms|protocol:wmt21.v1|tier:exact|")
