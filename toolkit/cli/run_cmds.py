@@ -43,16 +43,20 @@ def _results_table(data: dict[str, Any]) -> Any:
     return table
 
 
-def _terminology_table(terminology: dict[str, Any]) -> Any:
+def _terminology_table(data: dict[str, Any]) -> Any:
     from rich.table import Table
 
-    table = Table(title=f"Terminology: {terminology['edits']} edits, {terminology['suspects']} suspect findings")
+    from toolkit.runs.results import TerminologySection
+
+    terminology = TerminologySection.from_dict(data)
+    table = Table(title=f"Terminology: {terminology.edits} edits, {terminology.suspects} suspect findings")
     table.add_column("text")
     keys = ["accuracy", "variant_leak_rate"]
     for key in keys:
         table.add_column(key, justify="right")
-    for label, values in terminology["term_accuracy"].items():
-        table.add_row(label, *(f"{values.get(k, float('nan')):.1f}" for k in keys))
+    for label in terminology.term_accuracy:
+        values = [terminology.accuracy(label, k) for k in keys]
+        table.add_row(label, *("-" if v is None else f"{v:.1f}" for v in values))
     return table
 
 

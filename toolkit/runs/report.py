@@ -79,10 +79,10 @@ def _results_md(run: RunData) -> list[str]:
 
 
 def _terminology_md(run: RunData) -> list[str]:
-    term = run.results.get("terminology")
-    if not isinstance(term, dict) and not run.normalised:
+    section = run.run_results.terminology
+    if section is None and not run.normalised:
         return ["No glossary in this run: no normalisation, no term accuracy."]
-    term = term if isinstance(term, dict) else {}
+    term = section.to_dict() if section is not None else {}
     out = [f"Glossary entries: {term.get('entries', '-')}; edits made: {term.get('edits', '-')}; "
            f"suspect findings: {term.get('suspects', '-')}."]
     acc = term.get("term_accuracy") if isinstance(term.get("term_accuracy"), dict) else {}

@@ -157,10 +157,10 @@ def _doc_links(doc_ids: Sequence[str], index: Mapping[str, int]) -> str:
 
 
 def _terminology(run: RunData, index: Mapping[str, int]) -> str:
-    term = run.results.get("terminology")
-    if not isinstance(term, Mapping) and not run.normalised:
+    section = run.run_results.terminology
+    if section is None and not run.normalised:
         return '<p class="empty">No glossary in this run: no normalisation, no term accuracy.</p>'
-    term = term if isinstance(term, Mapping) else {}
+    term = section.to_dict() if section is not None else {}
     cards = "".join(f'<div class="card"><b>{_e(term.get(k, "-"))}</b>{label}</div>' for k, label in
                     (("entries", "glossary entries"), ("edits", "edits made"), ("suspects", "suspect findings")))
     parts = [f'<div class="cards">{cards}</div>']

@@ -167,6 +167,48 @@ class ComparisonResult:
                    higher_is_better=direction, verdict=found, p_value_rule=str(data.get("p_value_rule", "standard")))
 
 
+@dataclass(frozen=True)
+class TerminologySection:
+    """The terminology part of a run: glossary size, the normalise stage's edits and suspects, and term
+    accuracy of the input before and after normalisation.
+
+    Attributes:
+        entries: glossary entries.
+        edits: edits made by normalisation over all documents.
+        suspects: suspect (pinyin-like unknown name) findings.
+        term_accuracy: ``original`` / ``normalised`` -> ``TermAccuracy.to_dict()`` (accuracy, leak rate,
+            counts, per entry).
+
+    Example:
+        >>> t = TerminologySection.from_dict({"entries": 5, "edits": 3, "suspects": 1,
+        ...                                   "term_accuracy": {"original": {"accuracy": 70.0}}})
+        >>> t.edits, t.accuracy("original"), t.accuracy("normalised")
+        (3, 70.0, None)
+    """
+
+    entries: int | None
+    edits: int | None
+    suspects: int | None
+    term_accuracy: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
+
+    def accuracy(self, text: str, key: str = "accuracy") -> float | None:
+        """One number of the term accuracy of ``original`` or ``normalised`` text (None when absent)."""
+        return _number((self.term_accuracy.get(text) or {}).get(key))
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON form (as in ``results.json``)."""
+        return _clean({"entries": self.entries, "edits": self.edits, "suspects": self.suspects,
+                       "term_accuracy": {k: dict(v) for k, v in self.term_accuracy.items()}})
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> TerminologySection:
+        """Read the section; missing counts are None."""
+        count = lambda k: int(data[k]) if isinstance(data.get(k), int) and not isinstance(data.get(k), bool) else None  # noqa: E731
+        acc = data.get("term_accuracy") if isinstance(data.get("term_accuracy"), Mapping) else {}
+        return cls(entries=count("entries"), edits=count("edits"), suspects=count("suspects"),
+                   term_accuracy={str(k): dict(v) for k, v in acc.items() if isinstance(v, Mapping)})
+
+
 def _score_of(systems: Mapping[str, SystemResults], system: str, metric: str) -> float | None:
     result = systems.get(system, None)
     entry = result.metrics.get(metric) if result is not None else None
@@ -196,7 +238,7 @@ class RunResults:
     documents: int
     systems: Mapping[str, SystemResults]
     comparisons: tuple[ComparisonResult, ...] = ()
-    terminology: Mapping[str, Any] | None = None
+    terminology: TerminologySection | None = None
     metric_signatures: Mapping[str, str] = field(default_factory=dict)
     settings: Mapping[str, Any] = field(default_factory=dict)
     sections: Mapping[str, Any] = field(default_factory=dict)
@@ -240,7 +282,7 @@ class RunResults:
             "documents": self.documents, "settings": dict(self.settings),
             "systems": {name: s.to_dict() for name, s in self.systems.items()},
             "comparisons": [c.to_dict() for c in self.comparisons],
-            "terminology": _clean(self.terminology) if self.terminology is not None else None,
+            "terminology": self.terminology.to_dict() if self.terminology is not None else None,
             "metric_signatures": dict(self.metric_signatures),
         }
         out.update({k: _clean(v) for k, v in self.sections.items()})
@@ -274,7 +316,8 @@ class RunResults:
         return cls(
             name=str(data.get("name", "")), run_signature=str(data.get("run_signature", "")),
             documents=int(data.get("documents") or 0), systems=systems, comparisons=comparisons,
-            terminology=data.get("terminology"), metric_signatures=dict(data.get("metric_signatures") or {}),
+            terminology=TerminologySection.from_dict(data["terminology"]) if isinstance(data.get("terminology"), Mapping) else None,
+            metric_signatures=dict(data.get("metric_signatures") or {}),
             settings=dict(data.get("settings") or {}), sections={k: v for k, v in data.items() if k not in known},
             schema_version=version,
         )

@@ -7,25 +7,25 @@ from typing import TYPE_CHECKING, Any
 
 from toolkit.runs.config import RunConfig
 from toolkit.runs.data import RunDocument
-from toolkit.runs.results import ComparisonResult, comparison_results
+from toolkit.runs.results import ComparisonResult, TerminologySection, comparison_results
 
 if TYPE_CHECKING:
     from toolkit.runs.engine import SystemRun
 
 
-def terminology_section(docs: Sequence[RunDocument], normalised: dict[str, dict[str, Any]], glossary: Any) -> dict[str, Any]:
+def terminology_section(docs: Sequence[RunDocument], normalised: dict[str, dict[str, Any]], glossary: Any) -> TerminologySection:
     """Glossary size, edits and suspects of the normalise stage, and term accuracy before and after it."""
     from toolkit.terminology import term_accuracy
 
     sources = [d.source or d.text for d in docs]
     before = term_accuracy(predictions=[d.text for d in docs], sources=sources, glossary=glossary)
     after = term_accuracy(predictions=[normalised[d.id]["text"] for d in docs], sources=sources, glossary=glossary)
-    return {
-        "entries": len(glossary),
-        "edits": sum(len(normalised[d.id]["edits"]) for d in docs),
-        "suspects": sum(len(normalised[d.id]["suspects"]) for d in docs),
-        "term_accuracy": {"original": before.to_dict(), "normalised": after.to_dict()},
-    }
+    return TerminologySection(
+        entries=len(glossary),
+        edits=sum(len(normalised[d.id]["edits"]) for d in docs),
+        suspects=sum(len(normalised[d.id]["suspects"]) for d in docs),
+        term_accuracy={"original": before.to_dict(), "normalised": after.to_dict()},
+    )
 
 
 def paired_comparisons(
