@@ -312,7 +312,7 @@ def test_qa_section_per_system_and_summaries():
 
     section, rows = qa_section({"a": ["The the plan.", "Fine."], "b": ["Fine.", "Fine."]}, ids=["d1", "d2"])
     assert section["systems"]["a"]["counts"]["qa.repetition.v1"] == 1 and section["systems"]["b"]["findings"] == 0
-    assert [(r["system"], r["id"], r["text"]) for r in rows] == [("a", "d1", "The")]
+    assert [(r["system"], r["id"], r["text"]) for r in rows] == [("a", "d1", "the")]
     # a summary of an English document: the zh-en length model does not judge it
     doc = "The governor inspected the coal mine and the gas station in Jincheng on Monday, officials said. " * 3
     section, rows = qa_section({"lead": ["The governor inspected a mine."]}, ids=["d"], sources=[doc])

@@ -3,7 +3,8 @@ loops (a phrase three or more times in a row). MQM: Fluency/Grammar, Accuracy/Ad
 
 Repeats that English allows get a confidence under the default threshold: "had had", "that that", "what it
 is is", a phrasal verb's particle before the same preposition ("taken in in the church", a correct WMT21
-translation), and capitalised doubles ("Bora Bora", a name such as "Lin Lin").
+translation), and doubles capitalised both times ("Bora Bora", a name such as "Lin Lin"; "The the" is
+flagged).
 """
 
 from __future__ import annotations
@@ -55,7 +56,7 @@ def _find(target: str, source: str | None, doc: DocumentInput) -> Iterator[Findi
             conf, sev, msg = 0.95, "major", f"{phrase!r} repeated {reps} times in a row (a decoding loop?)"
         elif n == 1 and (first[0] in _ALLOWED_DOUBLES or first[0].isdigit()):
             conf, sev, msg = 0.3, "minor", f"word repeated: {phrase!r} (often correct)"
-        elif n == 1 and target[words[i][0]].isupper():
+        elif n == 1 and target[words[i][0]].isupper() and target[words[i + 1][0]].isupper():
             conf, sev, msg = 0.4, "minor", f"capitalised word repeated: {phrase!r} (a name?)"
         else:
             conf, sev, msg = (0.8 if n == 1 else 0.9), "minor", f"{'word' if n == 1 else 'phrase'} repeated: {phrase!r}"
