@@ -228,10 +228,14 @@ def test_address_comes_from_config_then_ray_address(
         monkeypatch.delenv("RAY_ADDRESS", raising=False)
     else:
         monkeypatch.setenv("RAY_ADDRESS", env)
+    probed: list[tuple[str, str]] = []
+    monkeypatch.setattr("toolkit.runs.ray_executor.probe_ray_address", lambda address, source: probed.append((address, source)))
     executor = RayExecutor(RayConfig(address=configured))
     executor._ray = FakeRay()
     executor._connect()
     assert [call["address"] for call in calls] == [expected]
+    # a given address is probed first (3 s TCP connect), named by where it came from
+    assert probed == ([] if expected is None else [(expected, "ray.address" if configured else "RAY_ADDRESS")])
     assert calls[0].get("include_dashboard") is (False if expected is None else None)
 
 
