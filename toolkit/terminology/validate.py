@@ -128,6 +128,10 @@ def _invisible(term: str) -> bool:
     return all(unicodedata.category(ch) in _INVISIBLE for ch in fold_term(term))
 
 
+def _control_chars(term: str) -> str:
+    return "" if term.isprintable() else _codes(ch for ch in term if unicodedata.category(ch) == "Cc")
+
+
 def _format_chars(term: str) -> str:
     return _codes(ch for ch in term if unicodedata.category(ch) == "Cf")
 
@@ -208,8 +212,13 @@ def check_raw(raw: RawGlossary) -> tuple[list[GlossaryEntry], list[Issue]]:
                     issue("error", f"{role} {shown(t)} has no visible characters ({_codes(t)}); it would match inside "
                           "words: remove it")
                     ok = False
-        for role, t in (("canonical term", canonical), *(("variant", v) for v in variants),
-                        *(("alternative", a) for a in alternatives)):
+        for role, t in (("canonical term", canonical), ("source term", _str(f.get("source"))),
+                        *(("variant", v) for v in variants), *(("alternative", a) for a in alternatives)):
+            controls = _control_chars(t)
+            if controls:  # ESC, BEL, ... inside a term: never text, and they would reach terminals raw
+                issue("error", f"{role} {shown(t)} contains control characters ({controls}); remove them")
+                ok = False
+                continue
             codes = _format_chars(t) if ok else ""
             if codes:
                 issue("warning", f"{role} {shown(t)} contains invisible format characters ({codes}); it matches only "
