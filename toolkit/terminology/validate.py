@@ -3,7 +3,8 @@
 Errors (the glossary cannot be used): empty canonical, bad ``type`` or ``case_sensitive`` value, a
 variant that maps to two different canonical terms, a canonical term that is another entry's variant
 (a chain), an alternative that is another entry's variant, a term field that is not text (a JSON/YAML
-number, true/false or null), a term with no visible characters (only zero-width or bidi controls), more
+number, true/false or null), a term with no visible characters (only zero-width or bidi controls) or with
+control characters, more
 terms in one entry or a longer term than :mod:`toolkit.limits` allows. Warnings: duplicate rows, unknown
 columns, a variant equal to its own canonical term, a term that is another entry's canonical term, a term
 with invisible format characters inside it.
