@@ -246,3 +246,21 @@ def test_cli_score_wmt21_from_annotated_sources(wmt21: list[dict], tmp_path: Pat
     out = json.loads(capsys.readouterr().out)["terms"]
     assert (out["correct"], out["expected"]) == (62, 79)
     assert out["signature"].startswith("terms|protocol:wmt21.v1|tier:exact|")
+
+
+def test_glossary_occurrence_protocol_in_score(wmt21: list[dict]) -> None:
+    entries: dict[str, list[str]] = {}
+    for row in wmt21:
+        for t in row["terms"]:
+            alts = entries.setdefault(t["src"], [])
+            alts.extend(a for a in t["tgt_alternatives"] if a not in alts)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        g = Glossary.from_records([{"canonical": v[0], "alternatives": "|".join(v[1:]), "source": k} for k, v in entries.items()])
+    args = dict(predictions=[r["hypothesis"]["text"] for r in wmt21], references=[[r["reference"]] for r in wmt21],
+                sources=[r["source"] for r in wmt21], glossary=g, metrics=["terms"], bootstrap=0)
+    per_occurrence = score(**args, term_protocol="glossary-occurrence")["terms"]
+    per_segment = score(**args)["terms"]
+    assert (per_occurrence.extra["correct"], per_occurrence.extra["expected"]) == (69, 86)
+    assert (per_segment.extra["correct"], per_segment.extra["expected"]) == (67, 80)
+    assert "|count:occurrence|" in per_occurrence.signature and "count:" not in per_segment.signature

@@ -20,7 +20,7 @@ from typing import Any
 ROUGE_MODES = ("rouge-score", "rouge155", "unicode")
 MULTI_REF_RULES = ("best", "average")
 LSUM_SPLITS = ("newline", "builtin")
-TERM_PROTOCOLS = ("glossary", "wmt21", "wmt25")
+TERM_PROTOCOLS = ("glossary", "glossary-occurrence", "wmt21", "wmt25")
 TEST_METHODS = ("bootstrap", "ar")
 P_VALUE_RULES = ("standard", "sacrebleu")
 
@@ -71,8 +71,9 @@ SETTINGS: tuple[SettingSpec, ...] = (
                 ("--lsum-split",), "scoring", "lsum_split", LSUM_SPLITS),
     SettingSpec("target_lang", "Target language code; picks the BLEU tokenizer (zh -> zh).", ("--target-lang",),
                 "scoring", "target_lang"),
-    SettingSpec("term_protocol", "Term accuracy protocol: glossary (ours), wmt21 or wmt25 (the shared tasks' official "
-                "measures).", ("--term-protocol",), "scoring", "term_protocol", TERM_PROTOCOLS),
+    SettingSpec("term_protocol", "Term accuracy protocol: glossary (ours; glossary-occurrence counts every occurrence "
+                "of a term, not each entry once per segment), wmt21 or wmt25 (the shared tasks' official measures).",
+                ("--term-protocol",), "scoring", "term_protocol", TERM_PROTOCOLS),
     SettingSpec("resamples", "Bootstrap resamples for 95% CIs and paired bootstrap, or AR trials (unset: 1000 for "
                 "bootstrap, 10000 for ar; 0 turns CIs off).", ("--resamples", "--bootstrap"), "bootstrap", "resamples",
                 metric=False, kind=int, minimum=0, maximum=1_000_000),

@@ -4,7 +4,8 @@
   entries *expected* are those whose source term (or an English inflection of it; acronyms only in
   capitals) or any rendering occurs in its source (when sources are given, e.g. the Chinese original) or
   otherwise in its references; with sources, the first reference's own inflected form of an expected term
-  counts as correct too. Term accuracy is micro-averaged:
+  counts as correct too; ``glossary-occurrence`` counts every occurrence of a term in the source (and at
+  most as many correct renderings) instead of each entry once per segment. Term accuracy is micro-averaged:
   ``100 * sum(correct) / sum(expected)``; the leak rate is ``100 * sum(leaked) / sum(expected)`` (an expected
   entry rendered with a non-preferred or wrong variant).
 - ``wmt21``: the WMT21 terminology task's exact-match accuracy (:mod:`toolkit.terminology.protocols`), from
@@ -62,7 +63,8 @@ def _glossary_rows(ctx: ScoringContext) -> list[list[int]]:
             raise InputError(f"segment {ctx.ids[i]}: no source text for term accuracy; give a source for every segment")
         # with sources, the reference's own (inflected) form of an expected term is accepted too
         reference = ctx.references[i][0] if ctx.sources is not None and ctx.references[i] else None
-        stats = term_stats(prediction, source=source, glossary=ctx.glossary, reference=reference)
+        stats = term_stats(prediction, source=source, glossary=ctx.glossary, reference=reference,
+                           per_occurrence=ctx.settings.term_protocol == "glossary-occurrence")
         rows.append([_count(stats.correct), _count(stats.expected), _count(stats.leaked)])
     return rows
 
@@ -100,14 +102,15 @@ def _all(ctx: ScoringContext) -> list[list[Any]]:
     protocol = ctx.settings.term_protocol
     expected_from = "source" if ctx.sources is not None else "references"
     glossary = ctx.glossary.fingerprint if ctx.glossary is not None else "none"
-    if protocol == "glossary":
-        key = f"terms|glossary:{glossary}|expected:{expected_from}|terms.v2"
+    if protocol in ("glossary", "glossary-occurrence"):
+        count = "|count:occurrence" if protocol == "glossary-occurrence" else ""
+        key = f"terms|glossary:{glossary}|expected:{expected_from}|terms.v2{count}"
         return shared_units(ctx, key, lambda: _glossary_rows(ctx))
     if protocol == "wmt21":
         return shared_units(ctx, "terms|protocol:wmt21.v1|tier:exact", lambda: _wmt21_rows(ctx))
     if protocol == "wmt25":
         return shared_units(ctx, f"terms|protocol:wmt25.v1|glossary:{glossary}", lambda: _wmt25_rows(ctx))
-    raise ConfigError([f"term_protocol: '{protocol}' is not one of glossary, wmt21, wmt25"])
+    raise ConfigError([f"term_protocol: '{protocol}' is not one of glossary, glossary-occurrence, wmt21, wmt25"])
 
 
 def _signature(ctx: ScoringContext, name: str) -> str:
@@ -128,7 +131,8 @@ def _signature(ctx: ScoringContext, name: str) -> str:
     # "terms.v1|align...|glossary:<sha256[:12]>|...|toolkit:V" -> our name first, toolkit version added by score()
     parts = [p for p in terms_signature(ctx.glossary).split("|") if not p.startswith("toolkit:")]
     # the glossary protocol keeps the signature of toolkit <= 0.2 (no protocol part: it is the default)
-    return "|".join([name, f"expected:{expected}", *parts, "agg:micro"])
+    count = ["count:occurrence"] if protocol == "glossary-occurrence" else []
+    return "|".join([name, f"expected:{expected}", *parts, *count, "agg:micro"])
 
 
 def compute_terms(ctx: ScoringContext) -> SegmentStats:
@@ -144,7 +148,7 @@ def compute_terms(ctx: ScoringContext) -> SegmentStats:
 
 def compute_terms_leak(ctx: ScoringContext) -> SegmentStats:
     """Variant-leak statistics ``[leaked, expected]`` per segment."""
-    if ctx.settings.term_protocol != "glossary":
+    if ctx.settings.term_protocol not in ("glossary", "glossary-occurrence"):
         raise ConfigError([f"metrics: 'terms_leak' exists only with term_protocol glossary (got "
                            f"'{ctx.settings.term_protocol}': the shared tasks have no variants)"])
     rows = _all(ctx)
