@@ -317,3 +317,8 @@ def test_qa_section_per_system_and_summaries():
     doc = "The governor inspected the coal mine and the gas station in Jincheng on Monday, officials said. " * 3
     section, rows = qa_section({"lead": ["The governor inspected a mine."]}, ids=["d"], sources=[doc])
     assert section["source_lang"] == "en" and rows == []
+
+
+def test_repetition_not_across_a_line_break():
+    assert _found("Beijing, July 26 (chinanews.com)\nchinanews.com reported it.", check="repetition") == []
+    assert _found("a report of of the agency", check="repetition") == [("qa.repetition.v1", "of")]

@@ -18,7 +18,7 @@ from toolkit.qa.records import Finding
 NAME = "qa.repetition.v1"
 
 _WORD = re.compile(r"[^\W_]+(?:['\u2019][^\W_]+)*")
-_GAP = re.compile(r"[\s,]*")
+_GAP = re.compile(r"[ \t\u00a0,]*")  # a line break ends a paragraph: no repeat across it
 _ALLOWED_DOUBLES = frozenset({
     "had", "that", "is", "very", "so", "bye", "no", "yes", "knock", "many", "far", "more", "again",
     "in", "on", "up", "out", "off", "over", "down", "by", "around", "through",  # particle + preposition
@@ -40,7 +40,7 @@ def _find(target: str, source: str | None, doc: DocumentInput) -> Iterator[Findi
                 reps += 1
             if reps < 2:
                 continue
-            # the copies must follow each other with only spaces or commas between them
+            # the copies must follow each other with only spaces or commas between them (not a line break)
             ok = all(_GAP.fullmatch(target[words[i + k * n - 1][1]: words[i + k * n][0]]) for k in range(1, reps))
             if ok:
                 hit = (n, reps)
