@@ -158,20 +158,19 @@ def _items_from_container(data: Any, name: str) -> list[Any]:
 
 def _object_records(items: list[Any], lines: list[int | None], name: str) -> RawGlossary:
     records = []
-    columns: list[str] = []
+    columns: dict[str, None] = {}  # in first-seen order; a dict keeps this linear in the number of keys
     for item, (obj, line) in enumerate(zip(items, lines), start=1):
         where = f"{name}:{line}" if line else f"{name}: item {item}"
         if not isinstance(obj, dict):
             raise GlossaryError(f"{where}: expected an object with a 'canonical' field, got {type(obj).__name__}")
-        fields = {str(k).strip().lower().replace("-", "_"): v for k, v in obj.items()}
-        if len(fields) < len(obj):
-            seen: dict[str, Any] = {}
-            clash = next(k for k in obj if seen.setdefault(str(k).strip().lower().replace("-", "_"), k) is not k)
-            raise GlossaryError(f"{where}: keys {shown(seen[str(clash).strip().lower().replace('-', '_')])} and "
-                                f"{shown(clash)} name the same field; keep one")
-        for key in fields:
-            if key not in columns:
-                columns.append(key)
+        fields: dict[str, Any] = {}
+        spelled: dict[str, Any] = {}
+        for key, value in obj.items():
+            column = str(key).strip().lower().replace("-", "_")
+            if column in fields:  # "Canonical" and "canonical": which one wins would be arbitrary
+                raise GlossaryError(f"{where}: keys {shown(spelled[column])} and {shown(key)} name the same field; keep one")
+            fields[column], spelled[column] = value, key
+        columns.update(dict.fromkeys(fields))
         records.append(RawRecord(line=line, fields=fields, item=item))
     return RawGlossary(name, tuple(records), tuple(columns))
 

@@ -346,12 +346,12 @@ def build_glossary(records: list[Mapping[str, Any]], *, path: str | None = None)
     """
     name = path or "<records>"
     raw_records = []
-    columns: list[str] = []
+    columns: dict[str, None] = {}  # first-seen order, linear
     for i, r in enumerate(records, start=1):
         if not isinstance(r, Mapping):
             raise GlossaryError(f"{name}: item {i}: expected a mapping with a 'canonical' key, got {type(r).__name__}")
         fields = {str(k).strip().lower().replace("-", "_"): v for k, v in r.items()}
-        columns.extend(k for k in fields if k not in columns)
+        columns.update(dict.fromkeys(fields))
         raw_records.append(RawRecord(None, fields, i))
     raw = RawGlossary(name, tuple(raw_records), tuple(columns))
     entries, issues = check_raw(raw)
