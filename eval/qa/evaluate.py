@@ -121,6 +121,43 @@ def evaluate_dev(rows: list[dict[str, Any]], **qa_options: Any) -> dict[str, dic
     return out
 
 
+#: Confidence cut-offs of the sensitivity table (every check run with threshold 0, flags bucketed).
+CUTOFFS = (0.3, 0.5, 0.6, 0.7, 0.8, 0.9)
+
+
+def by_confidence(rows: list[dict[str, Any]], free_rows: list[dict[str, Any]]) -> dict[str, list[dict[str, Any]]]:
+    """Per check and cut-off: dev flags at or above it, their share on any span, and error-free segments flagged."""
+    rows = _ordered(rows, "doc", "doc_seg_id")
+    zero = {c: 0.0 for c in CHECKS}
+    dev = qa_check(predictions=[r["target"] for r in rows], sources=[r["source"] for r in rows],
+                   docs=[f"{r['system']}|{r['doc']}" for r in rows], thresholds=zero)
+    spans = [spans_of(r) for r in rows]
+    free_rows = _ordered(free_rows, "doc", "seg_id")
+    free = qa_check(predictions=[r["hypothesis"] for r in free_rows], sources=[r["source"] for r in free_rows],
+                    docs=[f"{r['system']}|{r['doc']}" for r in free_rows], thresholds=zero)
+    clean = [i for i, r in enumerate(free_rows) if r["mqm"] == 0]
+    out: dict[str, list[dict[str, Any]]] = {}
+    for check in dev.checks:
+        flags = [(f.confidence, any(_overlaps((f.start, f.end), (s, e)) for s, e, _ in spans[i]))
+                 for i, seg in enumerate(dev.findings) for f in seg if f.check == check]
+        out[check] = []
+        for cut in CUTOFFS:
+            kept = [hit for conf, hit in flags if conf >= cut - 1e-12]
+            flagged = sum(any(f.check == check and f.confidence >= cut - 1e-12 for f in free.findings[i]) for i in clean)
+            out[check].append({"cutoff": cut, "flags": len(kept), "on_any_span": sum(kept) / len(kept) if kept else None,
+                               "error_free_flagged": flagged / len(clean)})
+    return out
+
+
+def sensitivity_table(results: dict[str, Any]) -> str:
+    """Markdown: flags / share on a span / error-free share flagged, per check and confidence cut-off."""
+    lines = ["| check | " + " | ".join(f">= {c:g}" for c in CUTOFFS) + " |", "|---" * (len(CUTOFFS) + 1) + "|"]
+    for check, cells in results["by_confidence"].items():
+        lines.append(f"| `{check}` | " + " | ".join(
+            f"{c['flags']} / {_pct(c['on_any_span'])} / {_pct(c['error_free_flagged'])}" for c in cells) + " |")
+    return "\n".join(lines)
+
+
 def evaluate_error_free(rows: list[dict[str, Any]], **qa_options: Any) -> dict[str, Any]:
     """Share of MQM-0 segments flagged, per check and by all checks together (whole documents are checked)."""
     rows = _ordered(rows, "doc", "seg_id")
@@ -139,10 +176,12 @@ def evaluate(dev_path: Path = DEV, error_free_path: Path = ERROR_FREE, **qa_opti
     """The whole evaluation: dev precision/recall (all, and per document) and the error-free rate."""
     dev = read_jsonl(dev_path)
     docs = sorted({r["doc"] for r in dev})
+    free = read_jsonl(error_free_path)
     return {
         "dev": evaluate_dev(dev, **qa_options),
         "dev_by_doc": {d: evaluate_dev([r for r in dev if r["doc"] == d], **qa_options) for d in docs},
-        "error_free": evaluate_error_free(read_jsonl(error_free_path), **qa_options),
+        "error_free": evaluate_error_free(free, **qa_options),
+        "by_confidence": by_confidence(dev, free),
     }
 
 
@@ -192,13 +231,17 @@ def _main(argv: Iterable[str] | None = None) -> None:
     results = evaluate()
     text = table(results)
     print(text)
+    print()
+    print(sensitivity_table(results))
     for f in results["error_free"]["findings"]:
         print(f"error-free flagged: {f['system']} seg {f['seg_id']} {f['check']} {f['text'][:40]!r}: {f['message']}")
     if args.write:
         docs = ", ".join(f"doc {k + 1} = {d}" for k, d in enumerate(results["dev_by_doc"]))
         (HERE / "results.md").write_text(
             "# QA checks against MQM spans (written by `eval/qa/evaluate.py --write`)\n\n"
-            f"{text}\n\nPer document: share of flags on any span (number of flags); {docs}.\n", encoding="utf-8")
+            f"{text}\n\nPer document: share of flags on any span (number of flags); {docs}.\n\n"
+            "## By confidence (every check at threshold 0; dev flags / share on any span / error-free WMT21 flagged)\n\n"
+            f"{sensitivity_table(results)}\n", encoding="utf-8")
         (HERE / "results.json").write_text(json.dumps(results, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
         for readme in (HERE / "README.md", HERE.parents[1] / "README.md"):
             _replace_table(readme, text)
