@@ -455,6 +455,10 @@ def _tilde_expanded(folder: Path, out: str) -> None:
     assert not (folder / "~").exists()
 
 
+def _run_input_kept(folder: Path, out: str) -> None:
+    assert (folder / "runs" / "bad" / "scores.jsonl").read_text(encoding="utf-8") == TWO_DOCS
+
+
 def _docs_unchanged(folder: Path, out: str) -> None:
     assert (folder / "docs.jsonl").read_text(encoding="utf-8") == TWO_DOCS
 
@@ -519,6 +523,12 @@ HOSTILE_CASES: list[Case] = [
     Case("hostile-output-dir-tilde", "output_dir: ~/runs (expanded as a shell would, no folder named ~)",
          ("run", "c.yaml", "--no-progress"), {"c.yaml": config(output_dir="~/runs"), "docs.jsonl": TWO_DOCS},
          env={"HOME": "{tmp}/home"}, rc=0, check=_tilde_expanded),
+    Case("hostile-run-input-inside-run-folder", "run data stored inside the run folder it would rewrite",
+         ("run", "c.yaml", "--fresh", "--no-progress"),
+         {"c.yaml": config(data={"path": "runs/bad/scores.jsonl"}), "runs/bad/scores.jsonl": TWO_DOCS,
+          "runs/bad/config.resolved.yaml": "name: bad\n"},
+         expect=("data -> path: runs/bad/scores.jsonl is inside the run folder runs/bad", "move the file"),
+         check=_run_input_kept),
     Case("hostile-summarize-output-is-input", "summarize -o the input file",
          ("summarize", "docs.jsonl", "-m", "lead-3", "-o", "docs.jsonl", "--no-progress"), {"docs.jsonl": TWO_DOCS},
          expect=("docs.jsonl: -o is also INPUT", "choose another output path"), check=_docs_unchanged),

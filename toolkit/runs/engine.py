@@ -21,7 +21,7 @@ from toolkit.runs.data import RunDocument, data_fingerprint, load_documents
 from toolkit.runs.executors import Executor, batched, make_executor
 from toolkit.runs.progress import DocumentTicks, StageProgress
 from toolkit.runs.results import RunResults, SystemResults, write_results
-from toolkit.runs.rundir import locked_run_dir
+from toolkit.runs.rundir import check_inputs_outside, locked_run_dir, run_inputs
 from toolkit.runs.sections import paired_comparisons, terminology_section
 from toolkit.runs.stages import NormalizeTask, ScoreTask, SummarizeTask
 from toolkit.runs.store import StageStore, content_key
@@ -333,6 +333,7 @@ def run(
 
         ROUGE-1 F1 by hand: d1 "Rain fell." vs "Rain flooded roads.": P=1/2, R=1/3, F=0.4; d2 exact: F=1; mean 70.0.
     """
+    check_inputs_outside(config.run_dir, run_inputs(config))  # the run must not rewrite (or --fresh delete) them
     with locked_run_dir(config.run_dir, fresh=fresh) as run_dir:  # a second run on this folder fails at once
         return _run_locked(config, run_dir, progress=progress, executor=executor, config_path=config_path,
                            on_stage=on_stage)

@@ -19,8 +19,12 @@ import shutil
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from toolkit.errors import RunDirError
+
+if TYPE_CHECKING:
+    from toolkit.runs.config import RunConfig
 
 try:
     import fcntl
@@ -123,6 +127,41 @@ def _lock(run_dir: Path) -> int | None:
         os.close(fd)
         return None
     return fd
+
+
+def run_inputs(config: "RunConfig") -> dict[str, str | None]:
+    """The files a run reads, by config key (for :func:`check_inputs_outside`)."""
+    inputs: dict[str, str | None] = {"data -> path": config.data.path,
+                                     "glossary -> path": config.glossary.path if config.glossary else None}
+    inputs.update({f"systems[{i}] -> file": system.file for i, system in enumerate(config.systems)})
+    return inputs
+
+
+def check_inputs_outside(run_dir: Path, inputs: dict[str, str | None]) -> None:
+    """Refuse a run whose inputs (``data -> path``, ``glossary -> path``, ``systems[i] -> file``) lie inside its
+    own run folder: the run would overwrite them, and ``--fresh`` would delete them.
+
+    Raises:
+        RunDirError: naming the key, the path and the run folder.
+
+    Example:
+        >>> check_inputs_outside(Path("runs/demo"), {"data -> path": "docs.jsonl", "glossary -> path": None})
+        >>> check_inputs_outside(Path("runs/demo"), {"data -> path": "runs/demo/scores.jsonl"})
+        Traceback (most recent call last):
+        ...
+        toolkit.errors.RunDirError: data -> path: runs/demo/scores.jsonl is inside the run folder runs/demo, which the run rewrites (and --fresh empties); move the file or set another name or output_dir
+    """
+    folder = run_dir.resolve()
+    for key, path in inputs.items():
+        if path is None:
+            continue
+        try:
+            inside = Path(path).resolve().is_relative_to(folder)
+        except (OSError, RuntimeError):  # a symlink loop: reading it fails later with its own message
+            continue
+        if inside:
+            raise RunDirError(f"{key}: {path} is inside the run folder {run_dir}, which the run rewrites (and --fresh "
+                              "empties); move the file or set another name or output_dir")
 
 
 @contextmanager
