@@ -322,3 +322,12 @@ def test_qa_section_per_system_and_summaries():
 def test_repetition_not_across_a_line_break():
     assert _found("Beijing, July 26 (chinanews.com)\nchinanews.com reported it.", check="repetition") == []
     assert _found("a report of of the agency", check="repetition") == [("qa.repetition.v1", "of")]
+
+
+def test_numbers_against_an_english_source_and_thousands_separators():
+    doc = "On May 3, officials said 1.2 million people voted and 1,800 were turned away."
+    assert qa_check(predictions=["On May 3, 1.2 million voted; 1,800 were turned away."], sources=[doc],
+                    only=["numbers"], source_lang="en").n_flagged == 0
+    r = qa_check(predictions=["On June 3, 12 million voted."], sources=[doc], only=["numbers"], source_lang="en")
+    assert [(f.text, f.evidence and f.evidence.text) for f in r.findings[0]] == [("June", "May"), ("12 million", "1.2 million")]
+    assert _found("1,800 people came.", source="共1,800人到场。", check="numbers") == []

@@ -25,7 +25,7 @@ from toolkit.qa.records import Evidence, Finding
 NAME = "qa.numbers.v1"
 
 _FULLWIDTH = str.maketrans("０１２３４５６７８９．％", "0123456789.%")
-_CN_NUM = re.compile(r"(?:百分之)?[0-9〇零一二两三四五六七八九十百千万亿点.]+%?")
+_CN_NUM = re.compile(r"(?:百分之)?(?:[0-9〇零一二两三四五六七八九十百千万亿点.]|,(?=\d{3}(?!\d)))+%?")
 _MAGNITUDES = (("万亿", 1e12), ("亿", 1e8), ("万", 1e4), ("千", 1e3), ("百", 1e2))
 _BARE = {"十": 10.0, "百": 100.0, "千": 1e3, "万": 1e4, "亿": 1e8}
 _EN_NUM = re.compile(
@@ -57,7 +57,7 @@ def _cn_value(token: str) -> float | None:
     """Value of one numeral token (``1.2亿``, ``两万``, ``百分之三十``) or None."""
     import cn2an
 
-    tok = token.removeprefix("百分之").rstrip("%").strip("点.")
+    tok = token.removeprefix("百分之").rstrip("%").strip("点.").replace(",", "")
     if not tok:
         return None
     if tok in _BARE:
@@ -91,15 +91,36 @@ def _split_values(token: str) -> list[tuple[int, int, float]]:
     return out
 
 
-def source_numbers(source: str) -> list[SourceNumber]:
-    """Numbers in a Chinese source, with offsets.
+def _en_value(m: re.Match[str]) -> float:
+    digits, frac, _suffix, _percent, scale = m.groups()
+    v = float(digits.replace(",", "") + (frac or ""))
+    return v * _EN_SCALE[scale.strip().lower()] if scale else v
+
+
+def source_numbers(source: str, lang: str = "zh") -> list[SourceNumber]:
+    """Numbers in a source, with offsets: Chinese numerals (``zh``), or digits and month names (``en``, the
+    English document of a summary: "1.2 million" counts as 1,200,000 and as 1.2).
 
     Example:
-        >>> [(n.value, n.text) for n in source_numbers("去年增长百分之三十，达到1.2亿元，4月24日")]
-        [(30.0, '百分之三十'), (120000000.0, '1.2亿'), (4.0, '4'), (24.0, '24')]
+        >>> [(n.value, n.text) for n in source_numbers("去年增长百分之三十，达到1.2亿元，4月24日，共1,800人")]
+        [(30.0, '百分之三十'), (120000000.0, '1.2亿'), (4.0, '4'), (24.0, '24'), (1800.0, '1,800')]
+        >>> [(n.value, n.month) for n in source_numbers("On May 3, 1.2 million voted.", lang="en")]
+        [(5.0, True), (3.0, False), (1200000.0, False), (1.2, False)]
     """
-    text = source.translate(_FULLWIDTH)
     out: list[SourceNumber] = []
+    if lang.startswith("en"):
+        for m in _EN_MONTH.finditer(source):
+            name = m.group(1).rstrip(".").lower()
+            number = next(i for i, full in enumerate(_MONTHS, 1) if full.startswith(name))
+            out.append(SourceNumber(float(number), m.start(1), m.end(1), m.group(1), True))
+        for m in _EN_NUM.finditer(source):
+            end = m.start() + len(m.group().rstrip())
+            out.append(SourceNumber(_en_value(m), m.start(), end, source[m.start():end]))
+            if m.group(5):
+                out.append(SourceNumber(float(m.group(1).replace(",", "") + (m.group(2) or "")), m.start(), end,
+                                        source[m.start():end]))
+        return sorted(out, key=lambda n: n.start)
+    text = source.translate(_FULLWIDTH)
     for m in _CN_NUM.finditer(text):
         for s, e, v in _split_values(m.group()):
             start, end = m.start() + s, m.start() + e
@@ -119,10 +140,15 @@ def _power_of_ten(v: float, s: float) -> bool:
     return abs(k - round(k)) < 1e-9 and 1 <= abs(round(k)) <= 8
 
 
+def _month_evidence(n: SourceNumber, source: str) -> Evidence:
+    end = n.end + 1 if source[n.end:n.end + 1] == "月" else n.end
+    return Evidence(n.start, end, source[n.start:end])
+
+
 def _find(target: str, source: str | None, doc: DocumentInput) -> Iterator[Finding]:
     if source is None:
         return
-    nums = source_numbers(source)
+    nums = source_numbers(source, doc.source_lang)
     values = [n.value for n in nums]
     times = []
     for m in _EN_TIME.finditer(target):
@@ -137,10 +163,8 @@ def _find(target: str, source: str | None, doc: DocumentInput) -> Iterator[Findi
     for m in _EN_NUM.finditer(target):
         if any(s <= m.start() < e for s, e in times):
             continue
-        digits, frac, suffix, _percent, scale = m.groups()
-        v = float(digits.replace(",", "") + (frac or ""))
-        if scale:
-            v *= _EN_SCALE[scale.strip().lower()]
+        suffix, scale = m.group(3), m.group(5)
+        v = _en_value(m)
         text = m.group().rstrip()
         if any(_same(v, s) for s in values):
             continue
@@ -171,8 +195,8 @@ def _find(target: str, source: str | None, doc: DocumentInput) -> Iterator[Findi
                 ev = next(n for n in nums if n.month)
                 yield Finding(
                     NAME, "major", m.start(1), m.end(1), m.group(1),
-                    f"month {m.group(1)!r} ({number}) is not the source's month ({ev.text}月)", 0.75,
-                    Evidence(ev.start, ev.end + 1, ev.text + "月"),
+                    f"month {m.group(1)!r} ({number}) is not the source's month ({ev.text})", 0.75,
+                    _month_evidence(ev, source),
                 )
 
 
