@@ -6,6 +6,9 @@ The list holds about 160,000 lower-case words, ordinary words and the English sp
 places ("beijing", "nanjing", "hunan"), but not rare romanisations ("daxing", "xiangjun"). It replaces the
 words of CC-CEDICT's glosses, which hold every romanised name they mention ("Liu Xiaobo" made "xiaobo"
 English). Loaded once, lazily, as plain JSON (no pickle).
+
+:func:`is_european_word` also reads the package's French, German, Spanish, Italian and Portuguese lists, so
+that a word of a European name ("Agence" in "Agence France-Presse") is not taken for pinyin.
 """
 
 from __future__ import annotations
@@ -19,7 +22,42 @@ from toolkit.errors import ModelUnavailableError
 
 #: Versioned name of the word list (part of signatures).
 ENGLISH_NAME = "english:spellchecker-en"
-_DATA = ("spellchecker", "resources/en.json.gz")
+EUROPEAN_NAME = "european:spellchecker-fr-de-es-it-pt"
+_DATA = ("spellchecker", "resources/en.json.gz")  # and resources/{fr,de,es,it,pt}.json.gz
+_OTHER = ("fr", "de", "es", "it", "pt")
+
+
+def _load(name: str) -> list[str]:
+    try:
+        path = resources.files(_DATA[0]) / f"resources/{name}.json.gz"
+    except ModuleNotFoundError:
+        raise ModelUnavailableError(
+            "English word list not found: name checks need the 'pyspellchecker' package; pip install pyspellchecker"
+        ) from None
+    with path.open("rb") as raw, gzip.open(raw, "rt", encoding="utf-8") as handle:
+        data = json.load(handle)
+    return [w for w in data if isinstance(w, str) and w.isalpha()]
+
+
+@functools.lru_cache(maxsize=1)
+def european_words() -> frozenset[str]:
+    """ASCII words of four letters or more from the French, German, Spanish, Italian and Portuguese lists.
+
+    Example:
+        >>> "agence" in european_words(), "daxing" in european_words()
+        (True, False)
+    """
+    return frozenset(w for lang in _OTHER for w in _load(lang) if len(w) >= 4 and w.isascii())
+
+
+def is_european_word(word: str) -> bool:
+    """True when ``word`` is in the English list or (four letters or more) in another European list.
+
+    Example:
+        >>> is_european_word("Agence"), is_european_word("Panlin")
+        (True, False)
+    """
+    return is_english(word) or word.lower() in european_words()
 
 
 @functools.lru_cache(maxsize=1)
@@ -34,15 +72,7 @@ def english_words() -> frozenset[str]:
         >>> "russian" in words, "beijing" in words, "daxing" in words
         (True, True, False)
     """
-    try:
-        path = resources.files(_DATA[0]) / _DATA[1]
-    except ModuleNotFoundError:
-        raise ModelUnavailableError(
-            "English word list not found: name checks need the 'pyspellchecker' package; pip install pyspellchecker"
-        ) from None
-    with path.open("rb") as raw, gzip.open(raw, "rt", encoding="utf-8") as handle:
-        data = json.load(handle)
-    return frozenset(w for w in data if isinstance(w, str) and w.isalpha())
+    return frozenset(_load("en"))
 
 
 def is_english(word: str) -> bool:

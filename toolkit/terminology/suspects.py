@@ -6,7 +6,8 @@ to review, each with a confidence (0-1); :func:`find_suspects` reports those at 
 Checks:
 
 - ``pinyin``: a capitalised token that splits into two or more pinyin syllables and that neither the
-  glossary, the English word list (:mod:`.english`) nor CC-CEDICT's standard names (:mod:`.names`)
+  glossary, the English word list (or another European one: "Agence"; :mod:`.english`) nor CC-CEDICT's
+  standard names (:mod:`.names`)
   explain. A standard name ("Beijing", "Xinjiang") is correct, not a suspect, unless the name is also an
   ordinary word (大兴: Daxing district, or "on a large scale"), when it stays a suspect with a lower
   confidence; given the source, a standard name whose headword is in the source is always correct.
@@ -25,7 +26,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from toolkit.terminology.english import ENGLISH_NAME, is_english
+from toolkit.terminology.english import ENGLISH_NAME, EUROPEAN_NAME, is_english, is_european_word
 from toolkit.terminology.names import NAMES_NAME, standard_name
 from toolkit.terminology.records import Glossary, Suspect
 from toolkit.terminology.romanize import split_syllables, strip_marks, wade_giles
@@ -43,9 +44,9 @@ def suspects_signature() -> str:
 
     Example:
         >>> suspects_signature()
-        'suspects.v2|english:spellchecker-en|names.v1'
+        'suspects.v2|english:spellchecker-en|european:spellchecker-fr-de-es-it-pt|names.v1'
     """
-    return "|".join([SUSPECTS_NAME, ENGLISH_NAME, NAMES_NAME])
+    return "|".join([SUSPECTS_NAME, ENGLISH_NAME, EUROPEAN_NAME, NAMES_NAME])
 
 
 def _glossary_words(glossary: Glossary) -> set[str]:
@@ -218,8 +219,8 @@ def find_suspects(
                       f"CC-CEDICT has {', '.join(heads[:3] or std.headwords[:3])}")
             out.append(Suspect(tok.start, tok.end, word, reason, confidence, "", "pinyin"))
             continue
-        if is_english(plain):
-            continue
+        if is_european_word(plain):
+            continue  # an English word, or a word of a European name ("Agence France-Presse")
         confidence = 0.9 if in_source else 0.8 if heads else 0.7
         reason = f"reads as pinyin ({' '.join(parts)}) but matches no glossary entry"
         if heads:
