@@ -27,13 +27,16 @@ def _short(text: str | None, width: int = 60) -> str:
     return text if len(text) <= width else text[: width - 3] + "..."
 
 
-def render_findings(ids: list[str], report: object, findings: list[list[object]]) -> str:
-    """Plain-text tables: support scores per document, then one row per finding."""
+def render_findings(ids: list[str], report: object, findings: list[list[object]],
+                    nli_scores: list[float] | None = None) -> str:
+    """Plain-text tables: support scores per document (and the NLI score if any), then one row per finding."""
     from toolkit.cli.score_cmds import _fmt, _table
 
-    rows = [[seg_id, *(_fmt(row[name], 1) for name in _SCORES), str(len(found))]
-            for seg_id, row, found in zip(ids, report.segments, findings)]  # type: ignore[attr-defined]
-    out = _table(["id", *_SCORES, "findings"], rows)
+    extra = ["nli (e-c)"] if nli_scores is not None else []
+    rows = [[seg_id, *(_fmt(row[name], 1) for name in _SCORES), *([_fmt(nli_scores[k], 3)] if extra else []),
+             str(len(found))]
+            for k, (seg_id, row, found) in enumerate(zip(ids, report.segments, findings))]  # type: ignore[attr-defined]
+    out = _table(["id", *_SCORES, *extra, "findings"], rows)
     found_rows = [[f.id, f.kind, f"{f.start}-{f.end}", f"{f.confidence:.2f}", _short(f.text, 50), _short(f.evidence)]
                   for doc in findings for f in doc]  # type: ignore[attr-defined]
     if found_rows:
@@ -56,6 +59,8 @@ def register(app: typer.Typer) -> None:
         fmt: str = typer.Option("table", "--format", help="Output format: table or jsonl (one finding a line)."),
         model: bool = typer.Option(True, "--model/--no-model", help="Align sentences with the bundled MiniLM encoder (default) or by word overlap only."),
         threshold: float = typer.Option(0.5, "--threshold", help="Flag a sentence whose best support (0-1) by a source sentence is below this."),
+        nli_model: str = typer.Option(None, "--nli-model", help="Optional local NLI model folder (entailment labels, safetensors): sentences aligned SummaC-style."),
+        nli_batch_size: int = typer.Option(16, "--nli-batch-size", help="Sentence pairs per NLI forward pass."),
     ) -> None:
         """Flag the names, numbers, dates and sentences of each summary that its source does not support."""
         if fmt not in ("table", "jsonl"):
@@ -69,8 +74,11 @@ def register(app: typer.Typer) -> None:
         hyps = read_hypotheses(hyp)
         sources = read_sources(source, hyps)
         terms = _load_glossary(glossary)
+        from toolkit.scoring.nli_support import load_nli
+
+        nli = load_nli(nli_model, batch_size=nli_batch_size)
         findings = find_unsupported(predictions=hyps.texts, sources=sources, ids=hyps.ids, glossary=terms,
-                                    model=model, threshold=threshold)
+                                    model=model, threshold=threshold, nli=nli)
         if fmt == "jsonl":
             for doc in findings:
                 for finding in doc:
@@ -78,4 +86,5 @@ def register(app: typer.Typer) -> None:
             return
         report = score(predictions=hyps.texts, references=[[s] for s in sources], sources=sources,
                        metrics=list(_SCORES), glossary=terms, bootstrap=0, ids=hyps.ids)
-        click.echo(render_findings(hyps.ids, report, findings))
+        nli_scores = nli.scores(hyps.texts, sources) if nli is not None else None
+        click.echo(render_findings(hyps.ids, report, findings, nli_scores))

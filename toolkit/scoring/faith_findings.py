@@ -96,6 +96,7 @@ def find_unsupported(
     glossary: Any = None,
     model: bool = True,
     threshold: float = SENTENCE_THRESHOLD,
+    nli: Any = None,
 ) -> list[list[Finding]]:
     """The unsupported names, numbers, dates and sentences of each summary, in summary order.
 
@@ -108,6 +109,8 @@ def find_unsupported(
         model: align sentences with the bundled MiniLM encoder and content overlap (default); ``False``:
             by content overlap alone, without loading a model.
         threshold: a sentence whose best support (0-1) is below this is a finding.
+        nli: an optional :class:`toolkit.scoring.nli_support.NLIScorer`: sentences are then aligned by NLI
+            (support = p(entailment) of the source sentence with the best entailment-minus-contradiction).
 
     Returns:
         One list of :class:`Finding` per summary.
@@ -127,6 +130,7 @@ def find_unsupported(
     if len(sources) != len(predictions) or len(seg_ids) != len(predictions):
         raise InputLengthError(f"{len(predictions)} predictions but {len(sources)} sources and {len(seg_ids)} ids; "
                                "give one source and one id per summary")
-    alignments = align_many(list(zip(predictions, sources)), model=model)
+    pairs = list(zip(predictions, sources))
+    alignments = nli.align(pairs) if nli is not None else align_many(pairs, model=model)
     return [_findings(i, p, s, rows, glossary, threshold)
             for i, p, s, rows in zip(seg_ids, predictions, sources, alignments)]
