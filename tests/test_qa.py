@@ -27,6 +27,19 @@ def _found(text: str, *, source: str | None = None, check: str | None = None, **
     return [(f.check, f.text) for f in r.findings[0]]
 
 
+# --- docstring examples of every module -------------------------------------------------------------------
+
+@pytest.mark.parametrize("module", ["api", "base", "consistency", "length", "names", "numeric", "punctuation",
+                                    "records", "registry", "repetition", "script", "section"])
+def test_module_doctests(module):
+    import doctest
+    import importlib
+
+    mod = importlib.import_module(f"toolkit.qa.{module}")
+    result = doctest.testmod(mod, optionflags=doctest.ELLIPSIS | doctest.NORMALIZE_WHITESPACE)
+    assert result.failed == 0
+
+
 # --- registry contract -------------------------------------------------------------------------------------
 
 @pytest.mark.parametrize("name", list(CHECKS))
