@@ -30,7 +30,7 @@ def _found(text: str, *, source: str | None = None, check: str | None = None, **
 # --- docstring examples of every module -------------------------------------------------------------------
 
 @pytest.mark.parametrize("module", ["api", "base", "consistency", "length", "names", "numeric", "punctuation",
-                                    "records", "registry", "repetition", "script", "section"])
+                                    "records", "registry", "report", "repetition", "script", "section"])
 def test_module_doctests(module):
     import doctest
     import importlib
