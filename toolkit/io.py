@@ -321,7 +321,8 @@ def read_documents(path: str | Path, *, id_field: str = "id", text_field: str = 
 
 
 def read_outputs(path: str | Path) -> list[Document]:
-    """Read system outputs from JSONL: ``{"id", "text"}``, or ``toolkit summarize`` rows ``{"id", "summary"}``.
+    """Read system outputs from JSONL: ``{"id", "text"}`` (what ``toolkit summarize`` and runs write), or the
+    ``{"id", "summary"}`` rows earlier versions of ``toolkit summarize`` wrote.
 
     Raises:
         InputError: as :func:`read_documents`.
