@@ -8,7 +8,7 @@ import importlib
 import pytest
 
 MODULES = ["records", "textnorm", "glossary_io", "validate", "index", "fuzzy", "romanize", "calques", "suspects",
-           "normalize", "accuracy"]
+           "normalize", "accuracy", "english", "names", "protocols"]
 
 
 @pytest.mark.parametrize("name", MODULES)

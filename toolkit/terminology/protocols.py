@@ -128,17 +128,18 @@ def reference_surface(reference: str, alternatives: Sequence[str]) -> str:
     return ""
 
 
-def wmt21_exact(hypothesis: str, *, source: str, reference: str | None = None) -> tuple[int, int]:
+def wmt21_exact(prediction: str, *, source: str, reference: str | None = None) -> tuple[int, int]:
     """WMT21 exact-match counts of one segment: ``(correct, annotated terms)``.
 
     Args:
-        hypothesis: the output (tokenised as the references are, e.g. Moses-tokenised French).
+        prediction: the output (tokenised as the references are, e.g. Moses-tokenised French).
         source: the annotated source segment.
         reference: the reference; when annotated, its terms (and surface forms) are used, as officially;
             when plain, the surface form :func:`reference_surface` finds in it is accepted too.
 
     Example:
-        >>> src = 'the <term id="1" type="t" src="flu" tgt="grippe"> flu </term> and <term id="2" type="t" src="influenza" tgt="grippe"> influenza </term>'
+        >>> src = ('the <term id="1" type="t" src="flu" tgt="grippe"> flu </term> and '
+        ...        '<term id="2" type="t" src="influenza" tgt="grippe"> influenza </term>')
         >>> wmt21_exact("la grippe et la grippe", source=src), wmt21_exact("la grippe", source=src)
         ((2, 2), (1, 2))
     """
@@ -148,7 +149,7 @@ def wmt21_exact(hypothesis: str, *, source: str, reference: str | None = None) -
         terms = parse_annotations(reference)[1]  # type: ignore[arg-type]
     else:
         terms = parse_annotations(source)[1]
-    padded = " " + " ".join(hypothesis.split()) + " "
+    padded = " " + " ".join(prediction.split()) + " "
     taken: set[int] = set()
     correct = 0
     for term in terms:
@@ -168,7 +169,7 @@ def wmt21_exact(hypothesis: str, *, source: str, reference: str | None = None) -
 
 
 def wmt25_success(
-    hypothesis: str,
+    prediction: str,
     *,
     source: str,
     reference: str,
@@ -177,7 +178,7 @@ def wmt25_success(
     """WMT25 track-2 success of one segment: ``(sum of capped ratios, valid terms)``.
 
     Args:
-        hypothesis: the output.
+        prediction: the output.
         source: the source text.
         reference: the reference translation (a term counts only if one of its alternatives is in it).
         terms: (source term, target alternatives) pairs, e.g. a glossary's (source, canonical + alternatives).
@@ -187,7 +188,7 @@ def wmt25_success(
         >>> wmt25_success("The HKMA and the hkma.", source="金管局與金管局", reference="the HKMA", terms=terms)
         (1.0, 1)
     """
-    src, hyp, ref = source.strip().lower(), hypothesis.strip().lower(), reference.strip().lower()
+    src, hyp, ref = source.strip().lower(), prediction.strip().lower(), reference.strip().lower()
     total = 0.0
     valid = 0
     for src_term, alternatives in terms:
@@ -204,7 +205,8 @@ def glossary_terms(glossary) -> list[tuple[str, tuple[str, ...]]]:  # noqa: ANN0
 
     Example:
         >>> from toolkit.terminology import Glossary
-        >>> glossary_terms(Glossary.from_records([{"canonical": "HKMA", "alternatives": "Monetary Authority", "source": "金管局"}]))
+        >>> g = Glossary.from_records([{"canonical": "HKMA", "alternatives": "Monetary Authority", "source": "金管局"}])
+        >>> glossary_terms(g)
         [('金管局', ('HKMA', 'Monetary Authority'))]
     """
     return [(e.source, (e.canonical, *e.alternatives)) for e in glossary.entries if e.source]
