@@ -84,3 +84,14 @@ def test_bad_glossary_is_one_error_line(capsys: pytest.CaptureFixture[str]) -> N
 def test_usage_error_exit_2(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["align", ARTICLE]) == 2  # --glossary missing
     assert main(["align", "--glossary", GLOSSARY, ARTICLE, "--format", "xml"]) == 2
+
+
+def test_align_suspect_threshold(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """Issue 15: the threshold trades recall for precision (Daxing, 大兴, is an ambiguous name: confidence 0.6)."""
+    inp = tmp_path / "a.txt"
+    inp.write_text("Daxing investigation in Beijing and Xinjiang.\n", encoding="utf-8")
+    assert main(["align", "--glossary", GLOSSARY, str(inp), "--suspects"]) == 0
+    rows = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
+    assert [(r["text"], r["kind"], r["confidence"]) for r in rows] == [("Daxing", "suspect", 0.6)]
+    assert main(["align", "--glossary", GLOSSARY, str(inp), "--suspects", "--suspect-threshold", "0.7"]) == 0
+    assert capsys.readouterr().out == ""

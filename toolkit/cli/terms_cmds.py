@@ -17,6 +17,7 @@ from typing import Any
 import typer
 
 from toolkit.terminology.fuzzy import FUZZY_THRESHOLD
+from toolkit.terminology.suspects import DEFAULT_THRESHOLD as _SUSPECT_THRESHOLD
 
 
 class AlignFormat(str, Enum):
@@ -59,6 +60,10 @@ def align_cmd(
     calques: bool = typer.Option(True, "--calques/--no-calques", help="Match calques of source terms (default: on)."),
     suspects: bool = typer.Option(False, "--suspects", help="Also report pinyin-like tokens no entry explains (kind suspect)."),
     fuzzy_threshold: float = _threshold_option(),
+    suspect_threshold: float = typer.Option(
+        _SUSPECT_THRESHOLD, "--suspect-threshold", min=0.0, max=1.0,
+        help=f"Lowest confidence of a suspect reported: lower for more findings, higher for fewer false alarms "
+             f"(default: {_SUSPECT_THRESHOLD})."),
 ) -> None:
     """Find glossary terms in INPUT: one JSON object per match (start, end, text, canonical, entry, kind, score)."""
     from toolkit.io import is_jsonl, read_documents
@@ -72,7 +77,7 @@ def align_cmd(
         found: list[dict[str, Any]] = [m.to_dict() for m in align(doc.text, glossary=g, fuzzy=fuzzy, calques=calques,
                                                         fuzzy_threshold=fuzzy_threshold)]
         if suspects:
-            found += [s.to_dict() for s in find_suspects(doc.text, glossary=g)]
+            found += [s.to_dict() for s in find_suspects(doc.text, glossary=g, threshold=suspect_threshold)]
             found.sort(key=lambda r: r["start"])
         for row in found:
             rows.append({"id": doc.id, **row} if with_id else row)
