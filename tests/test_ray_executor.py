@@ -60,7 +60,7 @@ def _without_timing(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
 
 
 def test_missing_ray_is_one_line_config_error(monkeypatch: pytest.MonkeyPatch) -> None:
-    from toolkit.runs.executors import make_executor
+    from toolkit.runs.executor_registry import make_executor
 
     real_import = builtins.__import__
 

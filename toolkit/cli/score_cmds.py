@@ -39,7 +39,7 @@ class Segments:
 
 
 def _io() -> Any:
-    from toolkit import io
+    import toolkit.io as io
 
     return io
 

@@ -50,7 +50,7 @@ def summarize_command(
     progress: bool = typer.Option(True, "--progress/--no-progress", help="Show a progress bar on stderr."),
 ) -> None:
     """Summarise documents with a model; one JSON line per document, in input order."""
-    from toolkit import io
+    import toolkit.io as io
     from toolkit.summarization import GenerationSettings, load_summarizer
 
     settings = GenerationSettings.from_mapping(

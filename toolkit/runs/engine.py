@@ -12,36 +12,25 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import toolkit
+from toolkit._version import __version__
 from toolkit.errors import InputError, RunDirError
 from toolkit.io import read_outputs, write_json, write_jsonl, write_text
 from toolkit.runs import manifest as mf
 from toolkit.runs.config import RUN_FORMAT_VERSION, RunConfig, SystemConfig, dump_config
 from toolkit.runs.data import RunDocument, data_fingerprint, load_documents
-from toolkit.runs.executors import Executor, batched, make_executor
+from toolkit.runs.executor_registry import make_executor
+from toolkit.runs.executors import Executor, batched
 from toolkit.runs.progress import DocumentTicks, StageProgress
 from toolkit.runs.results import RunResults, SystemResults, write_results
 from toolkit.runs.rundir import check_inputs_outside, locked_run_dir, run_inputs
 from toolkit.runs.sections import paired_comparisons, terminology_section
 from toolkit.runs.stages import NormalizeTask, ScoreTask, SummarizeTask
+from toolkit.runs.systems import SystemRun, system_runs
 from toolkit.runs.store import StageStore, content_key
 
 NORMALIZE_VERSION = "normalize-stage.v1"
 SCORE_VERSION = "score-stage.v1"
 SCORE_BATCH = 64  # documents per scoring batch with the local executor (Ray uses ray.batch_size)
-
-
-@dataclass(frozen=True)
-class SystemRun:
-    """One configured system applied to one input kind ("original" or "normalised")."""
-
-    name: str
-    config: SystemConfig
-    input: str
-
-    @property
-    def base(self) -> str:
-        return self.config.name
 
 
 @dataclass
@@ -74,21 +63,6 @@ class RunResult:
                 rows.append({"system": system, "metric": metric, "score": value["score"],
                              "ci_low": ci[0], "ci_high": ci[1], "signature": value.get("signature")})
         return pd.DataFrame(rows)
-
-
-def system_runs(config: RunConfig) -> list[SystemRun]:
-    """Expand the configured systems by input kind (``glossary.normalize: both`` doubles them)."""
-    mode = config.glossary.normalize if config.glossary else False
-    runs: list[SystemRun] = []
-    for system in config.systems:
-        if system.file is not None:
-            runs.append(SystemRun(system.name, system, "file"))
-        elif mode == "both":
-            runs.append(SystemRun(system.name, system, "original"))
-            runs.append(SystemRun(f"{system.name}+norm", system, "normalised"))
-        else:
-            runs.append(SystemRun(system.name, system, "normalised" if mode else "original"))
-    return runs
 
 
 def _prepare_run_dir(config: RunConfig, run_dir: Path) -> Path:
@@ -251,7 +225,7 @@ def _score_stage(
 
     metrics = resolve_metrics(config.metrics)
     stores = {s.name: StageStore(run_dir / "scored" / f"{s.name}.jsonl") for s in runs}
-    settings = content_key(SCORE_VERSION, toolkit.__version__, scoring,
+    settings = content_key(SCORE_VERSION, __version__, scoring,
                            glossary.fingerprint if glossary is not None else None)
     every_store = list(stores.values())
     groups: dict[tuple[str, ...], list[dict[str, Any]]] = {}  # metrics still to compute -> documents
@@ -421,7 +395,7 @@ def _run_locked(
     write_results(run_dir / "results.json", typed)
     results = typed.to_dict()
     write_json(run_dir / "manifest.json", {
-        "name": config.name, "run_format": RUN_FORMAT_VERSION, "toolkit_version": toolkit.__version__,
+        "name": config.name, "run_format": RUN_FORMAT_VERSION, "toolkit_version": __version__,
         "config_path": config_path, "packages": mf.package_versions(), "git_commit": mf.git_commit(),
         "machine": mf.machine_info(), "models": models,
         "glossary": ({"path": config.glossary.path, "sha256": mf.file_sha256(config.glossary.path),

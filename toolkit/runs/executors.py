@@ -7,7 +7,7 @@ callable class: built once per worker (``setup``), then called on each batch.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from typing import Any, Protocol
 
 
@@ -56,22 +56,7 @@ class LocalExecutor:
             yield batch, task(batch)
 
 
-def make_executor(name: str, options: Any = None) -> Executor:
-    """Build the executor a config names (``local`` or ``ray``)."""
-    if name == "local":
-        return LocalExecutor()
-    if name == "ray":
-        from toolkit.runs.ray_executor import RayExecutor
-
-        return RayExecutor(options)
-    from toolkit.errors import UnknownNameError
-
-    raise UnknownNameError("executor", name, ["local", "ray"])
-
-
 def batched(items: Sequence[Any], size: int) -> list[list[Any]]:
     """Split ``items`` into lists of at most ``size``."""
     return [list(items[i : i + size]) for i in range(0, len(items), size)]
 
-
-ProgressCallback = Callable[[int], None]

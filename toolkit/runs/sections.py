@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from toolkit.runs.config import RunConfig
 from toolkit.runs.data import RunDocument
 from toolkit.runs.results import ComparisonResult, TerminologySection, comparison_results
+from toolkit.runs.systems import SystemRun
 
-if TYPE_CHECKING:
-    from toolkit.runs.engine import SystemRun
 
 
 def terminology_section(docs: Sequence[RunDocument], normalised: dict[str, dict[str, Any]], glossary: Any) -> TerminologySection:

@@ -12,6 +12,7 @@ import warnings
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from toolkit._version import __version__
 from toolkit.errors import ConfigError, InputError, InputLengthError
 from dataclasses import replace
 
@@ -28,12 +29,6 @@ __all__ = ["DEFAULT_RESAMPLES", "METHODS", "ScoringSettings", "compare", "score"
 
 class EmptyPredictionWarning(UserWarning):
     """Some predictions are empty; they score 0 (or the metric's worst value)."""
-
-
-def _toolkit_version() -> str:
-    from toolkit import __version__
-
-    return __version__
 
 
 def default_multi_ref(rouge_mode: str, multi_ref: str | None) -> str:
@@ -163,7 +158,7 @@ def _compute_all(ctx: ScoringContext, metrics: Sequence[str]) -> dict[str, Segme
 
 
 def _full_signature(base: str, tail: str) -> str:
-    return f"{base}|{tail}toolkit:{_toolkit_version()}"
+    return f"{base}|{tail}toolkit:{__version__}"
 
 
 def score(
