@@ -78,6 +78,8 @@ def _resolve_ref(ref: str, git_dir: Path, common: Path) -> str | None:
         if text is not None:
             return text
     packed = common / "packed-refs"
+    if not packed.is_file():  # absent, or a FIFO that would wait forever
+        return None
     try:
         with packed.open("r", encoding="utf-8", errors="replace") as handle:
             for line in handle:
