@@ -1043,3 +1043,22 @@ def test_hostile_catalogue_covers_every_class_of_issue_22() -> None:
                    "glossary-yaml-booleans", "glossary-duplicate-column", "glossary-zero-width-variant",
                    "glossary-bidi-variant"):
         assert f"hostile-{needed}" in ids, needed
+
+
+def test_hostile_git_commit_is_read_from_files_for_worktrees_and_never_waits(tmp_path: Path) -> None:
+    from toolkit.runs.manifest import git_commit
+
+    main_git = tmp_path / "main" / ".git"
+    (main_git / "worktrees" / "wt").mkdir(parents=True)
+    (main_git / "packed-refs").write_text(f"# pack-refs with: peeled\n{SHA} refs/heads/topic\n^{'f' * 40}\n",
+                                          encoding="utf-8")
+    (main_git / "worktrees" / "wt" / "HEAD").write_text("ref: refs/heads/topic\n", encoding="utf-8")
+    (main_git / "worktrees" / "wt" / "commondir").write_text("../..\n", encoding="utf-8")
+    (tmp_path / "wt" / "src").mkdir(parents=True)
+    (tmp_path / "wt" / ".git").write_text("gitdir: ../main/.git/worktrees/wt\n", encoding="utf-8")
+    assert git_commit(tmp_path / "wt" / "src") == SHA  # .git file -> worktree HEAD -> common packed-refs
+    (main_git / "packed-refs").unlink()
+    os.mkfifo(main_git / "packed-refs")  # opening it would wait for a writer forever
+    assert git_commit(tmp_path / "wt") is None
+    (main_git / "worktrees" / "wt" / "HEAD").write_text("ref: refs/heads/../../../../etc/passwd\n", encoding="utf-8")
+    assert git_commit(tmp_path / "wt") is None  # a ref may not climb out of the repository
