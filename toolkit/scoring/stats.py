@@ -15,6 +15,15 @@ Two p-value rules (the ``p_value`` scoring setting):
   ``--paired-ar`` with the same seed): ``(#{null > observed} + 1) / (N + 1)``. It counts only *strictly*
   larger values, so identical systems get p = 1/(N+1), which reads as "significant".
 
+Scale: nothing here holds a ``(resamples, n)`` matrix. Indices are drawn in blocks from one Generator (the
+same indices as one call), and each block's draw counts are shared by every metric and system. Integer
+columns whose sums stay exact (``n * max|v|`` up to 2**24 in float32, 2**53 in float64) are summed as
+``counts @ rows``: every order gives the same number, so values are identical to a gather-and-sum. Other
+columns are summed in draw order, as sacreBLEU does. Only past 2**24 (float32 integer sums of ~100k+
+segments) do the two differ: ``float32_parity`` (on under ``p_value="sacrebleu"``) keeps sacreBLEU's float32
+running sums there; otherwise the sums are exact and rounded once to float32. Measured in
+eval/bench/bench_stats.py.
+
 Both rules use the same statistics (sacreBLEU's): for the paired bootstrap the absolute difference of each
 resample centred on the mean absolute difference, ``|d*| - mean(|d*|)``; for approximate randomisation the
 absolute difference after swapping. They differ only where a null statistic ties with the observed value.
@@ -26,7 +35,7 @@ Maxwell (2005) for approximate randomisation; Holm (1979) for the step-down corr
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -36,7 +45,6 @@ from toolkit.scoring.base import SegmentStats
 from toolkit.scoring.settings import P_VALUE_RULES
 
 DEFAULT_SEED = 12345
-_CHUNK = 64  # resamples summed at once on the vectorised path (bounds memory to CHUNK * n * k)
 #: Relative tolerance under which a resampled difference counts as a tie with the observed one (``standard``
 #: rule): the same difference summed in another order can differ in the last bits.
 TIE_TOLERANCE = 1e-9
@@ -71,16 +79,151 @@ def bootstrap_indices(n: int, resamples: int, seed: int) -> np.ndarray:
     return np.random.default_rng(seed).choice(n, size=(resamples, n), replace=True)
 
 
+_INDEX_BYTES = 1 << 26  # bytes of resample indices drawn at once (64 MiB: 8 resamples of 1M segments)
+#: Largest integer up to which every sum of integers is exact: float32 (sacreBLEU's rows) and float64.
+_EXACT_UP_TO = {np.dtype(np.float32): 2.0**24, np.dtype(np.float64): 2.0**53}
+_AR_ROWS = 32  # trials are drawn in multiples of 32 rows: 32 x n booleans use exactly n 32-bit words
+
+
+def _chunk_rows(n: int, total: int, multiple: int = 1) -> int:
+    """Rows of a ``(rows, n)`` index block that fit in :data:`_INDEX_BYTES` (at least ``multiple``)."""
+    rows = max(1, _INDEX_BYTES // (8 * max(n, 1)))
+    rows = max(multiple, rows - rows % multiple)
+    return max(1, min(rows, total if multiple == 1 else total + (-total) % multiple))
+
+
+def iter_bootstrap_indices(n: int, resamples: int, seed: int, *, chunk: int | None = None) -> Iterator[np.ndarray]:
+    """:func:`bootstrap_indices` in blocks of ``chunk`` rows, drawn from one Generator: the same indices.
+
+    ``Generator.choice(n, (B, n))`` draws bounded 32-bit integers whose spare half-words the bit generator
+    keeps in its own state, so consecutive blocks continue exactly where one call would (tested for odd and
+    even ``n`` in tests/test_stats_scale.py). Memory is ``chunk * n`` indices instead of ``resamples * n``.
+
+    Example:
+        >>> [b.tolist() for b in iter_bootstrap_indices(3, 2, 12345, chunk=1)]
+        [[[2, 0, 2]], [[0, 0, 2]]]
+    """
+    rng = np.random.default_rng(seed)
+    step = chunk or _chunk_rows(n, resamples)
+    for start in range(0, resamples, step):
+        yield rng.choice(n, size=(min(step, resamples - start), n), replace=True)
+
+
+def _resample_counts(indices: np.ndarray, n: int) -> np.ndarray:
+    """How often each segment is drawn in each resample: ``(rows, n)`` float64 (the weights of ``counts @ rows``)."""
+    rows = indices.shape[0]
+    flat = (indices + (np.arange(rows, dtype=np.int64) * n)[:, None]).ravel()
+    return np.bincount(flat, minlength=rows * n).reshape(rows, n).astype(np.float64)
+
+
+class _Resampler:
+    """Resampled column sums of one metric, equal to ``rows[idx].sum(0)`` in the metric's resample dtype.
+
+    Columns split in two groups. *Exact* columns hold integers whose sums stay exactly representable
+    (``n * max|v|`` up to 2**24 in float32, 2**53 in float64): there every summation order gives the same
+    number, so their sums are ``counts @ rows`` (one matrix product per block of resamples, shared counts).
+    The other columns (fractional values such as ROUGE F, or float32 sums past 2**24 when sacreBLEU's own
+    float32 rounding must be reproduced) are summed in draw order, one resample at a time, as sacreBLEU does.
+    With ``float32_parity=False`` integer float32 columns past 2**24 are summed exactly in float64 and then
+    rounded once, where a float32 running sum would have rounded at every step.
+    """
+
+    def __init__(self, seg: SegmentStats, float32_parity: bool) -> None:
+        self.seg = seg
+        rows = np.asarray(seg.stats, dtype=seg.resample_dtype)
+        if rows.ndim != 2:
+            rows = rows.reshape(len(rows), -1)
+        self.dtype = rows.dtype
+        self.k = rows.shape[1]
+        limit = _EXACT_UP_TO.get(self.dtype)
+        if limit is not None and self.dtype == np.float32 and not float32_parity:
+            limit = _EXACT_UP_TO[np.dtype(np.float64)]
+        exact = np.zeros(self.k, dtype=bool)
+        if limit is not None and len(rows):
+            finite = np.isfinite(rows).all(axis=0)
+            integral = (np.floor(rows) == rows).all(axis=0)
+            bound = np.abs(rows).max(axis=0).astype(np.float64) * len(rows)
+            exact = finite & integral & (bound <= limit)
+        self.exact = np.flatnonzero(exact)
+        self.sequential = np.flatnonzero(~exact)
+        self.exact_rows = np.ascontiguousarray(rows[:, self.exact], dtype=np.float64)
+        self.sequential_rows = np.ascontiguousarray(rows[:, self.sequential])
+
+    @property
+    def needs_counts(self) -> bool:
+        return self.exact.size > 0
+
+    def sums(self, indices: np.ndarray, counts: np.ndarray | None) -> np.ndarray:
+        """Column sums ``(rows, k)`` of the resamples ``indices`` (``counts``: their :func:`_resample_counts`)."""
+        out = np.empty((indices.shape[0], self.k), dtype=self.dtype)
+        if self.exact.size:
+            # (rows^T @ counts^T)^T: BLAS is much faster this way round for a long inner dimension
+            out[:, self.exact] = (self.exact_rows.T @ counts.T).T.astype(self.dtype)
+        if self.sequential.size == 1:
+            column = self.sequential_rows[:, 0]
+            for r, idx in enumerate(indices):
+                out[r, self.sequential[0]] = np.cumsum(np.take(column, idx))[-1] if idx.size else 0
+        elif self.sequential.size:
+            for r, idx in enumerate(indices):
+                out[r, self.sequential] = np.add.reduce(np.take(self.sequential_rows, idx, axis=0), axis=0)
+        return out
+
+    def scores(self, indices: np.ndarray, counts: np.ndarray | None) -> np.ndarray:
+        sums = self.sums(indices, counts)
+        if self.seg.aggregate_many is None:
+            return np.array([self.seg.aggregate(row) for row in sums], dtype=np.float64)
+        return self.seg.scores_of_sums(sums)
+
+
+def _scores_for_blocks(resamplers: Sequence[_Resampler], blocks: Iterable[np.ndarray], n: int) -> list[np.ndarray]:
+    need_counts = any(r.needs_counts for r in resamplers)
+    out: list[list[np.ndarray]] = [[] for _ in resamplers]
+    for block in blocks:
+        counts = _resample_counts(block, n) if need_counts else None
+        for resampler, acc in zip(resamplers, out):
+            acc.append(resampler.scores(block, counts))
+    return [np.concatenate(acc) if acc else np.zeros(0) for acc in out]
+
+
+def resampled_scores_many(
+    segs: Sequence[SegmentStats], *, resamples: int = 1000, seed: int = DEFAULT_SEED, float32_parity: bool = False
+) -> list[np.ndarray]:
+    """Corpus value of every bootstrap resample, for several metrics on the same segments and the same draws.
+
+    Equal to ``resampled_scores(seg, bootstrap_indices(n, resamples, seed))`` for each metric, without the
+    ``(resamples, n)`` index matrix: indices are drawn in blocks (:func:`iter_bootstrap_indices`) and each
+    block's draw counts are shared by every metric. ``float32_parity`` reproduces sacreBLEU's float32 running
+    sums even past 2**24 (slow at a million segments); see :class:`_Resampler`.
+
+    Example:
+        >>> from toolkit.scoring.base import mean_stats
+        >>> a = mean_stats([0.0, 100.0, 50.0], "a")
+        >>> [s.tolist() for s in resampled_scores_many([a], resamples=2, seed=12345)]
+        [[33.333333333333336, 16.666666666666668]]
+    """
+    if not segs:
+        return []
+    n = len(segs[0].stats)
+    for seg in segs[1:]:
+        if len(seg.stats) != n:
+            raise InputLengthError(f"resampling: metrics have {n} and {len(seg.stats)} segments; score the same segments")
+    resamplers = [_Resampler(seg, float32_parity) for seg in segs]
+    return _scores_for_blocks(resamplers, iter_bootstrap_indices(n, resamples, seed), n)
+
+
 def resampled_scores(seg: SegmentStats, indices: np.ndarray) -> np.ndarray:
-    """Corpus value of each resample (one row of ``indices`` per resample)."""
-    rows = np.asarray(seg.stats, dtype=seg.resample_dtype)
-    if seg.aggregate_many is None:
-        # Same operation order as sacrebleu.significance: one float32 sum per resample.
-        return np.array([seg.aggregate(rows[idx].sum(0)) for idx in indices], dtype=np.float64)
-    out = []
-    for start in range(0, len(indices), _CHUNK):
-        out.append(seg.scores_of_sums(rows[indices[start : start + _CHUNK]].sum(axis=1)))
-    return np.concatenate(out) if out else np.zeros(0)
+    """Corpus value of each resample (one row of ``indices`` per resample), summed as sacreBLEU sums.
+
+    Example:
+        >>> from toolkit.scoring.base import mean_stats
+        >>> resampled_scores(mean_stats([0.0, 100.0, 50.0], "a"), bootstrap_indices(3, 2, 12345)).tolist()
+        [33.333333333333336, 16.666666666666668]
+    """
+    indices = np.asarray(indices)
+    n = len(seg.stats)
+    step = _chunk_rows(n, len(indices))
+    blocks = (indices[start : start + step] for start in range(0, len(indices), step))
+    return _scores_for_blocks([_Resampler(seg, float32_parity=True)], blocks, n)[0]
 
 
 def percentile_interval(scores: np.ndarray, level: float = 0.95) -> tuple[float, float]:
@@ -100,19 +243,48 @@ def percentile_interval(scores: np.ndarray, level: float = 0.95) -> tuple[float,
 
 
 def bootstrap_ci(
-    seg: SegmentStats, *, resamples: int = 1000, seed: int = DEFAULT_SEED, level: float = 0.95
+    seg: SegmentStats,
+    *,
+    resamples: int = 1000,
+    seed: int = DEFAULT_SEED,
+    level: float = 0.95,
+    float32_parity: bool = False,
 ) -> tuple[float, float] | None:
     """Seeded bootstrap confidence interval of a metric's corpus value (None for fewer than 2 segments).
+
+    Indices are drawn in blocks (never the whole ``(resamples, n)`` matrix); ``float32_parity`` keeps
+    sacreBLEU's float32 running sums past 2**24 (see :func:`resampled_scores_many`).
 
     Example:
         >>> from toolkit.scoring.base import mean_stats
         >>> bootstrap_ci(mean_stats([0.0, 100.0] * 50, "demo"), resamples=200, seed=1)
         (40.0, 59.0)
     """
-    n = len(seg.stats)
+    return bootstrap_cis([seg], resamples=resamples, seed=seed, level=level, float32_parity=float32_parity)[0]
+
+
+def bootstrap_cis(
+    segs: Sequence[SegmentStats],
+    *,
+    resamples: int = 1000,
+    seed: int = DEFAULT_SEED,
+    level: float = 0.95,
+    float32_parity: bool = False,
+) -> list[tuple[float, float] | None]:
+    """:func:`bootstrap_ci` of several metrics of the same segments at once: one draw of the indices for all.
+
+    Example:
+        >>> from toolkit.scoring.base import mean_stats
+        >>> bootstrap_cis([mean_stats([0.0, 100.0] * 50, "a"), mean_stats([1.0, 3.0] * 50, "b")], resamples=200, seed=1)
+        [(40.0, 59.0), (1.8, 2.18)]
+    """
+    if not segs:
+        return []
+    n = len(segs[0].stats)
     if n < 2 or resamples < 1:
-        return None
-    return percentile_interval(resampled_scores(seg, bootstrap_indices(n, resamples, seed)), level)
+        return [None] * len(segs)
+    scores = resampled_scores_many(segs, resamples=resamples, seed=seed, float32_parity=float32_parity)
+    return [percentile_interval(s, level) for s in scores]
 
 
 @dataclass(frozen=True)
@@ -173,12 +345,15 @@ def paired_bootstrap(
     seed: int = DEFAULT_SEED,
     level: float = 0.95,
     p_value: str = "standard",
+    float32_parity: bool | None = None,
 ) -> PairedResult:
     """Paired bootstrap resampling test (Koehn 2004); ``p_value="sacrebleu"`` is ``sacrebleu --paired-bs``.
 
     Both systems are scored on the same resamples, and the null distribution is sacreBLEU's: the absolute
     difference of each resample, centred on its mean. ``standard`` counts resamples where it is at least the
     observed absolute difference (a tie counts); ``sacrebleu`` only those where it is strictly larger.
+    Indices are drawn in blocks, shared by both systems; ``float32_parity`` (default: on under the
+    ``sacrebleu`` rule) keeps sacreBLEU's float32 running sums past 2**24 (see :func:`resampled_scores_many`).
 
     Example:
         >>> from toolkit.scoring.base import mean_stats
@@ -190,9 +365,9 @@ def paired_bootstrap(
     """
     _check_rule(p_value)
     n = _check_pair(baseline, system)
-    indices = bootstrap_indices(n, resamples, seed)
-    scores_bl = resampled_scores(baseline, indices)
-    scores_sys = resampled_scores(system, indices)
+    parity = p_value == "sacrebleu" if float32_parity is None else float32_parity
+    scores_bl, scores_sys = resampled_scores_many([baseline, system], resamples=resamples, seed=seed,
+                                                  float32_parity=parity)
     observed = abs(baseline.corpus_score - system.corpus_score)
     sample_diffs = np.abs(scores_sys - scores_bl)
     # resamples where the metric is undefined (e.g. no glossary term drawn) are left out; never for sacreBLEU metrics
@@ -218,7 +393,8 @@ def approximate_randomization(
     ``sacrebleu --paired-ar``.
 
     Each trial swaps the two systems' rows of a random half of the segments; the p-value counts trials whose
-    absolute score difference is at least the observed one (``sacrebleu``: strictly exceeds it).
+    absolute score difference is at least the observed one (``sacrebleu``: strictly exceeds it). Trials are
+    drawn in blocks of a multiple of 32 rows, so memory stays bounded and the draws are those of one call.
 
     Example:
         >>> from toolkit.scoring.base import mean_stats
@@ -228,17 +404,24 @@ def approximate_randomization(
     """
     _check_rule(p_value)
     n = _check_pair(baseline, system)
-    rng = np.random.default_rng(seed)
-    pos = rng.integers(2, size=(trials, n), dtype=bool)
-    neg = ~pos
     bl, sy = np.asarray(baseline.stats), np.asarray(system.stats)
-    shuf_a = pos @ bl + neg @ sy
-    shuf_b = neg @ bl + pos @ sy
-    if baseline.aggregate_many is None:
-        scores_a = np.array([baseline.aggregate(row) for row in shuf_a])
-        scores_b = np.array([baseline.aggregate(row) for row in shuf_b])
-    else:
-        scores_a, scores_b = baseline.scores_of_sums(shuf_a), baseline.scores_of_sums(shuf_b)
+    rng = np.random.default_rng(seed)
+    step = _chunk_rows(n, trials, multiple=_AR_ROWS)
+    parts_a, parts_b = [], []
+    for start in range(0, trials, step):
+        # blocks of a multiple of 32 rows draw exactly the booleans of one (trials, n) draw (tested)
+        pos = rng.integers(2, size=(min(step, trials - start), n), dtype=bool)
+        neg = ~pos
+        shuf_a = pos @ bl + neg @ sy
+        shuf_b = neg @ bl + pos @ sy
+        if baseline.aggregate_many is None:
+            parts_a.append(np.array([baseline.aggregate(row) for row in shuf_a]))
+            parts_b.append(np.array([baseline.aggregate(row) for row in shuf_b]))
+        else:
+            parts_a.append(baseline.scores_of_sums(shuf_a))
+            parts_b.append(baseline.scores_of_sums(shuf_b))
+    scores_a = np.concatenate(parts_a) if parts_a else np.zeros(0)
+    scores_b = np.concatenate(parts_b) if parts_b else np.zeros(0)
     observed = abs(baseline.corpus_score - system.corpus_score)
     null = np.abs(scores_a - scores_b)
     return PairedResult(
