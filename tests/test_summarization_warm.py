@@ -22,7 +22,8 @@ from toolkit.errors import ConfigError  # noqa: E402
 from toolkit.runs import stages  # noqa: E402
 from toolkit.runs.engine import run  # noqa: E402
 from toolkit.runs.progress import StageProgress  # noqa: E402
-from toolkit.summarization import load_summarizer, loading  # noqa: E402
+from toolkit.summarization import batching, load_summarizer, loading  # noqa: E402
+from toolkit.summarization.batching import fast_dtype  # noqa: E402
 from toolkit.summarization.filehash import cached_sha256  # noqa: E402
 from toolkit.summarization.fingerprint import describe  # noqa: E402
 
@@ -71,10 +72,11 @@ def test_fingerprint_from_files_equals_the_loaded_models(tiny: dict[str, Path], 
     assert after["info"] == loaded.info
     assert {k: v for k, v in loaded.info.items() if k not in {"context_tokens", "document_budget"}} == before["info"]
     assert loaded.info["precision"] == precision
-    assert loaded.info["dtype"] == ("float32" if precision == "exact" else "bfloat16")
+    assert loaded.info["dtype"] == ("float32" if precision == "exact" else fast_dtype("cpu"))
 
 
-def test_fast_and_exact_have_different_fingerprints(tiny: dict[str, Path]) -> None:
+def test_fast_and_exact_have_different_fingerprints(tiny: dict[str, Path], monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(batching, "cpu_has_bf16", lambda: True)
     exact = describe(str(tiny["llama"]), settings=SETTINGS, device="cpu")["fingerprint"]
     fast = describe(str(tiny["llama"]), settings=SETTINGS, precision="fast", device="cpu")["fingerprint"]
     explicit = describe(str(tiny["llama"]), settings={**SETTINGS, "dtype": "bfloat16"}, device="cpu")["fingerprint"]
@@ -137,7 +139,9 @@ def test_ray_describe_on_a_worker_loads_no_model(tiny: dict[str, Path], monkeypa
     assert described["fingerprint"] == expected and described["info"]["precision"] == "fast"
 
 
-def test_fast_is_recorded_in_signature_and_manifest(tiny: dict[str, Path], tmp_path: Path) -> None:
+def test_fast_is_recorded_in_signature_and_manifest(tiny: dict[str, Path], tmp_path: Path,
+                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(batching, "cpu_has_bf16", lambda: True)  # as on a CPU with AVX512-BF16 / AMX
     model = str(tiny["llama"])
     config = run_config(tmp_path, [{"name": "exact", "model": model, "generation": SETTINGS},
                                    {"name": "fast", "model": model, "generation": SETTINGS, "precision": "fast"}], 3)
@@ -150,14 +154,23 @@ def test_fast_is_recorded_in_signature_and_manifest(tiny: dict[str, Path], tmp_p
     assert f"exact={models['exact']['fingerprint'][:12]}" in result.signature
 
 
-def test_exact_is_batch_invariant_by_default_and_fast_runs_in_bfloat16(tiny: dict[str, Path]) -> None:
+def test_exact_is_batch_invariant_by_default(tiny: dict[str, Path]) -> None:
     exact = load_summarizer(str(tiny["llama"]), settings=SETTINGS, device="cpu")
     assert exact.info["dtype"] == "float32"
     texts = [[s.text for s in exact.summarize(DOCS, batch_size=size)] for size in (1, 3, 8)]
     assert texts[0] == texts[1] == texts[2] and len(set(texts[0])) > 1
+
+
+def test_fast_uses_bfloat16_only_where_the_cpu_has_it(tiny: dict[str, Path], monkeypatch: pytest.MonkeyPatch) -> None:
+    exact = [s.text for s in load_summarizer(str(tiny["llama"]), settings=SETTINGS, device="cpu").summarize(DOCS)]
+    monkeypatch.setattr(batching, "cpu_has_bf16", lambda: False)  # AVX2 only: bfloat16 would be slower
     fast = load_summarizer(str(tiny["llama"]), settings=SETTINGS, device="cpu", precision="fast")
-    assert fast.info["dtype"] == "bfloat16" and fast.precision == "fast"
-    assert len(fast.summarize(DOCS, batch_size=2)) == len(DOCS)
+    assert (fast.info["dtype"], fast.precision) == ("float32", "fast")
+    assert [s.text for s in fast.summarize(DOCS, batch_size=2)] == exact  # float32, batched more: same texts
+    monkeypatch.setattr(batching, "cpu_has_bf16", lambda: True)
+    native = load_summarizer(str(tiny["llama"]), settings=SETTINGS, device="cpu", precision="fast")
+    assert native.info["dtype"] == "bfloat16"
+    assert len(native.summarize(DOCS, batch_size=2)) == len(DOCS)
 
 
 def test_progress_ticks_per_chunk_of_a_long_document(tmp_path: Path) -> None:

@@ -1,7 +1,7 @@
 """Benchmark of the summarisation engine against a naive ``model.generate`` loop (issue 9, point 8).
 
 Documents: ~300-token windows (whole sentences) cut from the news articles in
-``/work/shared/data/summarization/*.jsonl`` (``--data``), ``seed_article.txt`` and the two WMT21 news
+``../shared/data/summarization/*.jsonl`` relative to the repository (``--data``), ``seed_article.txt`` and the two WMT21 news
 documents (English references), the ``--docs`` windows nearest 300 tokens (default 50), the same
 prompt (``summarize-short.v1`` through the chat template) for every variant, greedy, 64 new tokens.
 
@@ -10,6 +10,11 @@ Variants, each in its own subprocess (so peak RSS is its own):
 - ``naive``: ``model.generate`` one document at a time, float32 (how most scripts do it).
 - ``ours-fp32-b8``: ``Summarizer.summarize`` (length-sorted batches of 8, left padding), float32.
 - ``ours-bf16-b8``: the same in bfloat16; ``ours-<dtype>-b<N>`` for other batch sizes.
+- ``exact-b<N>``: ``load_summarizer(..., precision="exact")`` (float32), batches of N (issue 18).
+- ``fast``: ``precision="fast"`` (bfloat16 on CPU, batches of at least 16); ``fast-b<N>`` for batches of N >= 16.
+
+The load average (``uptime``) is recorded before and after the run and per variant: the dev machine is
+shared, so absolute numbers move with it; ratios measured in one run are what to compare.
 
 Reported: end-to-end new tokens/s (prefill included), ratio to naive, peak RSS, whether the texts equal
 the naive float32 texts, and ROUGE-L F (rouge-score, no stemming) against them. A prefill-only pass
@@ -31,7 +36,7 @@ import tempfile
 import time
 from pathlib import Path
 
-DATA = Path("/work/shared/data/summarization")
+DATA = Path(__file__).resolve().parents[2] / ".." / "shared" / "data" / "summarization"
 FILES = ["xsum_sample.jsonl", "summeval_documents.jsonl", "bbc_news_summary.jsonl", "newsroom_humaneval.jsonl",
          "realsumm.jsonl"]
 NEW_TOKENS = 64
@@ -80,12 +85,19 @@ def peak_rss_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
-def parse_variant(variant: str) -> tuple[str, int]:
-    """``ours-bf16-b32`` -> ("bfloat16", 32); ``naive`` -> ("float32", 1)."""
+def parse_variant(variant: str) -> tuple[str, str, int]:
+    """``(precision, dtype setting, batch size)`` of a variant name.
+
+    ``ours-bf16-b32`` -> ("exact", "bfloat16", 32); ``naive`` -> ("exact", "float32", 1);
+    ``exact-b8`` -> ("exact", "auto", 8); ``fast`` -> ("fast", "auto", 16).
+    """
     if variant == "naive":
-        return "float32", 1
+        return "exact", "float32", 1
+    if variant.startswith(("exact", "fast")):
+        precision, _, batch = variant.partition("-")
+        return precision, "auto", int(batch.removeprefix("b")) if batch else 16
     _, dtype, batch = variant.split("-")
-    return {"fp32": "float32", "bf16": "bfloat16"}[dtype], int(batch.removeprefix("b"))
+    return "exact", {"fp32": "float32", "bf16": "bfloat16"}[dtype], int(batch.removeprefix("b"))
 
 
 def run_variant(variant: str, docs_path: str, threads: int, limit: int | None = None) -> dict:
@@ -96,8 +108,10 @@ def run_variant(variant: str, docs_path: str, threads: int, limit: int | None = 
     torch.set_num_threads(threads)
     os.environ["TOOLKIT_NUM_THREADS"] = str(threads)
     docs = json.loads(Path(docs_path).read_text())[:limit]
-    dtype, batch_size = parse_variant(variant)
-    s = load_summarizer("smollm2-135m", settings={"max_new_tokens": NEW_TOKENS, "dtype": dtype}, device="cpu")
+    precision, dtype, batch_size = parse_variant(variant)
+    s = load_summarizer("smollm2-135m", settings={"max_new_tokens": NEW_TOKENS, "dtype": dtype}, device="cpu",
+                        precision=precision)
+    dtype = s.info["dtype"]
     prompts = [s._prompt_ids(d) for d in docs]
     prompt_tokens = sum(len(p) for p in prompts)
     out: dict = {"variant": variant, "dtype": dtype, "threads": threads, "docs": len(docs),
@@ -165,7 +179,7 @@ def rouge_l(predictions: list[str], references: list[str]) -> float:
 def write_report(report: dict, runs: dict, out: str, threads: int) -> None:
     a_out = out
     base = runs.get("naive") or runs[next(iter(runs))]
-    fp32 = next((r for v, r in runs.items() if v.startswith("ours-fp32")), None)
+    fp32 = next((r for v, r in runs.items() if v.startswith(("ours-fp32", "exact"))), None)
     rows = []
     for variant, r in runs.items():
         same = sum(x == y for x, y in zip(r["texts"], base["texts"]))
@@ -230,6 +244,7 @@ def main() -> None:
     lengths = [len(tokenizer(d, add_special_tokens=False)["input_ids"]) for d in docs]
     report: dict = {"docs": len(docs), "doc_tokens_mean": sum(lengths) / len(lengths), "threads": a.threads,
                     "new_tokens": NEW_TOKENS, "cpu": os.cpu_count()}
+    report["uptime_before"] = subprocess.run(["uptime"], capture_output=True, text=True).stdout.strip()
     with tempfile.TemporaryDirectory() as tmp:
         docs_file = Path(tmp) / "docs.json"
         docs_file.write_text(json.dumps(docs))
@@ -245,7 +260,9 @@ def main() -> None:
             write_report(report, runs, a.out, a.threads)
             print(f"{variant}: {r['tokens_per_s']:.1f} new tok/s, {r['seconds']:.1f} s, peak {r['peak_rss_mb']:.0f} MB, "
                   f"load avg {r['load_before']:.1f}->{r['load_after']:.1f}", file=sys.stderr)
+    report["uptime_after"] = subprocess.run(["uptime"], capture_output=True, text=True).stdout.strip()
     write_report(report, runs, a.out, a.threads)
+    print(f"uptime before: {report['uptime_before']}\nuptime after:  {report['uptime_after']}")
     for key in ("cold_load", "warm_load"):
         if key in report:
             r = report[key]

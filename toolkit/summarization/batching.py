@@ -22,11 +22,43 @@ CPU_AUTO_DTYPE = "float32"
 CUDA_AUTO_DTYPE = "float32"
 
 PRECISIONS = ("exact", "fast")
-# precision "fast": the dtype "auto" resolves to per device, and the smallest batch it generates with
-# (eval/bench/results/summarize.md: bfloat16 batch 16 is the fastest path on this CPU; quality proof in
-# eval/fast_quality.md). On CUDA float32 stayed the faster dtype for SmolLM2 (note above).
-FAST_DTYPE = {"cpu": "bfloat16", "cuda": "float32"}
+# precision "fast": the smallest batch it generates with, and the dtype "auto" resolves to per device.
+# bfloat16 only on a CPU with native bfloat16 instructions (AVX512-BF16 or AMX): there SmolLM2 ran 2.2x
+# faster than float32 (eval/bench/results/summarize.md, 2026-11-27); on an AVX2-only CPU (the dev machine
+# of 2026-12-01) a bfloat16 linear layer is 3-9x SLOWER than float32 (eval/bench/results/summarize_fast.md),
+# so "fast" stays float32 there and only batches more (same texts as "exact"). On CUDA float32 stayed the
+# faster dtype for SmolLM2 (note above). Quality proof of the bfloat16 path: eval/fast_quality.md.
 FAST_MIN_BATCH = 16
+_NATIVE_BF16_FLAGS = ("avx512_bf16", "amx_bf16")
+
+
+def cpu_has_bf16(cpuinfo: str | None = None) -> bool:
+    """True when the CPU has native bfloat16 instructions (Linux ``/proc/cpuinfo`` flags).
+
+    Example:
+        >>> cpu_has_bf16("flags : fpu avx2 avx512f avx512_bf16"), cpu_has_bf16("flags : fpu avx avx2")
+        (True, False)
+    """
+    if cpuinfo is None:
+        try:
+            with open("/proc/cpuinfo", encoding="utf-8", errors="replace") as handle:
+                cpuinfo = handle.read(1 << 16)
+        except OSError:
+            return False
+    flags = next((line.split(":", 1)[1].split() for line in cpuinfo.splitlines() if line.startswith("flags")), [])
+    return any(flag in flags for flag in _NATIVE_BF16_FLAGS)
+
+
+def fast_dtype(device: str) -> str:
+    """The dtype ``precision: fast`` runs in on ``device`` (``dtype: auto``).
+
+    Example:
+        >>> fast_dtype("cuda:0")
+        'float32'
+    """
+    if device.startswith("cuda"):
+        return "float32"
+    return "bfloat16" if cpu_has_bf16() else "float32"
 
 # Device nodes of a GPU driver: without any of them torch cannot see a CUDA (or ROCm) device, so
 # ``choose_device`` need not import torch (1-2 s) to answer "cpu" (a warm run loads no model).
@@ -82,13 +114,13 @@ def resolve_dtype(dtype: str, device: str, precision: str = "exact") -> str:
     """The dtype a summariser runs in: ``dtype`` when explicit, else per device and precision.
 
     Example:
-        >>> resolve_dtype("auto", "cpu"), resolve_dtype("auto", "cpu", "fast"), resolve_dtype("float32", "cpu", "fast")
-        ('float32', 'bfloat16', 'float32')
-        >>> resolve_dtype("auto", "cuda:1", "fast")
-        'float32'
+        >>> resolve_dtype("auto", "cpu"), resolve_dtype("float32", "cpu", "fast"), resolve_dtype("bfloat16", "cpu")
+        ('float32', 'float32', 'bfloat16')
+        >>> resolve_dtype("auto", "cpu", "fast") == fast_dtype("cpu"), resolve_dtype("auto", "cuda:1", "fast")
+        (True, 'float32')
     """
     if dtype == "auto" and precision == "fast":
-        return FAST_DTYPE["cuda" if device.startswith("cuda") else "cpu"]
+        return fast_dtype(device)
     return choose_dtype(dtype, device)
 
 
