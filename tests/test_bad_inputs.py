@@ -459,6 +459,11 @@ def _run_input_kept(folder: Path, out: str) -> None:
     assert (folder / "runs" / "bad" / "scores.jsonl").read_text(encoding="utf-8") == TWO_DOCS
 
 
+def _id_replaced(folder: Path, out: str) -> None:
+    rows = [json.loads(line) for line in (folder / "out.jsonl").read_text(encoding="utf-8").splitlines()]
+    assert [(r["id"], r["text"]) for r in rows] == [("caf\ufffd", "One. Two. Three.")]  # was: internal error
+
+
 def _docs_unchanged(folder: Path, out: str) -> None:
     assert (folder / "docs.jsonl").read_text(encoding="utf-8") == TWO_DOCS
 
@@ -529,6 +534,9 @@ HOSTILE_CASES: list[Case] = [
           "runs/bad/config.resolved.yaml": "name: bad\n"},
          expect=("data -> path: runs/bad/scores.jsonl is inside the run folder runs/bad", "move the file"),
          check=_run_input_kept),
+    Case("hostile-file-name-not-utf8", "a text file whose name is not UTF-8 (its id could not be written)",
+         ("summarize", "caf\udce9.txt", "-m", "lead-3", "-o", "out.jsonl", "--no-progress"),
+         {"caf\udce9.txt": "One. Two. Three. Four.\n"}, rc=0, check=_id_replaced),
     Case("hostile-summarize-output-is-input", "summarize -o the input file",
          ("summarize", "docs.jsonl", "-m", "lead-3", "-o", "docs.jsonl", "--no-progress"), {"docs.jsonl": TWO_DOCS},
          expect=("docs.jsonl: -o is also INPUT", "choose another output path"), check=_docs_unchanged),

@@ -269,6 +269,18 @@ def load_yaml(text: str) -> Any:
         raise yaml.YAMLError(f"unreadable value ({_value_error(exc)}); quote such numbers") from None
 
 
+def name_as_text(name: str) -> str:
+    """A file name as text: bytes that were not UTF-8 (kept by Python as lone surrogates) become U+FFFD.
+
+    Such a name used as a document id could not be written to any UTF-8 file.
+
+    Example:
+        >>> name_as_text("caf\\udce9"), name_as_text("金湘军")
+        ('caf\ufffd', '金湘军')
+    """
+    return name.encode("utf-8", "surrogateescape").decode("utf-8", "replace") if not name.isprintable() else name
+
+
 def is_jsonl(path: str | Path) -> bool:
     """True when the path names a JSONL file (by its extension).
 
@@ -299,7 +311,7 @@ def read_documents(path: str | Path, *, id_field: str = "id", text_field: str = 
         text = read_text(path)
         if not text.strip():
             raise InputError(f"{path}: file is empty; give a file with text in it")
-        stem = "stdin" if str(path) == "-" else Path(path).stem
+        stem = "stdin" if str(path) == "-" else name_as_text(Path(path).stem)
         return [Document(id=stem, text=text)]
     docs: list[Document] = []
     seen: dict[str, int] = {}

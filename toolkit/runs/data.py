@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from toolkit.errors import InputError
-from toolkit.io import iter_jsonl, read_text
+from toolkit.io import iter_jsonl, name_as_text, read_text
 from toolkit.runs.config import DataConfig
 
 
@@ -88,7 +88,8 @@ def _read_txt_folder(path: Path) -> list[tuple[str, dict[str, Any]]]:
         refs = sorted(path.glob(f"{file.stem}.ref*.txt"))
         if ".ref" in file.stem:
             continue
-        rows.append((str(file), {"id": file.stem, "text": read_text(file), "references": [read_text(r).strip() for r in refs]}))
+        rows.append((str(file), {"id": name_as_text(file.stem), "text": read_text(file),
+                                 "references": [read_text(r).strip() for r in refs]}))
     return rows
 
 
