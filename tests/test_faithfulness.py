@@ -16,15 +16,8 @@ from toolkit.cli.app import main
 from toolkit.scoring import metric_info, score, segment_units
 from toolkit.scoring.faith_findings import find_unsupported
 from toolkit.scoring.faithfulness import combine
-from toolkit.scoring.support import (
-    content_support,
-    entity_support,
-    lexical_support,
-    mention_support,
-    mentions,
-    ngram_support,
-    sentence_spans,
-)
+from toolkit.scoring.mentions import entity_support, mention_support, mentions
+from toolkit.scoring.support import content_support, lexical_support, ngram_support, sentence_spans
 
 SEED = Path(__file__).resolve().parents[1] / "eval" / "seed"
 
@@ -211,3 +204,30 @@ def test_cli_bad_inputs_are_one_line_errors(tmp_path, capsys):
     assert main(["faithfulness", "--hyp", str(hyp), "--source", str(src), "--no-model"]) == 1
     assert "has 2 segments but" in capsys.readouterr().err
     assert main(["faithfulness", "--hyp", str(hyp), "--source", str(hyp), "--format", "csv"]) == 2
+
+
+WORDS = ("river town flood water road train work repair damage council people city rain storm minister "
+         "visited area homes business cost week police fire hotel report said new old closed").split()
+
+
+def test_a_copy_of_the_source_gets_the_best_score_property():
+    """Registry contract for the source-reading metrics (tests/test_properties.py leaves them to this file)."""
+    from hypothesis import HealthCheck, given, settings
+    from hypothesis import strategies as st
+
+    from toolkit.scoring.registry import METRICS
+
+    names = [n for n, s in METRICS.items() if s.info.needs_source and s.info.higher_is_better and not s.info.needs_model]
+    assert names == ["support_lexical", "support_entity", "faithfulness"]
+    segment = st.lists(st.sampled_from(WORDS), min_size=4, max_size=8, unique=True).map(" ".join)
+
+    @settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+    @given(texts=st.lists(segment, min_size=1, max_size=6), number=st.integers(0, 10**7))
+    def check(texts, number):
+        texts = [f"{t.capitalize()} in Paris, {number:,} of them" for t in texts]
+        report = score(predictions=texts, references=[[t] for t in texts], sources=texts, metrics=names, bootstrap=0)
+        for name in names:
+            assert report[name].score == pytest.approx(100.0, abs=1e-9), name
+            assert all(row[name] == pytest.approx(100.0, abs=1e-9) for row in report.segments), name
+
+    check()

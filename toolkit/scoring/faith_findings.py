@@ -1,6 +1,6 @@
 """Findings: what a summary says that its source does not support, each with its span and closest evidence.
 
-A finding is an unsupported name, number or date (``mentions.v1``, :func:`toolkit.scoring.support.mention_support`)
+A finding is an unsupported name, number or date (``mentions.v1``, :func:`toolkit.scoring.mentions.mention_support`)
 or an unsupported sentence (``sentence_support.v1``: its best support by one source sentence is below
 :data:`SENTENCE_THRESHOLD`), with
 
@@ -20,7 +20,7 @@ from typing import Any
 
 from toolkit.errors import InputLengthError
 from toolkit.scoring.sentence_support import SentenceSupport, align_many
-from toolkit.scoring.support import mention_support
+from toolkit.scoring.mentions import mention_support
 
 SENTENCE_THRESHOLD = 0.5  # a summary sentence whose best support is below this is flagged
 KINDS = ("entity", "number", "date", "sentence")

@@ -7,7 +7,7 @@ with a bootstrap CI and a signature:
   (:func:`toolkit.scoring.support.lexical_support`); the all-word unigram and bigram support are extra
   columns ``support_lexical_1gram`` / ``support_lexical_2gram``;
 - ``support_entity`` (``mentions.v1``): % of the summary's names, numbers and dates that the source
-  supports, glossary-aware (:func:`toolkit.scoring.support.mention_support`); micro-averaged, NaN for a
+  supports, glossary-aware (:func:`toolkit.scoring.mentions.mention_support`); micro-averaged, NaN for a
   summary without any;
 - ``support_sentence`` (``sentence_support.v1``): mean over summary sentences of the best support by one
   source sentence, MiniLM cosine and content-word overlap (:mod:`toolkit.scoring.sentence_support`; loads the
@@ -33,15 +33,8 @@ import numpy as np
 
 from toolkit.errors import ConfigError
 from toolkit.scoring.base import MetricInfo, MetricSpec, ScoringContext, SegmentStats, mean_stats, ratio_stats, shared_units
-from toolkit.scoring.support import (
-    LEXICAL_VERSION,
-    MENTIONS_VERSION,
-    NGRAM_ORDERS,
-    TOKENS_VERSION,
-    content_support,
-    entity_support,
-    ngram_support,
-)
+from toolkit.scoring.mentions import MENTIONS_VERSION, entity_support
+from toolkit.scoring.support import LEXICAL_VERSION, NGRAM_ORDERS, TOKENS_VERSION, content_support, ngram_support
 
 FORMULA = "faithfulness.v1"
 FORMULA_TEXT = "mean(lexical,entity|100)"

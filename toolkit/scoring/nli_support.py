@@ -19,7 +19,7 @@ from typing import Any
 import numpy as np
 
 from toolkit.errors import ConfigError, ModelUnavailableError
-from toolkit.scoring.sentence_support import SentenceSupport, _content, _split
+from toolkit.scoring.sentence_support import SentenceSupport, content_words, split_with_spans
 
 VERSION = "nli_support.v1"
 
@@ -99,7 +99,7 @@ class NLIScorer:
         key = tuple(pairs)
         if self._last is not None and self._last[0] == key:
             return self._last[1]
-        split = [(_split(summary), _split(source)) for summary, source in pairs]
+        split = [(split_with_spans(summary), split_with_spans(source)) for summary, source in pairs]
         jobs = [(src, hyp) for (_, hyps), (_, srcs) in split for hyp in hyps for src in srcs]
         probs = self.probabilities(jobs)
         out, offset = [], 0
@@ -113,8 +113,8 @@ class NLIScorer:
                     continue
                 margin = block[:, 0] - block[:, 1]
                 j = int(np.argmax(margin))
-                words = _content(sentence)
-                overlap = len(words & _content(srcs[j])) / len(words) if words else 0.0
+                words = content_words(sentence)
+                overlap = len(words & content_words(srcs[j])) / len(words) if words else 0.0
                 rows.append(SentenceSupport(start, end, sentence, float(block[j, 0]), float(margin[j]), overlap,
                                             src_spans[j][0], src_spans[j][1], srcs[j]))
             out.append(rows)

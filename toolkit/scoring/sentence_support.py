@@ -89,11 +89,23 @@ def embed_sentences(texts: Sequence[str]) -> np.ndarray:
     return vectors[[row[text] for text in texts]]
 
 
-def _content(text: str) -> set[str]:
+def content_words(text: str) -> set[str]:
+    """The ``tokens.v1`` forms of the content words of ``text`` (function words left out).
+
+    Example:
+        >>> sorted(content_words("The cats sat on a mat."))
+        ['cat', 'mat', 'sat']
+    """
     return {t.norm for t in tokens(text) if t.norm not in STOPWORDS and t.text.lower() not in STOPWORDS}
 
 
-def _split(text: str) -> tuple[list[tuple[int, int]], list[str]]:
+def split_with_spans(text: str) -> tuple[list[tuple[int, int]], list[str]]:
+    """Sentence spans of ``text`` and the sentences.
+
+    Example:
+        >>> split_with_spans("A cat. A dog.")
+        ([(0, 6), (7, 13)], ['A cat.', 'A dog.'])
+    """
     spans = sentence_spans(text)
     return spans, [text[a:b] for a, b in spans]
 
@@ -111,7 +123,7 @@ def align_many(pairs: Sequence[tuple[str, str]], *, model: bool = True) -> list[
         >>> rows[1].text, rows[1].overlap, rows[1].support < 0.5
         ('Dogs fly planes.', 0.0, True)
     """
-    split = [(_split(summary), _split(source)) for summary, source in pairs]
+    split = [(split_with_spans(summary), split_with_spans(source)) for summary, source in pairs]
     everything = [s for (_, sums), (_, srcs) in split for s in (*sums, *srcs)]
     vectors = embed_sentences(everything) if model else np.zeros((len(everything), 1))
     out: list[list[SentenceSupport]] = []
@@ -121,10 +133,10 @@ def align_many(pairs: Sequence[tuple[str, str]], *, model: bool = True) -> list[
         b = vectors[offset + len(sums) : offset + len(sums) + len(srcs)]
         offset += len(sums) + len(srcs)
         cos = np.round(a @ b.T, ROUND) if len(srcs) else np.zeros((len(sums), 0))
-        src_content = [_content(s) for s in srcs]
+        src_content = [content_words(s) for s in srcs]
         rows = []
         for i, ((start, end), sentence) in enumerate(zip(sum_spans, sums)):
-            words = _content(sentence)
+            words = content_words(sentence)
             if not srcs:
                 rows.append(SentenceSupport(start, end, sentence, 0.0 if words else float("nan"), 0.0, 0.0, -1, -1, ""))
                 continue
