@@ -11,9 +11,9 @@ import pytest
 
 from toolkit.errors import InputError, InputLengthError, UnknownNameError
 from toolkit.scoring.rouge import PRF, rouge, rouge_signature, rouge_variants
-from toolkit.scoring.rouge_lcs import SummaryLCS, lcs_length, lcs_positions_reference, union_lcs_positions
-from toolkit.scoring.rouge_stem import porter_stem_rouge155, rouge155_stem, wordnet_exceptions
-from toolkit.scoring.rouge_tokenize import split_sentences, tokenize_rouge155, tokenize_rouge_score, tokenize_unicode
+from toolkit.scoring.rouge.lcs import SummaryLCS, lcs_length, lcs_positions_reference, union_lcs_positions
+from toolkit.scoring.rouge.stem import porter_stem_rouge155, rouge155_stem, wordnet_exceptions
+from toolkit.scoring.rouge.tokenize import split_sentences, tokenize_rouge155, tokenize_rouge_score, tokenize_unicode
 
 TOL = 1e-9
 ZERO = PRF(0.0, 0.0, 0.0)

@@ -15,7 +15,7 @@ import pytest
 
 from toolkit.errors import InputError, UnknownNameError
 from toolkit.scoring.rouge import PRF, rouge, rouge155_average
-from toolkit.scoring.rouge155 import _drand48_indices, rouge155_segment
+from toolkit.scoring.rouge.perl import _drand48_indices, rouge155_segment
 
 DATA = Path(__file__).parent / "data" / "rouge"
 PERL_NAMES = {

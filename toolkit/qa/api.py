@@ -15,7 +15,7 @@ if TYPE_CHECKING:
 
 
 def _toolkit_version() -> str:
-    from toolkit import __version__
+    from toolkit._version import __version__
 
     return __version__
 

@@ -10,10 +10,11 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 
 from toolkit.errors import UnknownNameError
-from toolkit.scoring import diagnostics, embedding, faithfulness, ngram_overlap, sacrebleu_metrics, term_metrics
+from toolkit.scoring import diagnostics, embedding, faithfulness, sacrebleu_metrics, term_metrics
+from toolkit.scoring.rouge import metric as rouge_metric
 from toolkit.scoring.base import MetricInfo, MetricSpec
 
-_MODULES = (ngram_overlap, sacrebleu_metrics, term_metrics, diagnostics, embedding, faithfulness)
+_MODULES = (rouge_metric, sacrebleu_metrics, term_metrics, diagnostics, embedding, faithfulness)
 
 
 def _collect() -> tuple[dict[str, MetricSpec], dict[str, str]]:

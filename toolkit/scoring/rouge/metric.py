@@ -14,9 +14,16 @@ from typing import Any
 
 import numpy as np
 
-from toolkit.scoring.base import MetricInfo, MetricSpec, ScoringContext, SegmentStats, mean_stats
-from toolkit.scoring.rouge import rouge, rouge155_average, rouge_signature
-from toolkit.scoring.rouge_records import make_prf
+from toolkit.scoring.base import (
+    MetricInfo,
+    MetricSpec,
+    ScoringContext,
+    SegmentStats,
+    mean_stats,
+)
+from toolkit.scoring.rouge.records import make_prf
+from toolkit.scoring.rouge.score import rouge, rouge155_average
+from toolkit.scoring.rouge.signature import rouge_signature
 
 VARIANTS = ("rouge1", "rouge2", "rouge3", "rouge4", "rougeL", "rougeLsum")
 ROUGE155_ONLY = ("rougeW", "rougeS4", "rougeSU4")

@@ -30,9 +30,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from toolkit.errors import InputError, UnknownNameError
-from toolkit.scoring.rouge_lcs import SummaryLCS, wlcs_hit_mask
-from toolkit.scoring.rouge_records import PRF
-from toolkit.scoring.rouge_tokenize import split_sentences, tokenize_rouge155
+from toolkit.scoring.rouge.lcs import SummaryLCS, wlcs_hit_mask
+from toolkit.scoring.rouge.records import PRF
+from toolkit.scoring.rouge.tokenize import split_sentences, tokenize_rouge155
 
 ALPHA = 0.5  # -p default: equal weight of recall and precision
 WLCS_WEIGHT = 1.2  # -w 1.2

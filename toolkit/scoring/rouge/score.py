@@ -6,10 +6,10 @@
   ``rougeL`` (LCS of the whole texts) and ``rougeLsum`` (summary-level union LCS over sentences). It is
   a re-implementation proved equal by ``tests/test_rouge_parity.py``: tokenisation with C-level string
   operations, stems cached per token, n-grams counted in dicts and sets, the LCS computed bit-parallel
-  and ROUGE-L / ROUGE-Lsum in one pass (:mod:`toolkit.scoring.rouge_lcs`); see
+  and ROUGE-L / ROUGE-Lsum in one pass (:mod:`toolkit.scoring.rouge.lcs`); see
   ``eval/bench/results/rouge.md`` for its speed against rouge-score.
 * ``rouge155``: the original ROUGE-1.5.5 Perl script run as ``-c 95 -2 4 -U -r 1000 -n 4 -w 1.2 -a -d
-  [-m]`` (:mod:`toolkit.scoring.rouge155`), to the 5 digits it prints; adds ``rougeW`` (ROUGE-W-1.2),
+  [-m]`` (:mod:`toolkit.scoring.rouge.perl`), to the 5 digits it prints; adds ``rougeW`` (ROUGE-W-1.2),
   ``rougeS4``, ``rougeSU4`` and ``rouge3``..``rouge9``.
 * ``unicode``: rouge-score's algorithms over a tokenizer that keeps letters and digits of every script
   and makes each CJK character a token (identical Chinese strings score 1, not 0).
@@ -23,23 +23,22 @@ default) and ``best`` its ``-f B`` (the reference with the best recall).
 from __future__ import annotations
 
 import re
-from collections.abc import Hashable, Sequence
-from functools import lru_cache
-from importlib import metadata
-from itertools import chain as _chain
+from collections.abc import Sequence
 
 from toolkit.errors import InputError, InputLengthError, UnknownNameError
-from toolkit.scoring.rouge155 import PERL_OPTIONS, rouge155_average, rouge155_segment, rouge155_variant_ok
-from toolkit.scoring.rouge155 import Rouge155Average as Rouge155Average
-from toolkit.scoring.rouge_lcs import CandidateMasks, SummaryLCS
-from toolkit.scoring.rouge_records import PRF, make_prf
-from toolkit.scoring.rouge_tokenize import (
+from toolkit.scoring.rouge.perl import Rouge155Average as Rouge155Average
+from toolkit.scoring.rouge.perl import (
+    rouge155_average,
+    rouge155_segment,
+    rouge155_variant_ok,
+)
+from toolkit.scoring.rouge.records import PRF, make_prf
+from toolkit.scoring.rouge.sides import Side, _count_elements, make_side, rs_stem_bytes
+from toolkit.scoring.rouge.tokenize import (
     nltk_porter_stem,
     rouge_score_stem,
-    split_sentences,
-    tokenize_rouge_score,
-    tokenize_unicode,
 )
+from toolkit.scoring.settings import LSUM_SPLITS, MULTI_REF_RULES, ROUGE_MODES
 
 __all__ = [
     "MODES",
@@ -48,22 +47,13 @@ __all__ = [
     "clear_caches",
     "rouge",
     "rouge155_average",
-    "rouge_signature",
     "rouge_variants",
 ]
 
-MODES = ("rouge-score", "rouge155", "unicode")
-MULTI_REF = ("best", "average")
-LSUM_SPLITS = ("newline", "builtin")
+MODES = ROUGE_MODES
+MULTI_REF = MULTI_REF_RULES
 _NGRAM = re.compile(r"rouge([1-9])$")
 _ZERO = PRF(precision=0.0, recall=0.0, fmeasure=0.0)
-_RS_TABLE = bytes(c if (48 <= c <= 57 or 97 <= c <= 122 or c == 10) else 32 for c in range(256))
-_RS_TABLE_LOWER = bytes(c + 32 if 65 <= c <= 90 else _RS_TABLE[c] for c in range(256))
-
-
-@lru_cache(maxsize=1 << 20)
-def _rs_stem_bytes(token: bytes) -> bytes:
-    return rouge_score_stem(token.decode("ascii")).encode("ascii")
 
 
 _TOKENIZER_NAMES = {"rouge-score": "rouge-score.v1", "unicode": "unicode.v1", "rouge155": "rouge155.v1"}
@@ -75,7 +65,7 @@ def clear_caches() -> None:
     Example:
         >>> clear_caches()
     """
-    _rs_stem_bytes.cache_clear()
+    rs_stem_bytes.cache_clear()
     rouge_score_stem.cache_clear()
     nltk_porter_stem.cache_clear()
 
@@ -108,105 +98,7 @@ def _check_settings(variants: Sequence[str], mode: str, multi_ref: str, lsum_spl
             raise UnknownNameError(f"ROUGE variant (mode {mode})", v, rouge_variants(mode))
 
 
-try:  # the C counting loop behind Counter, without Counter's per-call Mapping check
-    from collections import _count_elements  # type: ignore[attr-defined]
-except ImportError:  # pragma: no cover - other Python implementations
-
-    def _count_elements(mapping: dict, iterable) -> None:  # type: ignore[no-untyped-def,type-arg]
-        for x in iterable:
-            mapping[x] = mapping.get(x, 0) + 1
-
-
-def _ngrams(tokens: list, n: int) -> dict:  # type: ignore[type-arg]
-    counts: dict = {}  # type: ignore[type-arg]
-    if n == 1:
-        _count_elements(counts, tokens)
-    elif n == 2:
-        _count_elements(counts, zip(tokens, tokens[1:]))
-    else:
-        _count_elements(counts, zip(*(tokens[i:] for i in range(n))))
-    return counts
-
-
-class _Side:
-    """One text tokenised once, with lazily built n-gram counts and LCS structures."""
-
-    # lazily filled; class-level defaults keep construction to three attribute writes
-    _g1: dict[Hashable, int] | None = None
-    _grams: dict[int, dict[Hashable, int]] | None = None
-    _sets: dict[int, set[Hashable]] | None = None
-    _summary: SummaryLCS | None = None
-    _masks: CandidateMasks | None = None
-    _pair: tuple[_Side, list[int], int] | None = None  # (prediction, Lsum hit masks, LCS)
-
-    def __init__(self, sents: list[list[str]], tokens: list[str], concat: bool) -> None:
-        self.sents = sents
-        self.tokens = tokens
-        self._concat = concat  # tokens == the sentences' tokens concatenated
-
-    def grams(self, n: int) -> dict[Hashable, int]:
-        if n == 1:
-            g = self._g1
-            if g is None:
-                g = self._g1 = {}
-                _count_elements(g, self.tokens)
-            return g
-        if self._grams is None:
-            self._grams = {}
-        g = self._grams.get(n)
-        if g is None:
-            g = self._grams[n] = _ngrams(self.tokens, n)
-        return g
-
-    def gram_set(self, n: int) -> set[Hashable]:
-        if self._sets is None:
-            self._sets = {}
-        g = self._sets.get(n)
-        if g is None:
-            t = self.tokens
-            g = self._sets[n] = set(zip(t, t[1:])) if n == 2 else set(zip(*(t[i:] for i in range(n))))
-        return g
-
-    def summary(self) -> SummaryLCS:
-        if self._summary is None:
-            self._summary = SummaryLCS(self.sents)
-        return self._summary
-
-    def lcs_length(self, ref_tokens: list[str]) -> int:
-        if self._concat:  # reuse the sentence layout: its guard columns never match
-            return self.summary().lcs_length(ref_tokens)
-        if self._masks is None:
-            self._masks = CandidateMasks(self.tokens)
-        return self._masks.lcs_length(ref_tokens)
-
-
-def _make_side(text: str, mode: str, stem: bool, lsum_split: str, need_sents: bool) -> _Side:
-    if mode == "rouge-score" and lsum_split == "newline":
-        # rouge-score's rules at C speed: lower-case, every code point outside [a-z0-9] becomes a
-        # space (non-ASCII ones via the "?" of the ASCII encoding), tokens are bytes, sentences are
-        # the non-empty lines (a translated line is empty iff the original one is).
-        if text.isascii():  # the table lower-cases A-Z itself
-            translated = text.encode("ascii").translate(_RS_TABLE_LOWER)
-        else:
-            translated = text.lower().encode("ascii", "replace").translate(_RS_TABLE)
-        lines = translated.split(b"\n")
-        if stem:
-            st = _rs_stem_bytes
-            sents = [[x for x in (st(t) if len(t) > 3 else t for t in line.split()) if x] for line in lines if line]
-            return _Side(sents, list(_chain.from_iterable(sents)), True)
-        sents = [line.split() for line in lines if line]
-        return _Side(sents, list(_chain.from_iterable(sents)), True)
-    tokenize = tokenize_rouge_score if mode == "rouge-score" else tokenize_unicode
-    if lsum_split == "newline":
-        # The tokenizers treat "\n" as a separator, so the sentence tokens concatenate to the text's.
-        sents = [tokenize(s, stem) for s in text.split("\n") if len(s)]
-        return _Side(sents, [t for s in sents for t in s], True)
-    tokens = tokenize(text, stem)
-    sents = [tokenize(s, stem) for s in split_sentences(text, lsum_split)] if need_sents else []
-    return _Side(sents, tokens, False)
-
-
-def _score_ngram(ref: _Side, pred: _Side, n: int) -> PRF:
+def _score_ngram(ref: Side, pred: Side, n: int) -> PRF:
     n_ref = len(ref.tokens) - n + 1
     n_pred = len(pred.tokens) - n + 1
     if n > 1 and n_ref <= 200:
@@ -229,7 +121,7 @@ def _score_ngram(ref: _Side, pred: _Side, n: int) -> PRF:
     return PRF(p, r, 2 * p * r / (p + r) if p + r > 0 else 0.0)
 
 
-def _score_lcs(ref: _Side, pred: _Side) -> PRF:
+def _score_lcs(ref: Side, pred: Side) -> PRF:
     if not ref.tokens or not pred.tokens:
         return _ZERO
     lcs = pred.lcs_length(ref.tokens)
@@ -238,7 +130,7 @@ def _score_lcs(ref: _Side, pred: _Side) -> PRF:
     return PRF(p, r, 2 * p * r / (p + r) if p + r > 0 else 0.0)
 
 
-def _pair_lcs(ref: _Side, pred: _Side) -> tuple[_Side, list[int], int]:
+def _pair_lcs(ref: Side, pred: Side) -> tuple[Side, list[int], int]:
     """Lsum hit tokens and whole-text LCS of one pair, computed in one pass and kept on ``ref``."""
     c = ref._pair
     if c is None or c[0] is not pred:
@@ -247,7 +139,7 @@ def _pair_lcs(ref: _Side, pred: _Side) -> tuple[_Side, list[int], int]:
     return c
 
 
-def _score_lcs_shared(ref: _Side, pred: _Side) -> PRF:
+def _score_lcs_shared(ref: Side, pred: Side) -> PRF:
     # rougeL and rougeLsum both requested, sentences = lines: the tokens are the sentences' tokens.
     if not ref.tokens or not pred.tokens:
         return _ZERO
@@ -257,7 +149,7 @@ def _score_lcs_shared(ref: _Side, pred: _Side) -> PRF:
     return PRF(p, r, 2 * p * r / (p + r) if p + r > 0 else 0.0)
 
 
-def _score_lsum(ref: _Side, pred: _Side, shared: bool = False) -> PRF:
+def _score_lsum(ref: Side, pred: Side, shared: bool = False) -> PRF:
     if not ref.sents or not pred.sents:
         return _ZERO
     m = len(ref.tokens) if ref._concat else sum(map(len, ref.sents))
@@ -288,7 +180,7 @@ def _scorer(variant: str, shared_lcs: bool):  # type: ignore[no-untyped-def]
 _FAST_VARIANTS = frozenset({"rouge1", "rouge2", "rougeL", "rougeLsum"})
 
 
-def _fast_pair(pred: _Side, ref: _Side, variants: list[str], any_lcs: bool, lsum: bool) -> dict[str, PRF]:
+def _fast_pair(pred: Side, ref: Side, variants: list[str], any_lcs: bool, lsum: bool) -> dict[str, PRF]:
     """rouge1/2/L/Lsum of one prediction and one reference, the common case, without per-variant calls.
 
     The same arithmetic as ``_score_ngram``, ``_score_lcs`` and ``_score_lsum``, inlined; the parity
@@ -441,62 +333,14 @@ def rouge(
     any_lcs = "rougeL" in variants or need_sents
     out: list[dict[str, PRF]] = []
     for pred, refs in zip(predictions, references):
-        p_side = _make_side(pred, mode, stem, lsum_split, need_sents)
+        p_side = make_side(pred, mode, stem, lsum_split, need_sents)
         if len(refs) == 1:
-            r_side = _make_side(refs[0], mode, stem, lsum_split, need_sents)
+            r_side = make_side(refs[0], mode, stem, lsum_split, need_sents)
             if fast:
                 out.append(_fast_pair(p_side, r_side, variants, any_lcs, need_sents))
             else:
                 out.append({v: fn(r_side, p_side) for v, fn in scorers})
         else:
-            r_sides = [_make_side(r, mode, stem, lsum_split, need_sents) for r in refs]
+            r_sides = [make_side(r, mode, stem, lsum_split, need_sents) for r in refs]
             out.append({v: _combine([fn(r, p_side) for r in r_sides], multi_ref) for v, fn in scorers})
     return out
-
-
-def _version(dist: str) -> str:
-    try:
-        return metadata.version(dist)
-    except metadata.PackageNotFoundError:
-        return "none"
-
-
-def rouge_signature(
-    *,
-    variants: Sequence[str] = ("rouge1", "rouge2", "rougeL", "rougeLsum"),
-    mode: str = "rouge-score",
-    stem: bool = False,
-    multi_ref: str = "best",
-    lsum_split: str = "newline",
-    rouge155_exceptions: bool = True,
-) -> str:
-    """The signature of every setting behind a ROUGE number (sacreBLEU style ``key:value|...``).
-
-    Example:
-        >>> rouge_signature(variants=["rougeL"]).split("|")[:6]
-        ['rouge', 'variants:rougeL', 'mode:rouge-score', 'tok:rouge-score.v1', 'stem:no', 'lsum:newline']
-    """
-    _check_settings(variants, mode, multi_ref, lsum_split)
-    if not stem:
-        stemmer = "no"
-    elif mode == "rouge155":
-        stemmer = "rouge155-porter+wordnet-2.0-exc" if rouge155_exceptions else "rouge155-porter+empty-exc-db"
-    else:
-        stemmer = f"nltk-porter-{_version('nltk')}"
-    parts = [
-        "rouge",
-        f"variants:{','.join(variants)}",
-        f"mode:{mode}",
-        f"tok:{_TOKENIZER_NAMES[mode]}",
-        f"stem:{stemmer}",
-        f"lsum:{lsum_split}",
-    ]
-    if mode == "rouge155":
-        parts.append(f"multi:{multi_ref}({'-f A' if multi_ref == 'average' else '-f B'})")
-        parts.append(f"perl:{PERL_OPTIONS}{' -m' if stem else ''}")
-    else:
-        parts.append(f"multi:{multi_ref}")
-        if mode == "rouge-score":
-            parts.append(f"rouge-score:{_version('rouge-score')}-equivalent")
-    parts.append(f"toolkit:{_version('toolkit')}")
-    return "|".join(parts)

@@ -9,7 +9,7 @@
   ``[a-z0-9]`` tokens longer than 3 characters only.
 * ``rouge155.v1``: ROUGE-1.5.5's reading of an SPL file: each non-empty line is a sentence, ASCII
   letters are lower-cased, everything outside ``[A-Za-z0-9]`` separates tokens (``-`` becomes a token that
-  is then dropped), stemming (``-m``) with :mod:`toolkit.scoring.rouge_stem`.
+  is then dropped), stemming (``-m``) with :mod:`toolkit.scoring.rouge.stem`.
 
 Sentence splitting for ROUGE-Lsum: ``newline`` (rouge-score's rule: split on ``\\n``, drop empty
 strings) or ``builtin`` (``builtin.v1``: newlines, then after ``.``, ``!``, ``?`` or ``…`` followed by
@@ -24,7 +24,7 @@ from functools import lru_cache
 
 import regex
 
-from toolkit.scoring.rouge_stem import rouge155_stem
+from toolkit.scoring.rouge.stem import rouge155_stem
 
 RS_TOKEN = re.compile(r"[a-z0-9]+")
 _ASCII_ALNUM = re.compile(r"^[a-z0-9]+$")
