@@ -27,7 +27,7 @@ _DATA = ("spellchecker", "resources/en.json.gz")  # and resources/{fr,de,es,it,p
 _OTHER = ("fr", "de", "es", "it", "pt")
 
 
-def _load(name: str) -> list[str]:
+def _load(name: str) -> dict[str, int]:
     try:
         path = resources.files(_DATA[0]) / f"resources/{name}.json.gz"
     except ModuleNotFoundError:
@@ -36,18 +36,20 @@ def _load(name: str) -> list[str]:
         ) from None
     with path.open("rb") as raw, gzip.open(raw, "rt", encoding="utf-8") as handle:
         data = json.load(handle)
-    return [w for w in data if isinstance(w, str) and w.isalpha()]
+    if not isinstance(data, dict):
+        raise ModelUnavailableError(f"pyspellchecker's {name}.json.gz is not a word list; reinstall pyspellchecker")
+    return data
 
 
 @functools.lru_cache(maxsize=1)
 def european_words() -> frozenset[str]:
-    """ASCII words of four letters or more from the French, German, Spanish, Italian and Portuguese lists.
+    """The words of the French, German, Spanish, Italian and Portuguese lists (looked up from four letters).
 
     Example:
         >>> "agence" in european_words(), "daxing" in european_words()
         (True, False)
     """
-    return frozenset(w for lang in _OTHER for w in _load(lang) if len(w) >= 4 and w.isascii())
+    return frozenset().union(*(_load(lang).keys() for lang in _OTHER))
 
 
 def is_european_word(word: str) -> bool:
@@ -57,7 +59,7 @@ def is_european_word(word: str) -> bool:
         >>> is_european_word("Agence"), is_european_word("Panlin")
         (True, False)
     """
-    return is_english(word) or word.lower() in european_words()
+    return is_english(word) or (len(word) >= 4 and word.lower() in european_words())
 
 
 @functools.lru_cache(maxsize=1)
@@ -72,7 +74,7 @@ def english_words() -> frozenset[str]:
         >>> "russian" in words, "beijing" in words, "daxing" in words
         (True, True, False)
     """
-    return frozenset(_load("en"))
+    return frozenset(_load("en"))  # the keys: every word
 
 
 def is_english(word: str) -> bool:

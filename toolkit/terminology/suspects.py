@@ -23,6 +23,7 @@ ambiguous standard name 0.6; ``split-name`` 0.8, 0.9 when a name of the source m
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 
@@ -82,22 +83,48 @@ def _wade_giles_syllables(syllables: set[str]) -> set[str]:
     return {strip_marks(wade_giles(s)).replace("'", "") for s in syllables}
 
 
-def _source_names(source: str, n: int) -> list[tuple[str, list[set[str]]]]:
-    """``n``-character substrings of ``source`` that start with a surname: (name, readings per character)."""
+@functools.lru_cache(maxsize=65536)
+def _readings(ch: str) -> frozenset[str]:
+    """The toneless pinyin readings of one character (CC-CEDICT, lower case)."""
     from toolkit.terminology.cedict import load_cedict
 
-    d = load_cedict()
-    out = []
+    return frozenset(s.lower() for e in load_cedict().lookup(ch) for s in e.syllables if len(e.syllables) == 1)
+
+
+@functools.lru_cache(maxsize=65536)
+def _readings_wg(ch: str) -> frozenset[str]:
+    """Pinyin and Wade-Giles readings of one character."""
+    syls = _readings(ch)
+    return syls | {strip_marks(wade_giles(s)).replace("'", "") for s in syls}
+
+
+@functools.lru_cache(maxsize=65536)
+def _is_surname(ch: str) -> bool:
+    from toolkit.terminology.cedict import load_cedict
+
+    return any("surname" in x for e in load_cedict().lookup(ch) for x in e.definitions)
+
+
+@functools.lru_cache(maxsize=16)
+def _source_index(source: str) -> dict[str, list[tuple[str, int]]]:
+    """Where each reading (pinyin or Wade-Giles) starts in the source's Han runs: ``{reading: [(run, i)]}``."""
+    index: dict[str, list[tuple[str, int]]] = {}
     for run in _HAN.findall(source):
-        for i in range(len(run) - n + 1):
-            name = run[i:i + n]
-            if not any("surname" in x for e in d.lookup(name[0]) for x in e.definitions):
-                continue
-            readings = []
-            for ch in name:
-                syls = {s.lower() for e in d.lookup(ch) for s in e.syllables if len(e.syllables) == 1}
-                readings.append(syls | {strip_marks(wade_giles(s)).replace("'", "") for s in syls})
-            out.append((name, readings))
+        for i, ch in enumerate(run):
+            for reading in _readings_wg(ch):
+                index.setdefault(reading, []).append((run, i))
+    return index
+
+
+def _source_names(source: str, parts: list[str]) -> list[tuple[str, list[frozenset[str]]]]:
+    """Substrings of ``source`` as long as ``parts`` whose first character is a surname read ``parts[0]``:
+    (name, readings per character)."""
+    n = len(parts)
+    out = []
+    for run, i in _source_index(source).get(parts[0], ()):
+        name = run[i:i + n]
+        if len(name) == n and _is_surname(name[0]):
+            out.append((name, [_readings_wg(ch) for ch in name]))
     return out
 
 
@@ -107,7 +134,7 @@ def _match_source_name(parts: list[str], source: str | None, *, exact: bool = Fa
         return ""
     best, best_hits = "", 0
     need = len(parts) if exact else max(len(parts) - 1, 2)
-    for name, readings in _source_names(source, len(parts)):
+    for name, readings in _source_names(source, parts):
         hits = sum(p in r for p, r in zip(parts, readings))
         if hits >= need and hits > best_hits and parts[0] in readings[0]:
             best, best_hits = name, hits
@@ -244,14 +271,12 @@ def _spelled_in_source(parts: list[str], source: str, d) -> tuple[str, bool] | N
     """The source substring whose characters read ``parts`` (not an ordinary word), and whether an organisation
     suffix (集团, 公司...) follows it; None when the source holds no such substring."""
     n = len(parts)
-    for run in _HAN.findall(source):
-        for i in range(len(run) - n + 1):
-            piece = run[i:i + n]
-            if all(p in {s.lower() for e in d.lookup(ch) for s in e.syllables if len(e.syllables) == 1}
-                   for p, ch in zip(parts, piece)):
-                if any(not e.is_proper for e in d.lookup(piece)):
-                    continue  # an ordinary word (大兴 "on a large scale"): pinyin is a mistranslation
-                return piece, run[i + n:].startswith(_ORG_SUFFIXES)
+    for run, i in _source_index(source).get(parts[0], ()):
+        piece = run[i:i + n]
+        if len(piece) == n and all(p in _readings(ch) for p, ch in zip(parts, piece)):
+            if any(not e.is_proper for e in d.lookup(piece)):
+                continue  # an ordinary word (大兴 "on a large scale"): pinyin is a mistranslation
+            return piece, run[i + n:].startswith(_ORG_SUFFIXES)
     return None
 
 
