@@ -80,9 +80,29 @@ class ToolkitError(Exception):
         ... except ToolkitError as exc:
         ...     print(type(exc).__name__, exc.exit_code, exc)
         GlossaryError 1 glossary.tsv:3: empty canonical form; fill the 'canonical' column
+
+    Errors pickle with their fields (``ConfigError.problems``, ``UnknownNameError.available``...), so an error
+    raised in a worker process (a Ray actor) arrives whole:
+
+        >>> import pickle
+        >>> err = pickle.loads(pickle.dumps(UnknownNameError("metric", "blue", ["bleu", "chrf"])))
+        >>> type(err).__name__, err.available, str(err) == str(UnknownNameError("metric", "blue", ["bleu", "chrf"]))
+        ('UnknownNameError', ['bleu', 'chrf'], True)
     """
 
     exit_code = 1
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        # Subclasses take other constructor arguments than their message: rebuild from the message and fields.
+        return (_rebuild_error, (type(self), self.args, dict(self.__dict__)))
+
+
+def _rebuild_error(kind: type, args: tuple[Any, ...], state: dict[str, Any]) -> BaseException:
+    """Unpickle a :class:`ToolkitError`: its message arguments and its fields, without calling ``__init__``."""
+    error = kind.__new__(kind)
+    Exception.__init__(error, *args)
+    error.__dict__.update(state)
+    return error
 
 
 class ConfigError(ToolkitError):

@@ -151,29 +151,31 @@ def _describe_on_worker(task: Any, cwd: str) -> dict[str, Any]:
 
 
 def _describe_error(exc: BaseException) -> str:
+    """An actor's error as text for the driver; a ToolkitError travels pickled, with all its fields."""
+    import base64
+    import pickle
     import traceback
 
     kind = type(exc)
-    return json.dumps({
-        "module": kind.__module__, "qualname": kind.__qualname__, "message": str(exc),
-        "traceback": "".join(traceback.format_exception(exc)),
-    })
+    info = {"module": kind.__module__, "qualname": kind.__qualname__, "message": str(exc),
+            "traceback": "".join(traceback.format_exception(exc))}
+    if isinstance(exc, ToolkitError):
+        info["pickled"] = base64.b64encode(pickle.dumps(exc)).decode("ascii")
+    return json.dumps(info)
 
 
 def _raise_task_error(text: str) -> None:
-    """Re-raise on the driver an error a task raised in an actor: a ToolkitError keeps its class and message."""
-    import importlib
+    """Re-raise on the driver an error a task raised in an actor: a ToolkitError keeps its class and fields
+    (``ConfigError.problems``, ``UnknownNameError.available``); any other error becomes a RuntimeError with the
+    actor's traceback as a note."""
+    import base64
+    import pickle
 
     info = json.loads(text)
-    kind: Any = None
-    try:
-        kind = getattr(importlib.import_module(info["module"]), info["qualname"])
-    except (ImportError, AttributeError):
-        kind = None
-    if isinstance(kind, type) and issubclass(kind, ToolkitError):
-        error = kind.__new__(kind)
-        Exception.__init__(error, info["message"])  # custom __init__ signatures take other arguments
-        raise error
+    if "pickled" in info:  # written by _describe_error in one of this run's own actors
+        error = pickle.loads(base64.b64decode(info["pickled"]))
+        if isinstance(error, ToolkitError):
+            raise error
     error = RuntimeError(f"{info['qualname']}: {info['message']} (raised in a Ray actor)")
     error.add_note(info["traceback"])
     raise error
