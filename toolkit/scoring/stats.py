@@ -79,7 +79,7 @@ def bootstrap_indices(n: int, resamples: int, seed: int) -> np.ndarray:
     return np.random.default_rng(seed).choice(n, size=(resamples, n), replace=True)
 
 
-_INDEX_BYTES = 1 << 26  # bytes of resample indices drawn at once (64 MiB: 8 resamples of 1M segments)
+_INDEX_BYTES = 1 << 25  # bytes of resample indices drawn at once (32 MiB: 4 resamples of 1M segments)
 #: Largest integer up to which every sum of integers is exact: float32 (sacreBLEU's rows) and float64.
 _EXACT_UP_TO = {np.dtype(np.float32): 2.0**24, np.dtype(np.float64): 2.0**53}
 _AR_ROWS = 32  # trials are drawn in multiples of 32 rows: 32 x n booleans use exactly n 32-bit words
@@ -111,9 +111,10 @@ def iter_bootstrap_indices(n: int, resamples: int, seed: int, *, chunk: int | No
 
 def _resample_counts(indices: np.ndarray, n: int) -> np.ndarray:
     """How often each segment is drawn in each resample: ``(rows, n)`` float64 (the weights of ``counts @ rows``)."""
-    rows = indices.shape[0]
-    flat = (indices + (np.arange(rows, dtype=np.int64) * n)[:, None]).ravel()
-    return np.bincount(flat, minlength=rows * n).reshape(rows, n).astype(np.float64)
+    counts = np.empty(indices.shape, dtype=np.float64)
+    for r, idx in enumerate(indices):
+        counts[r] = np.bincount(idx, minlength=n)
+    return counts
 
 
 class _Resampler:
@@ -182,6 +183,7 @@ def _scores_for_blocks(resamplers: Sequence[_Resampler], blocks: Iterable[np.nda
         counts = _resample_counts(block, n) if need_counts else None
         for resampler, acc in zip(resamplers, out):
             acc.append(resampler.scores(block, counts))
+        del block, counts  # before the next block is drawn: one block in memory at a time
     return [np.concatenate(acc) if acc else np.zeros(0) for acc in out]
 
 
