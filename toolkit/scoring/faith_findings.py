@@ -40,6 +40,11 @@ class Finding:
         evidence_start, evidence_end: its span in the source (None without evidence).
         missing: for names, numbers and dates, the words or values the source lacks.
         support: for sentences, the best support found (0-1); None otherwise.
+
+    Example:
+        >>> f = Finding("doc-1", "number", 11, 14, "300", 1.0, missing=("300",))
+        >>> f.to_dict()["missing"], f.evidence
+        (['300'], None)
     """
 
     id: str
