@@ -11,6 +11,7 @@ from __future__ import annotations
 import doctest
 import importlib
 import inspect
+import pkgutil
 from pathlib import Path
 from typing import Any
 
@@ -24,8 +25,29 @@ OPTIONS = doctest.ELLIPSIS | doctest.NORMALIZE_WHITESPACE
 PUBLIC: dict[str, Any] = {name: getattr(toolkit, name) for name in toolkit.__all__ if name != "__version__"}
 FUNCTIONS = {name: obj for name, obj in PUBLIC.items() if inspect.isfunction(obj)}
 CLASSES = {name: obj for name, obj in PUBLIC.items() if inspect.isclass(obj)}
-# the package itself, every module defining a public name, and toolkit.io, which the CLI and the runs read through
+# the package itself, every module defining a public name, and toolkit.io, which the CLI and the runs read through:
+# these must have examples; every other module's examples must pass too (one runner for the whole package)
 MODULES = sorted({"toolkit", "toolkit.io", *(obj.__module__ for obj in (*FUNCTIONS.values(), *CLASSES.values()))})
+ALL_MODULES = sorted(
+    name for _, name, _ in pkgutil.walk_packages(toolkit.__path__, "toolkit.") if not name.endswith("__main__")
+)
+
+# Modules with public functions or classes but no docstring example yet (the CLI command modules, run plumbing):
+# this list can only shrink; every other such module must have examples, and every module's examples must pass.
+MODULES_WITHOUT_EXAMPLE = {
+    "toolkit.cli.app", "toolkit.cli.faith_cmds", "toolkit.cli.meta_cmds", "toolkit.cli.qa_cmds",
+    "toolkit.cli.summarize_cmds", "toolkit.cli.terms_cmds", "toolkit.metaeval.convert", "toolkit.qa.base",
+    "toolkit.runs.data", "toolkit.runs.executors", "toolkit.runs.report_cli", "toolkit.runs.sections",
+    "toolkit.runs.stages", "toolkit.runs.systems", "toolkit.scoring.embedding", "toolkit.scoring.rouge.metric",
+    "toolkit.scoring.rouge.sides",
+    "toolkit.terminology.cedict",
+}
+
+
+def _defines_public_names(module: Any) -> bool:
+    return any(not name.startswith("_") and (inspect.isfunction(obj) or inspect.isclass(obj))
+               and getattr(obj, "__module__", None) == module.__name__ for name, obj in vars(module).items())
+
 
 # Public classes whose docstring has no runnable example: none since 2026-11-27. A new public class without an
 # example fails the test below.
@@ -45,7 +67,7 @@ def test_every_public_name_is_importable_and_listed_once() -> None:
     assert set(PUBLIC) == set(FUNCTIONS) | set(CLASSES)  # nothing public is neither a function nor a class
 
 
-@pytest.mark.parametrize("module_name", MODULES)
+@pytest.mark.parametrize("module_name", ["toolkit", *ALL_MODULES])
 def test_module_doctests_pass(module_name: str, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.chdir(ROOT)
     module = importlib.import_module(module_name)
@@ -56,8 +78,11 @@ def test_module_doctests_pass(module_name: str, monkeypatch: pytest.MonkeyPatch)
         runner.run(test, out=report.append)
     result = runner.summarize(verbose=False)
     assert result.failed == 0, "".join(report)
-    if module_name != "toolkit":
-        assert result.attempted > 0, f"{module_name} defines public names but has no doctest example"
+    if module_name != "toolkit" and (module_name in MODULES or _defines_public_names(module)):
+        if module_name not in MODULES_WITHOUT_EXAMPLE:
+            assert result.attempted > 0, f"{module_name} defines public names but has no doctest example"
+        else:
+            assert result.attempted == 0, f"{module_name} has examples now: take it off MODULES_WITHOUT_EXAMPLE"
 
 
 @pytest.mark.parametrize("name", sorted(FUNCTIONS))
