@@ -264,3 +264,15 @@ def test_glossary_occurrence_protocol_in_score(wmt21: list[dict]) -> None:
     assert (per_occurrence.extra["correct"], per_occurrence.extra["expected"]) == (69, 86)
     assert (per_segment.extra["correct"], per_segment.extra["expected"]) == (67, 80)
     assert "|count:occurrence|" in per_occurrence.signature and "count:" not in per_segment.signature
+
+
+def test_glossary_per_occurrence_leaks() -> None:
+    from toolkit.terminology import term_stats
+
+    g = Glossary.from_records([{"canonical": "Jin Xiangjun", "variants": "Jinxiang Army", "source": "金湘军"}])
+    src = "金湘军说，金湘军来了，金湘军走了。"
+    s = term_stats("The Jinxiang Army said Jin Xiangjun came and left.", source=src, glossary=g, calques=False,
+                   per_occurrence=True)
+    assert (s.expected, s.correct, s.leaked) == (3, 1, 1)
+    s = term_stats("The Jinxiang Army said Jin Xiangjun came and left.", source=src, glossary=g, calques=False)
+    assert (s.expected, s.correct, s.leaked) == (1, 1, 1)

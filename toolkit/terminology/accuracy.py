@@ -138,8 +138,11 @@ def term_stats(
     good = _correct_counts(prediction, glossary, calques, accepted)
     kinds: dict[str, set[str]] = {}
     surfaces: dict[str, list[str]] = {}
+    leaks: dict[str, int] = {}
     for m in align(prediction, glossary=glossary, calques=calques):
         kinds.setdefault(m.entry, set()).add(m.kind)
+        if m.kind in _LEAK:
+            leaks[m.entry] = leaks.get(m.entry, 0) + 1
         surfaces.setdefault(m.entry, [])
         if m.text not in surfaces[m.entry]:
             surfaces[m.entry].append(m.text)
@@ -156,7 +159,7 @@ def term_stats(
         weight = n_src if per_occurrence else min(n_src, 1)
         expected += weight
         correct += min(good.get(entry_id, 0), weight) if per_occurrence else int(ok)
-        leaked += weight if leak and per_occurrence else int(leak)
+        leaked += min(leaks.get(entry_id, 0), weight) if per_occurrence else int(leak)
         details.append(
             EntryStat(entry_id, glossary[entry_id].canonical, n_src > 0, bool(k), ok, leak, tuple(surfaces.get(entry_id, ())))
         )
