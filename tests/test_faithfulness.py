@@ -231,3 +231,33 @@ def test_a_copy_of_the_source_gets_the_best_score_property():
             assert all(row[name] == pytest.approx(100.0, abs=1e-9) for row in report.segments), name
 
     check()
+
+
+def test_edge_rows_empty_punctuation_chinese():
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # the empty prediction warns
+        report = score(predictions=["", "... !!", "长治市的工厂", "Zhang met 12 people."],
+                       references=[["x"]] * 4, sources=["a b", "a b", "长治市有工厂。", "张 met people."],
+                       metrics=["faithfulness", "support_lexical", "support_entity"], bootstrap=0)
+    empty, punct, chinese, other = report.segments
+    assert math.isnan(empty["faithfulness"]) and math.isnan(punct["support_lexical"])  # nothing to support: undefined
+    # each CJK character is a word: 长 治 市 的 工 厂, all in the source but 的 -> 5/6
+    assert chinese["support_lexical"] == pytest.approx(500 / 6)
+    # Zhang (a name) and 12 (a number) are not in the source: 0 of 2 mentions; met, people found, zhang, 12 not
+    assert other["support_entity"] == 0.0 and other["support_lexical"] == 50.0 and other["faithfulness"] == 25.0
+    assert find_unsupported(predictions=["", "... !!"], sources=["a b", "a b"], model=False) == [[], []]
+
+
+def test_glossary_changes_the_entity_part_and_the_signature():
+    from toolkit.terminology import load_glossary
+
+    glossary = load_glossary(SEED / "glossary.tsv")
+    options = dict(predictions=["The Jinxiang Army visited Changzhi."], references=[["x"]],
+                   sources=["Governor Jin Xiangjun visited Changzhi City."], metrics=["support_entity", "faithfulness"],
+                   bootstrap=0)
+    plain, aware = score(**options), score(glossary=glossary, **options)
+    assert plain["support_entity"].score == 50.0 and aware["support_entity"].score == 100.0  # Changzhi ok in both
+    assert f"glossary:{glossary.fingerprint[:12]}" in aware["faithfulness"].signature
+    assert "glossary:none" in plain["faithfulness"].signature

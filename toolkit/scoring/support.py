@@ -7,7 +7,7 @@ and SummaC, see Zha et al. 2023, AlignScore, Table 3) and the share of its n-gra
 complement of the novel n-gram rate of Grusky et al. 2018). Names, numbers and dates are checked by
 :mod:`toolkit.scoring.mentions`.
 
-Tokens (``tokens.v1``) are Unicode words (letters and digits), lower-cased and accent-folded, Porter-stemmed
+Tokens (``tokens.v1``) are Unicode words (letters and digits; each CJK character a word), lower-cased and accent-folded, Porter-stemmed
 (rouge-score's NLTK stemmer) when longer than 3 letters. Sentences are split with their character spans.
 """
 
@@ -25,7 +25,8 @@ TOKENS_VERSION = "tokens.v1"
 LEXICAL_VERSION = "lexical.v1"  # % of content words (stemmed) found in the source
 NGRAM_ORDERS = (1, 2)  # all-word n-gram support, reported beside it
 
-_WORD = re.compile(r"[^\W_]+", re.UNICODE)
+_CJK = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uac00-\ud7af"
+_WORD = re.compile(rf"[{_CJK}]|[^\W_{_CJK}]+", re.UNICODE)  # each CJK character is a word of its own
 _ASCII_ALNUM = re.compile(r"^[a-z0-9]+$")
 
 #: Function words: never a name when sentence-initial, and left out of sentence-level content overlap.
@@ -79,6 +80,8 @@ def tokens(text: str) -> list[Token]:
     Example:
         >>> [(t.start, t.end, t.norm) for t in tokens("Cats' mats, 2.5")]
         [(0, 4, 'cat'), (6, 10, 'mat'), (12, 13, '2'), (14, 15, '5')]
+        >>> [t.norm for t in tokens("长治市 Changzhi")]
+        ['长', '治', '市', 'changzhi']
     """
     return [Token(m.start(), m.end(), m.group(), stem(fold(m.group()))) for m in _WORD.finditer(text)]
 
