@@ -44,6 +44,8 @@ def test_fuzzy_never_links_two_valid_words() -> None:
     g = Glossary.from_records([{"canonical": "Russia", "source": "俄罗斯"}, {"canonical": "St Paul"}])
     found = [(m.text, m.kind) for m in align("Russian troops, St. Paul and Rusia", glossary=g, fuzzy=True)]
     assert found == [("Rusia", "fuzzy")]  # a misspelling is still found
+    g = Glossary.from_records([{"canonical": "Agence France Presse", "source": "法新社"}])
+    assert align("Agence France-Presse reported.", glossary=g, fuzzy=True) == []  # typography, not a misspelling
 
 
 def test_none_of_the_well_known_names_is_a_suspect_in_the_seed_article() -> None:
@@ -56,8 +58,8 @@ def test_few_error_free_wmt21_outputs_flagged() -> None:
     """154 outputs whose MQM score is 0: one flagged with the source ("Jike Yuanyi" for 吉克隽逸, Jike Junyi:
     the suspect is right, 隽 is not read yuan); five without the source (that one, and four outputs with
     correct names that only the source confirms: "Jike Junyi", "Jianqi", "Xindong")."""
-    segments = {s["seg_id"]: s for s in _jsonl(DATA / "scoring" / "newstest2021_zhen_segments.jsonl")}
-    clean = [o for o in _jsonl(DATA / "scoring" / "newstest2021_zhen_system_outputs.jsonl") if o["human"]["mqm"] == 0]
+    segments = {s["seg_id"]: s for s in _jsonl(DATA / "corpora" / "newstest2021_zhen_segments.jsonl")}
+    clean = [o for o in _jsonl(DATA / "corpora" / "newstest2021_zhen_system_outputs.jsonl") if o["human"]["mqm"] == 0]
     assert len(clean) == 154
     with_source = [(o["seg_id"], o["system"], [s.text for s in find_suspects(o["hypothesis"],
                                                                               source=segments[o["seg_id"]]["source"])])

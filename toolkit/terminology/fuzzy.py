@@ -6,7 +6,8 @@ of the entries' source terms: "Panlin Group" is near the calque "Fanlin Group" o
 of words and at least ``min_letters`` letters. A window must start with a capital letter when the term
 does. A window whose words are all valid (English words or CC-CEDICT standard names, "Russian") is never a
 fuzzy match of another valid term ("Russia"), only of a calque ("China News Network" near the calque
-"China New Network" of 中新网). The best-scoring non-overlapping windows at or above the
+"China New Network" of 中新网); nor is a window that differs from a term only in hyphens, full stops or
+spaces ("Agence France-Presse" for "Agence France Presse"). The best-scoring non-overlapping windows at or above the
 threshold are reported as ``fuzzy``.
 """
 
@@ -51,6 +52,14 @@ def _choices(
             infos.append((i, kind, term, term[:1].isupper()))
     glossary._cache[key] = by_len
     return by_len
+
+
+_TYPO = re.compile(r"[.\s-]+")
+
+
+def _typographic(text: str) -> str:
+    """``text`` with hyphens, full stops and spaces made one space (same words, other typography)."""
+    return _TYPO.sub(" ", text).strip()
 
 
 def _valid_words(window: str) -> bool:
@@ -104,6 +113,8 @@ def fuzzy_matches(
             _, score, idx = best
             if keys[idx] == window:
                 continue  # an exact spelling that was not matched (boundary rules): not fuzzy
+            if _typographic(window) == _typographic(keys[idx]):
+                continue  # "France-Presse" for "France Presse", "St. Paul" for "St Paul": the same spelling
             if infos[idx][1] != "calque" and _valid_words(window):
                 continue  # two valid spellings ("Russian" / "Russia", "St. Paul" / "St Paul") are not one misspelt
             info = infos[idx]
