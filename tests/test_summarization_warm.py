@@ -76,6 +76,7 @@ def test_fingerprint_from_files_equals_the_loaded_models(tiny: dict[str, Path], 
 
 
 def test_fast_and_exact_have_different_fingerprints(tiny: dict[str, Path], monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(batching, "FAST_BF16", True)
     monkeypatch.setattr(batching, "cpu_has_bf16", lambda: True)
     exact = describe(str(tiny["llama"]), settings=SETTINGS, device="cpu")["fingerprint"]
     fast = describe(str(tiny["llama"]), settings=SETTINGS, precision="fast", device="cpu")["fingerprint"]
@@ -141,6 +142,7 @@ def test_ray_describe_on_a_worker_loads_no_model(tiny: dict[str, Path], monkeypa
 
 def test_fast_is_recorded_in_signature_and_manifest(tiny: dict[str, Path], tmp_path: Path,
                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(batching, "FAST_BF16", True)
     monkeypatch.setattr(batching, "cpu_has_bf16", lambda: True)  # as on a CPU with AVX512-BF16 / AMX
     model = str(tiny["llama"])
     config = run_config(tmp_path, [{"name": "exact", "model": model, "generation": SETTINGS},
@@ -167,6 +169,7 @@ def test_fast_uses_bfloat16_only_where_the_cpu_has_it(tiny: dict[str, Path], mon
     fast = load_summarizer(str(tiny["llama"]), settings=SETTINGS, device="cpu", precision="fast")
     assert (fast.info["dtype"], fast.precision) == ("float32", "fast")
     assert [s.text for s in fast.summarize(DOCS, batch_size=2)] == exact  # float32, batched more: same texts
+    monkeypatch.setattr(batching, "FAST_BF16", True)
     monkeypatch.setattr(batching, "cpu_has_bf16", lambda: True)
     native = load_summarizer(str(tiny["llama"]), settings=SETTINGS, device="cpu", precision="fast")
     assert native.info["dtype"] == "bfloat16"

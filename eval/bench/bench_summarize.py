@@ -153,6 +153,53 @@ def run_variant(variant: str, docs_path: str, threads: int, limit: int | None = 
     return out
 
 
+# SmolLM2-135M linear layers (in, out): q, k/v, o, MLP up/gate, MLP down, lm_head
+SMOLLM2_LINEARS = [(576, 576), (576, 192), (576, 1536), (1536, 576), (576, 49152)]
+
+
+def matmul_paths(threads: int, repeats: int) -> dict:
+    """Seconds per SmolLM2-shaped linear layer in float32, bfloat16 and int8 dynamic quantisation (fbgemm),
+    at a decoding shape (16 rows: one step of a batch of 16) and a prefill shape (512 rows; lm_head left
+    out, generate computes logits for the last position only), best of ``repeats`` rounds. Decides which
+    dtype ``precision: fast`` may use on this CPU."""
+    import warnings
+
+    import torch
+
+    from toolkit.summarization.batching import cpu_has_bf16
+
+    torch.set_num_threads(threads)
+    warnings.filterwarnings("ignore")
+    rows: list[dict] = []
+    for m in (16, 512):
+        totals = {}
+        for path in ("float32", "bfloat16", "int8-dynamic"):
+            best = float("inf")
+            layers = []
+            for fan_in, fan_out in SMOLLM2_LINEARS if m == 16 else SMOLLM2_LINEARS[:-1]:
+                layer = torch.nn.Linear(fan_in, fan_out, bias=False)
+                if path == "bfloat16":
+                    layer = layer.to(torch.bfloat16)
+                elif path == "int8-dynamic":
+                    layer = torch.ao.quantization.quantize_dynamic(torch.nn.Sequential(layer), {torch.nn.Linear},
+                                                                   dtype=torch.qint8)
+                layers.append((layer, torch.randn(m, fan_in, dtype=torch.bfloat16 if path == "bfloat16" else torch.float32)))
+            with torch.inference_mode():
+                for layer, x in layers:
+                    layer(x)
+                for _ in range(repeats):
+                    start = time.perf_counter()
+                    for layer, x in layers:
+                        layer(x)
+                    best = min(best, time.perf_counter() - start)
+            totals[path] = best
+        for path, seconds in totals.items():
+            rows.append({"rows": m, "path": path, "ms": round(seconds * 1e3, 3),
+                         "vs_float32": round(totals["float32"] / seconds, 2)})
+    return {"threads": threads, "repeats": repeats, "cpu_has_native_bf16": cpu_has_bf16(),
+            "torch_cpu_capability": torch.backends.cpu.get_cpu_capability(), "rows": rows}
+
+
 def time_load(cache_dir: str) -> dict:
     start = time.perf_counter()
     import torch  # noqa: F401
@@ -223,11 +270,22 @@ def main() -> None:
     parser.add_argument("--data", default=str(DATA))
     parser.add_argument("--out", default="eval/bench/results/summarize.json")
     parser.add_argument("--skip-load", action="store_true")
+    parser.add_argument("--matmul", action="store_true",
+                        help="only time SmolLM2-shaped linear layers per dtype (float32, bfloat16, int8 dynamic)")
     parser.add_argument("--_variant")
     parser.add_argument("--_docs-file")
     parser.add_argument("--_limit", type=int, default=0)
     parser.add_argument("--_load")
     a = parser.parse_args()
+    if a.matmul:
+        before = subprocess.run(["uptime"], capture_output=True, text=True).stdout.strip()
+        result = matmul_paths(a.threads, 5)
+        result.update(uptime_before=before,
+                      uptime_after=subprocess.run(["uptime"], capture_output=True, text=True).stdout.strip())
+        Path(a.out).parent.mkdir(parents=True, exist_ok=True)
+        Path(a.out).write_text(json.dumps(result, indent=1))
+        print(json.dumps(result, indent=1))
+        return
     if a._variant:
         print(json.dumps(run_variant(a._variant, a._docs_file, a.threads, a._limit or None)))
         return

@@ -23,12 +23,15 @@ CUDA_AUTO_DTYPE = "float32"
 
 PRECISIONS = ("exact", "fast")
 # precision "fast": the smallest batch it generates with, and the dtype "auto" resolves to per device.
-# bfloat16 only on a CPU with native bfloat16 instructions (AVX512-BF16 or AMX): there SmolLM2 ran 2.2x
-# faster than float32 (eval/bench/results/summarize.md, 2026-11-27); on an AVX2-only CPU (the dev machine
-# of 2026-12-01) a bfloat16 linear layer is 3-9x SLOWER than float32 (eval/bench/results/summarize_fast.md),
-# so "fast" stays float32 there and only batches more (same texts as "exact"). On CUDA float32 stayed the
-# faster dtype for SmolLM2 (note above). Quality proof of the bfloat16 path: eval/fast_quality.md.
+# The bfloat16 candidate FAILED its quality proof (eval/fast_quality.md, 20 dev documents: ROUGE-1 -1.65,
+# p=0.027; ROUGE-L -1.15, p=0.019; mean |delta| 1.36 > 0.5), and on an AVX2-only CPU it is also slower
+# (a bfloat16 linear layer 0.14-0.36x float32, eval/bench/results/summarize_fast.md), so FAST_BF16 is off:
+# "fast" is float32 with batches of at least FAST_MIN_BATCH, the same texts as "exact" (batch invariance).
+# It would take bfloat16 only on CPUs with native bfloat16 (AVX512-BF16, AMX), where SmolLM2 ran 2.2x faster
+# (eval/bench/results/summarize.md, 2026-11-27), once a path passes the proof. On CUDA float32 stayed the
+# faster dtype for SmolLM2 (note above).
 FAST_MIN_BATCH = 16
+FAST_BF16 = False
 _NATIVE_BF16_FLAGS = ("avx512_bf16", "amx_bf16")
 
 
@@ -53,10 +56,10 @@ def fast_dtype(device: str) -> str:
     """The dtype ``precision: fast`` runs in on ``device`` (``dtype: auto``).
 
     Example:
-        >>> fast_dtype("cuda:0")
-        'float32'
+        >>> fast_dtype("cuda:0"), fast_dtype("cpu")  # bfloat16 failed its quality proof (FAST_BF16 off)
+        ('float32', 'float32')
     """
-    if device.startswith("cuda"):
+    if device.startswith("cuda") or not FAST_BF16:
         return "float32"
     return "bfloat16" if cpu_has_bf16() else "float32"
 
