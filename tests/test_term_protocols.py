@@ -276,3 +276,13 @@ def test_glossary_per_occurrence_leaks() -> None:
     assert (s.expected, s.correct, s.leaked) == (3, 1, 1)
     s = term_stats("The Jinxiang Army said Jin Xiangjun came and left.", source=src, glossary=g, calques=False)
     assert (s.expected, s.correct, s.leaked) == (1, 1, 1)
+
+
+def test_wmt21_annotation_errors_name_the_segment() -> None:
+    from toolkit.errors import InputError
+
+    assert parse_annotations("a <term id='1' type='t' src='flu' tgt='grippe'> flu </term>")[1][0].tgt == "grippe"
+    with pytest.raises(InputError, match=r"segment s2: term annotation .* has no tgt attribute"):
+        score(predictions=["la grippe", "la grippe"], references=[["la grippe"], ["la grippe"]], ids=["s1", "s2"],
+              sources=['<term id="1" src="flu" tgt="grippe"> flu </term>', '<term id="2" src="flu"> flu </term>'],
+              metrics=["terms"], term_protocol="wmt21", bootstrap=0)

@@ -76,9 +76,12 @@ def _wmt21_rows(ctx: ScoringContext) -> list[list[int]]:
         raise ConfigError(["term_protocol: 'wmt21' reads the <term ...> annotations of the sources; pass annotated "
                            "sources (CLI: --source FILE, e.g. the source_annotated field of the WMT21 data)"])
     rows = []
-    for prediction, source, refs in zip(ctx.predictions, ctx.sources, ctx.references):
+    for i, (prediction, source, refs) in enumerate(zip(ctx.predictions, ctx.sources, ctx.references)):
         annotated = next((r for r in refs if has_annotations(r)), refs[0] if refs else None)
-        correct, total = wmt21_exact(prediction, source=source or "", reference=annotated)
+        try:
+            correct, total = wmt21_exact(prediction, source=source or "", reference=annotated)
+        except InputError as exc:
+            raise InputError(f"segment {ctx.ids[i]}: {exc}") from None
         rows.append([correct, total, 0])
     return rows
 

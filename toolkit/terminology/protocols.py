@@ -30,10 +30,12 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from toolkit.errors import InputError
+
 WMT21_NAME = "wmt21.v1"
 WMT25_NAME = "wmt25.v1"
 _TERM = re.compile(r"<term\b([^>]*)>(.*?)</term>", re.S)
-_ATTR = re.compile(r'([\w:-]+)\s*=\s*"([^"]*)"')
+_ATTR = re.compile(r"""([\w:-]+)\s*=\s*(?:"([^"]*)"|'([^']*)')""")
 
 
 @dataclass(frozen=True)
@@ -65,7 +67,10 @@ def has_annotations(text: str) -> bool:
 def parse_annotations(text: str) -> tuple[str, tuple[AnnotatedTerm, ...]]:
     """Split an annotated segment into its plain text and its term instances (in text order).
 
-    Attribute values are unescaped as HTML (``&amp;``); nothing else is expanded.
+    Attribute values (double- or single-quoted) are unescaped as HTML (``&amp;``); nothing else is expanded.
+
+    Raises:
+        InputError: a ``<term>`` has no ``tgt`` attribute.
 
     Example:
         >>> plain, terms = parse_annotations('a <term id="7" type="src_original_and_tgt_original" src="flu" '
@@ -75,7 +80,10 @@ def parse_annotations(text: str) -> tuple[str, tuple[AnnotatedTerm, ...]]:
     """
     terms = []
     for m in _TERM.finditer(text):
-        attrs = {k: html.unescape(v) for k, v in _ATTR.findall(m.group(1))}
+        attrs = {k: html.unescape(dq or sq) for k, dq, sq in _ATTR.findall(m.group(1))}
+        if "tgt" not in attrs:
+            raise InputError(f"term annotation {m.group()[:80]!r} has no tgt attribute (the target alternatives, "
+                             "tgt=\"a|b\"); add it or remove the markup")
         terms.append(AnnotatedTerm(attrs.get("id", ""), attrs.get("type", ""), attrs.get("src", ""),
                                    attrs.get("tgt", ""), html.unescape(m.group(2)).strip()))
     plain = html.unescape(_TERM.sub(lambda m: m.group(2), text))
