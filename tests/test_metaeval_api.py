@@ -16,6 +16,7 @@ from toolkit.errors import InputError
 from toolkit.metaeval import MetaItem, from_summeval, from_wmt, meta_evaluate
 
 DATA = Path(__file__).parent / "data" / "metaeval"
+CORPORA = Path(__file__).parent / "data" / "corpora"  # fixtures shared by several test modules
 TOL = 1e-9
 
 # Means of 3 ratings (k/3) are exact ties that float summation order can break (3.3333333333333335 vs
@@ -30,13 +31,13 @@ SCIPY = {
 
 @pytest.fixture(scope="module")
 def summeval_result():
-    items = from_summeval(DATA / "summeval_system_outputs.jsonl", DATA / "summeval_documents.jsonl")
+    items = from_summeval(CORPORA / "summeval_system_outputs.jsonl", CORPORA / "summeval_documents.jsonl")
     return items, meta_evaluate(items=items, metrics=["rouge1", "rouge2"], level="all", resamples=50, seed=3)
 
 
 @pytest.fixture(scope="module")
 def wmt_items():
-    return from_wmt(DATA / "newstest2021_zhen_system_outputs.jsonl", DATA / "newstest2021_zhen_segments.jsonl")
+    return from_wmt(CORPORA / "newstest2021_zhen_system_outputs.jsonl", CORPORA / "newstest2021_zhen_segments.jsonl")
 
 
 @pytest.fixture(scope="module")
@@ -105,7 +106,7 @@ def test_wmt_global_with_missing_da_matches_scipy(wmt_items, wmt_result) -> None
 
 def test_wmt_corpus_system_scores_match_stored_sacrebleu(wmt_items) -> None:
     # shared/data stores corpus BLEU and chrF2 per system on these 58 segments (sacrebleu 2.6.0)
-    stored = json.loads((DATA / "newstest2021_zhen_sacrebleu_corpus_scores_this_split.json").read_text())["systems"]
+    stored = json.loads((CORPORA / "newstest2021_zhen_sacrebleu_corpus_scores_this_split.json").read_text())["systems"]
     result = meta_evaluate(items=wmt_items, metrics=["bleu", "chrf"], level="system", system_scores="corpus", correlations=["pearson"], resamples=0)
     mqm = pd.DataFrame([{"system": i.system, "mqm": i.human["mqm"]} for i in wmt_items]).groupby("system")["mqm"].mean()
     for row in (r for r in result.rows if r.dimension == "mqm"):
@@ -138,7 +139,7 @@ def test_hand_example_and_paired_test_rows() -> None:
 def test_cli_newsroom_and_items_round_trip(tmp_path: Path, capsys) -> None:
     out, items_path, csv_path = tmp_path / "r.json", tmp_path / "items.jsonl", tmp_path / "r.csv"
     rc = main([
-        "meta-evaluate", "--format", "newsroom", "--human", str(DATA / "newsroom_humaneval.jsonl"),
+        "meta-evaluate", "--format", "newsroom", "--human", str(CORPORA / "newsroom_humaneval.jsonl"),
         "--metrics", "rouge1,rougeL", "--level", "both", "--corr", "kendall,pearson", "--resamples", "20",
         "--compare", "rouge1:rougeL", "--output", str(out), "--csv", str(csv_path), "--write-items", str(items_path),
     ])
@@ -157,7 +158,7 @@ def test_cli_newsroom_and_items_round_trip(tmp_path: Path, capsys) -> None:
 
 
 def test_cli_errors(capsys) -> None:
-    human = str(DATA / "newsroom_humaneval.jsonl")
+    human = str(CORPORA / "newsroom_humaneval.jsonl")
     assert main(["meta-evaluate", "--format", "newsroom", "--human", human, "--metrics", "rouge1", "--level", "sistem"]) == 1
     assert "error: level 'sistem' not found. Did you mean 'system'?" in capsys.readouterr().err
     assert main(["meta-evaluate", "--format", "newsroom", "--human", human, "--metrics", "rouge1", "--compare", "rouge1"]) == 1

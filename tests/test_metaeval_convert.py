@@ -13,23 +13,24 @@ from toolkit.errors import InputError, UnknownNameError
 from toolkit.metaeval import convert, from_newsroom, from_realsumm, from_summeval, from_wmt, item_from_dict, items_from_dicts
 
 DATA = Path(__file__).parent / "data" / "metaeval"
+CORPORA = Path(__file__).parent / "data" / "corpora"  # fixtures shared by several test modules
 
 
 def test_summeval_all_and_first_reference() -> None:
-    items = from_summeval(DATA / "summeval_system_outputs.jsonl", DATA / "summeval_documents.jsonl")
+    items = from_summeval(CORPORA / "summeval_system_outputs.jsonl", CORPORA / "summeval_documents.jsonl")
     assert len(items) == 80  # 16 systems x 5 documents (shared/data README)
     assert len({i.system for i in items}) == 16 and len({i.id for i in items}) == 5
     assert all(len(i.references) == 11 for i in items)
     assert set(items[0].human) == {"coherence", "consistency", "fluency", "relevance"}
     assert items[0].system == "M0" and items[0].human["consistency"] == 5.0  # first line of the file
-    first = from_summeval(DATA / "summeval_system_outputs.jsonl", DATA / "summeval_documents.jsonl", references="first")
-    docs = {json.loads(line)["id"]: json.loads(line) for line in (DATA / "summeval_documents.jsonl").open()}
+    first = from_summeval(CORPORA / "summeval_system_outputs.jsonl", CORPORA / "summeval_documents.jsonl", references="first")
+    docs = {json.loads(line)["id"]: json.loads(line) for line in (CORPORA / "summeval_documents.jsonl").open()}
     assert all(i.references == (docs[i.id]["references"][0],) for i in first)
     assert first[0].source == docs[first[0].id]["document"]
 
 
 def test_realsumm() -> None:
-    items = from_realsumm(DATA / "realsumm.jsonl")
+    items = from_realsumm(CORPORA / "realsumm.jsonl")
     assert len(items) == 75  # 3 documents x 25 system outputs
     assert Counter(i.id for i in items) == {"57": 25, "71": 25, "99": 25}
     assert all(set(i.human) == {"litepyramid_recall"} for i in items)
@@ -40,14 +41,14 @@ def test_realsumm() -> None:
 
 
 def test_newsroom() -> None:
-    items = from_newsroom(DATA / "newsroom_humaneval.jsonl")
+    items = from_newsroom(CORPORA / "newsroom_humaneval.jsonl")
     assert len(items) == 21  # 3 documents x 7 systems
     assert set(items[0].human) == {"coherence", "fluency", "informativeness", "relevance"}
     assert items[0].system == "abstractive" and items[0].text == "Device could help save lives"
 
 
 def test_wmt_mqm_and_da() -> None:
-    items = from_wmt(DATA / "newstest2021_zhen_system_outputs.jsonl", DATA / "newstest2021_zhen_segments.jsonl")
+    items = from_wmt(CORPORA / "newstest2021_zhen_system_outputs.jsonl", CORPORA / "newstest2021_zhen_segments.jsonl")
     assert len(items) == 464  # 8 systems x 58 segments
     assert Counter(i.system for i in items)["Online-W"] == 58
     assert sum(math.isnan(i.human["da_z"]) for i in items) == 82  # lines with "da": null
@@ -60,17 +61,17 @@ def test_wmt_mqm_and_da() -> None:
 
 
 def test_convert_dispatch_and_errors(tmp_path: Path) -> None:
-    assert len(convert("newsroom", DATA / "newsroom_humaneval.jsonl")) == 21
+    assert len(convert("newsroom", CORPORA / "newsroom_humaneval.jsonl")) == 21
     with pytest.raises(UnknownNameError, match="Did you mean 'wmt'"):
-        convert("wmt21", DATA / "newsroom_humaneval.jsonl")
+        convert("wmt21", CORPORA / "newsroom_humaneval.jsonl")
     with pytest.raises(InputError, match="needs --documents"):
-        convert("summeval", DATA / "summeval_system_outputs.jsonl")
+        convert("summeval", CORPORA / "summeval_system_outputs.jsonl")
     with pytest.raises(InputError, match="is not in"):
-        convert("summeval", DATA / "newsroom_humaneval.jsonl", documents=DATA / "summeval_documents.jsonl")
+        convert("summeval", CORPORA / "newsroom_humaneval.jsonl", documents=CORPORA / "summeval_documents.jsonl")
     with pytest.raises(InputError, match=r"summeval_documents.jsonl:1: missing field 'system'"):
-        convert("summeval", DATA / "summeval_documents.jsonl", documents=DATA / "summeval_documents.jsonl")
+        convert("summeval", CORPORA / "summeval_documents.jsonl", documents=CORPORA / "summeval_documents.jsonl")
     with pytest.raises(UnknownNameError):
-        convert("summeval", DATA / "summeval_system_outputs.jsonl", documents=DATA / "summeval_documents.jsonl", references="two")
+        convert("summeval", CORPORA / "summeval_system_outputs.jsonl", documents=CORPORA / "summeval_documents.jsonl", references="two")
 
 
 def test_item_validation() -> None:

@@ -18,6 +18,7 @@ from toolkit.scoring.rouge import PRF, rouge, rouge155_average
 from toolkit.scoring.rouge.perl import _drand48_indices, rouge155_segment
 
 DATA = Path(__file__).parent / "data" / "rouge"
+CORPORA = Path(__file__).parent / "data" / "corpora"  # fixtures shared by several test modules
 PERL_NAMES = {
     "ROUGE-1": "rouge1", "ROUGE-2": "rouge2", "ROUGE-3": "rouge3", "ROUGE-4": "rouge4", "ROUGE-L": "rougeL",
     "ROUGE-W-1.2": "rougeW", "ROUGE-S4": "rougeS4", "ROUGE-SU4": "rougeSU4",
@@ -33,7 +34,7 @@ SETTINGS = {
 
 
 def _jsonl(name: str) -> list[dict]:
-    return [json.loads(x) for x in (DATA / name).read_text(encoding="utf-8").splitlines() if x.strip()]
+    return [json.loads(x) for x in ((CORPORA if (CORPORA / name).exists() else DATA) / name).read_text(encoding="utf-8").splitlines() if x.strip()]
 
 
 @lru_cache(maxsize=1)
@@ -81,7 +82,7 @@ def test_per_document_scores_equal_rouge155(setting: str) -> None:
 
 @pytest.mark.parametrize("setting", sorted(SETTINGS))
 def test_system_averages_replay_the_perl_bootstrap(setting: str) -> None:
-    averages = json.loads((DATA / "rouge155_summeval_system_averages.json").read_text())["averages"][setting]
+    averages = json.loads((CORPORA / "rouge155_summeval_system_averages.json").read_text())["averages"][setting]
     ours = _our_scores()[setting]
     for system, variants in averages.items():
         for perl_name, expected in variants.items():

@@ -20,6 +20,7 @@ from rouge_score import rouge_scorer
 from toolkit.scoring.rouge import rouge
 
 DATA = Path(__file__).parent / "data" / "rouge"
+CORPORA = Path(__file__).parent / "data" / "corpora"  # fixtures shared by several test modules
 TOL = 1e-9
 VARIANTS = ["rouge1", "rouge2", "rouge3", "rouge4", "rouge9", "rougeL", "rougeLsum"]
 
@@ -27,7 +28,7 @@ Pair = tuple[str, str, list[str]]  # (origin, prediction, references)
 
 
 def _jsonl(name: str) -> list[dict]:
-    return [json.loads(line) for line in (DATA / name).read_text(encoding="utf-8").splitlines() if line.strip()]
+    return [json.loads(line) for line in ((CORPORA if (CORPORA / name).exists() else DATA) / name).read_text(encoding="utf-8").splitlines() if line.strip()]
 
 
 @lru_cache(maxsize=1)

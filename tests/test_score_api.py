@@ -17,12 +17,13 @@ from toolkit.scoring.api import EmptyPredictionWarning
 from toolkit.scoring.diagnostics import diagnose, fragments, tokenize
 
 DATA = Path(__file__).parent / "data" / "scoring"
+CORPORA = Path(__file__).parent / "data" / "corpora"  # fixtures shared by several test modules
 TOL = 1e-9  # parity tolerance with rouge-score (issue 8: identical to 1e-9)
 
 SUMMEVAL_DOCS = {
-    d["id"]: d for d in map(json.loads, (DATA / "summeval_documents.jsonl").read_text().splitlines())
+    d["id"]: d for d in map(json.loads, (CORPORA / "summeval_documents.jsonl").read_text().splitlines())
 }
-SUMMEVAL_OUT = [json.loads(line) for line in (DATA / "summeval_system_outputs.jsonl").read_text().splitlines()]
+SUMMEVAL_OUT = [json.loads(line) for line in (CORPORA / "summeval_system_outputs.jsonl").read_text().splitlines()]
 ROUGE = ("rouge1", "rouge2", "rougeL", "rougeLsum")
 
 
@@ -271,10 +272,10 @@ def test_empty_prediction_everywhere_does_not_crash():
 
 
 def test_rouge155_mode_carries_perl_average_and_ci():
-    refs = {d["id"]: d for d in map(json.loads, (DATA / "rouge155_summeval_references.jsonl").read_text().splitlines())}
-    rows = [r for r in map(json.loads, (DATA / "rouge155_summeval_scores.jsonl").read_text().splitlines())
+    refs = {d["id"]: d for d in map(json.loads, (CORPORA / "rouge155_summeval_references.jsonl").read_text().splitlines())}
+    rows = [r for r in map(json.loads, (CORPORA / "rouge155_summeval_scores.jsonl").read_text().splitlines())
             if r["system"] == "M0"]
-    gold = json.loads((DATA / "rouge155_summeval_system_averages.json").read_text())["averages"]
+    gold = json.loads((CORPORA / "rouge155_summeval_system_averages.json").read_text())["averages"]
     gold = gold["single_ref/no_stemming"]["M0"]
     preds = ["\n".join(r["hypothesis_sentences"]) for r in rows]
     ref_texts = [["\n".join(refs[r["id"]]["reference_sentences"][refs[r["id"]]["single_ref_index"]])] for r in rows]

@@ -19,12 +19,13 @@ from toolkit.scoring.sacrebleu_metrics import (
 )
 
 DATA = Path(__file__).parent / "data" / "scoring"
+CORPORA = Path(__file__).parent / "data" / "corpora"  # fixtures shared by several test modules
 TOL = 1e-9  # the one tolerance for "equal to sacreBLEU" (same code, same float operations)
 
 VECTORS = [json.loads(line) for line in (DATA / "sacrebleu_unit_test_vectors.jsonl").read_text().splitlines()]
-SEGMENTS = [json.loads(line) for line in (DATA / "newstest2021_zhen_segments.jsonl").read_text().splitlines()]
-OUTPUTS = [json.loads(line) for line in (DATA / "newstest2021_zhen_system_outputs.jsonl").read_text().splitlines()]
-CORPUS = json.loads((DATA / "newstest2021_zhen_sacrebleu_corpus_scores_this_split.json").read_text())
+SEGMENTS = [json.loads(line) for line in (CORPORA / "newstest2021_zhen_segments.jsonl").read_text().splitlines()]
+OUTPUTS = [json.loads(line) for line in (CORPORA / "newstest2021_zhen_system_outputs.jsonl").read_text().splitlines()]
+CORPUS = json.loads((CORPORA / "newstest2021_zhen_sacrebleu_corpus_scores_this_split.json").read_text())
 REFS = [[s["reference"]] for s in SEGMENTS]
 SEG_IDS = [s["seg_id"] for s in SEGMENTS]
 

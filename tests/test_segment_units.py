@@ -15,10 +15,11 @@ import pytest
 from toolkit.scoring import compare, score, segment_units
 
 DATA = Path(__file__).parent / "data" / "scoring"
-OUTPUTS = [json.loads(line) for line in (DATA / "summeval_system_outputs.jsonl").read_text().splitlines()]
-DOCUMENTS = {row["id"]: row for row in map(json.loads, (DATA / "summeval_documents.jsonl").read_text().splitlines())}
+CORPORA = Path(__file__).parent / "data" / "corpora"  # fixtures shared by several test modules
+OUTPUTS = [json.loads(line) for line in (CORPORA / "summeval_system_outputs.jsonl").read_text().splitlines()]
+DOCUMENTS = {row["id"]: row for row in map(json.loads, (CORPORA / "summeval_documents.jsonl").read_text().splitlines())}
 REFERENCES = {row["id"]: ["\n".join(sentences) for sentences in row["reference_sentences"]]
-              for row in map(json.loads, (DATA / "rouge155_summeval_references.jsonl").read_text().splitlines())}
+              for row in map(json.loads, (CORPORA / "rouge155_summeval_references.jsonl").read_text().splitlines())}
 
 # 27 of the 80 SummEval outputs (16 systems x 5 documents); reference counts vary (1 to 3): nrefs:var
 OUTPUTS = OUTPUTS[::3]

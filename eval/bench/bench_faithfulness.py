@@ -34,11 +34,12 @@ import toolkit
 from toolkit.scoring import score
 
 DATA = Path(__file__).resolve().parents[2] / "tests" / "data" / "rouge"
+CORPORA = DATA.parent / "corpora"  # the test fixtures several modules share
 MODEL_FREE = ["faithfulness", "support_lexical", "support_entity"]
 
 
 def _jsonl(name: str) -> list[dict]:
-    return [json.loads(x) for x in (DATA / name).read_text(encoding="utf-8").splitlines() if x.strip()]
+    return [json.loads(x) for x in ((CORPORA if (CORPORA / name).exists() else DATA) / name).read_text(encoding="utf-8").splitlines() if x.strip()]
 
 
 def real_pairs() -> list[tuple[str, str]]:

@@ -31,11 +31,12 @@ import toolkit
 from toolkit.scoring.rouge import clear_caches, rouge
 
 DATA = Path(__file__).resolve().parents[2] / "tests" / "data" / "rouge"
+CORPORA = DATA.parent / "corpora"  # the test fixtures several modules share
 VARIANTS = ["rouge1", "rouge2", "rougeL", "rougeLsum"]
 
 
 def _jsonl(name: str) -> list[dict]:
-    return [json.loads(x) for x in (DATA / name).read_text(encoding="utf-8").splitlines() if x.strip()]
+    return [json.loads(x) for x in ((CORPORA if (CORPORA / name).exists() else DATA) / name).read_text(encoding="utf-8").splitlines() if x.strip()]
 
 
 def _lines(text: str) -> str:
