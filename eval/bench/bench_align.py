@@ -60,7 +60,7 @@ def _corpus_sentences() -> list[str]:
     """Real English news sentences from the shared development data (read at run time, not copied)."""
     import re
 
-    roots = [Path("/work/shared/data"), DATA]
+    roots = [DATA]
     texts: list[str] = []
     for root in roots:
         for name in ("summarization/summeval_documents.jsonl", "summarization/bbc_news_summary.jsonl",
@@ -75,7 +75,7 @@ def _corpus_sentences() -> list[str]:
             break
     sentences = [s.strip() for t in texts for s in re.split(r"(?<=[.!?])\s+", t) if len(s.split()) >= 4]
     if not sentences:
-        raise SystemExit("no corpus found under /work/shared/data/summarization; the benchmark needs it")
+        raise SystemExit(f"no corpus found under {DATA / 'summarization'} (../shared/data beside the repository); the benchmark needs it")
     return sentences
 
 

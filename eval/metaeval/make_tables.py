@@ -235,7 +235,7 @@ def main() -> None:
     parser.add_argument("--out", type=Path, default=HERE)
     args = parser.parse_args()
     if not args.data.exists():
-        args.data = Path("/work/shared/data")
+        raise SystemExit(f"{args.data}: not found; pass --data with the shared data folder (../shared/data)")
     everything = {}
     for name, build in (("summeval", summeval), ("realsumm", realsumm), ("newsroom", newsroom), ("wmt21_zhen", wmt)):
         start = time.perf_counter()
