@@ -407,12 +407,5 @@ def _run_locked(
         "recomputed": recomputed, "started": started, "finished": mf.now_iso(), "run_signature": signature,
     })
     notify("report")
-    write_run_report(run_dir)
-    return RunResult(run_dir=run_dir, results=results, signature=signature, recomputed=recomputed)
-
-
-def write_run_report(run_dir: Path) -> None:
-    """Write report.md and report.html for a finished run folder."""
-    from toolkit.runs.report import write_report
-
     write_report(run_dir)
+    return RunResult(run_dir=run_dir, results=results, signature=signature, recomputed=recomputed)

@@ -28,7 +28,7 @@ class MetricInfo:
 
     Attributes:
         name: registry name.
-        description: one line for ``toolkit list`` and the docs.
+        description: one line for ``toolkit score --help`` and the docs.
         higher_is_better: True/False, or None for descriptive diagnostics (length, density).
         range: lowest and highest possible value (``math.inf`` when unbounded).
         needs_model: loads a neural model (slow, optional).
