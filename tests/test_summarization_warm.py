@@ -209,3 +209,21 @@ def test_run_progress_advances_per_document(tiny: dict[str, Path], tmp_path: Pat
     config = run_config(tmp_path, [{"name": "tiny", "model": str(tiny["t5"]), "generation": SETTINGS}], n_docs=5)
     run(config, progress=True)  # one batch of 5 documents (batch_size 8)
     assert advances["summarise tiny"] == [1.0] * 5
+
+
+def test_cli_precision_fast_is_recorded_per_row(tiny: dict[str, Path], tmp_path: Path) -> None:
+    from toolkit.cli import main
+
+    src = tmp_path / "docs.jsonl"
+    src.write_text("".join(json.dumps({"id": f"d{i}", "text": t}) + "\n" for i, t in enumerate(DOCS[:3])), encoding="utf-8")
+    rows = {}
+    for precision in ("exact", "fast"):
+        out = tmp_path / f"{precision}.jsonl"
+        assert main(["summarize", str(src), "--model", str(tiny["llama"]), "--max-new-tokens", "8",
+                     "--precision", precision, "--device", "cpu", "-o", str(out)]) == 0
+        rows[precision] = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
+    assert [r["precision"] for r in rows["fast"]] == ["fast"] * 3 and rows["exact"][0]["precision"] == "exact"
+    assert rows["fast"][0]["fingerprint"] != rows["exact"][0]["fingerprint"]
+    texts = {p: [r.get("text", r.get("summary")) for r in rows[p]] for p in rows}
+    assert texts["fast"] == texts["exact"] and all(texts["fast"])  # fast is float32 today
+    assert main(["summarize", str(src), "--model", "lead-3", "--precision", "quick", "-o", str(tmp_path / "x.jsonl")]) != 0
