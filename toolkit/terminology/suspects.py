@@ -239,7 +239,7 @@ def find_suspects(
         std = standard_name(word)
         if std is not None and std.name.count(" ") == 0:
             std_in_source = [h for h in std.headwords if source and h in source]
-            if not std.ambiguous or (source and std_in_source and not _is_common_in(std_in_source, source, d)):
+            if not std.ambiguous or (std_in_source and not _all_ordinary_words(std_in_source, d)):
                 continue  # a standard name: correct
             confidence = 0.6
             reason = (f"reads as pinyin ({' '.join(parts)}) but matches no glossary entry; "
@@ -280,10 +280,7 @@ def _spelled_in_source(parts: list[str], source: str, d) -> tuple[str, bool] | N
     return None
 
 
-def _is_common_in(headwords: list[str], source: str, d) -> bool:  # noqa: ANN001 - Cedict
-    """True when every ambiguous headword found in the source sits in a longer ordinary word or phrase.
-
-    Without a segmentation of the source we keep it simple: an ambiguous headword counts as ordinary
-    unless a proper-only headword of the same name is in the source too.
-    """
+def _all_ordinary_words(headwords: list[str], d) -> bool:  # noqa: ANN001 - Cedict
+    """True when every headword (of a name, found in the source) is also an ordinary word (大兴), so the
+    source may not mean the name; False when one is a name only (大兴区)."""
     return all(any(not e.is_proper for e in d.lookup(h)) for h in headwords)
