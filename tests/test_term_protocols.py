@@ -14,8 +14,8 @@ import pytest
 
 from toolkit.errors import ConfigError
 from toolkit.scoring import score
-from toolkit.terminology import Glossary, GlossaryEntry
-from toolkit.terminology.protocols import glossary_terms, parse_annotations, wmt21_exact, wmt25_success
+from toolkit.terminology import Glossary
+from toolkit.terminology.protocols import glossary_terms, parse_annotations, term_dict_glossary, wmt21_exact, wmt25_success
 
 DATA = Path(__file__).parent / "data"
 TOL = 1e-12
@@ -94,9 +94,8 @@ def _outputs(subs: list[dict], docs: list[dict], key: str) -> list[str]:
 def test_wmt25_equals_the_official_formula(wmt25: tuple) -> None:
     docs, terms, subs, gold = wmt25
     pairs = [(t["zh"], t["en_alternatives"]) for t in terms]
-    # the glossary as the official dictionary holds it (built directly: case variants such as IFFo|IFFO are kept)
-    glossary = Glossary(tuple(GlossaryEntry(id=str(i), canonical=t["en_alternatives"][0], source=t["zh"],
-                                            alternatives=tuple(t["en_alternatives"][1:])) for i, t in enumerate(terms)))
+    # the glossary as the official dictionary holds it (case variants such as IFFo|IFFO kept)
+    glossary = term_dict_glossary(pairs)
     assert len(gold) == 4
     for key, official in gold.items():
         hyps = _outputs(subs, docs, key)

@@ -218,3 +218,31 @@ def glossary_terms(glossary) -> list[tuple[str, tuple[str, ...]]]:  # noqa: ANN0
         [('金管局', ('HKMA', 'Monetary Authority'))]
     """
     return [(e.source, (e.canonical, *e.alternatives)) for e in glossary.entries if e.source]
+
+
+def term_dict_glossary(pairs: Sequence[tuple[str, Sequence[str]]]):  # noqa: ANN201 - Glossary
+    """A glossary holding a shared task's term dictionary as it is: every alternative kept, case variants too.
+
+    ``Glossary.from_records`` validates and keeps "IFFo|IFFO" once; the official WMT25 formula counts an
+    "iffo" once per listed variant, so use this glossary for numbers equal to the official ones.
+
+    Args:
+        pairs: (source term, target alternatives) pairs, e.g. ``[(t["zh"], t["en_alternatives"]) ...]``.
+
+    Raises:
+        InputError: a pair has an empty source term or no alternative.
+
+    Example:
+        >>> g = term_dict_glossary([("IFFO", ["IFFo", "IFFO"])])
+        >>> glossary_terms(g)
+        [('IFFO', ('IFFo', 'IFFO'))]
+    """
+    from toolkit.terminology.records import Glossary, GlossaryEntry
+
+    entries = []
+    for i, (source, alternatives) in enumerate(pairs):
+        alts = [a for a in alternatives if isinstance(a, str) and a.strip()]
+        if not isinstance(source, str) or not source.strip() or not alts:
+            raise InputError(f"term dictionary item {i + 1}: needs a source term and at least one target alternative")
+        entries.append(GlossaryEntry(id=f"{i + 1}", canonical=alts[0], alternatives=tuple(alts[1:]), source=source))
+    return Glossary(tuple(entries))
