@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import json
 import warnings
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated, Any, Optional
 
@@ -18,7 +17,10 @@ import click
 import typer
 
 from toolkit.cli import options as opt
-from toolkit.errors import InputError, InputLengthError
+from toolkit.inputs import Segments, align_systems, read_hypotheses, read_references, read_sources
+
+__all__ = ["Segments", "read_hypotheses", "read_references", "read_sources", "register", "render_comparison",
+           "render_report"]
 
 _EPILOG_SCORE = (
     "Examples:  toolkit score --hyp sys.en --ref ref.en --metrics bleu,chrf,ter --target-lang en\n\n"
@@ -26,115 +28,6 @@ _EPILOG_SCORE = (
 )
 _DEFAULTS_HELP = "rouge1,rouge2,rougeL,rougeLsum,bleu,chrf,ter (+terms with --glossary)"
 _EPILOG_COMPARE = "Example:  toolkit compare --ref ref.en base.en sysA.en sysB.en --metrics bleu,chrf,rougeL"
-
-
-@dataclass(frozen=True)
-class Segments:
-    """Hypotheses (or one system) read from a file, with ids."""
-
-    path: str
-    ids: list[str]
-    texts: list[str]
-    jsonl: bool
-
-
-def _io() -> Any:
-    import toolkit.io as io
-
-    return io
-
-
-def read_hypotheses(path: str) -> Segments:
-    """Read a hypothesis file: JSONL ``{"id", "text"}`` (or ``toolkit summarize`` output, ``{"id", "summary"}``),
-    or one segment a line (ids ``1``, ``2``, ...)."""
-    io = _io()
-    if io.is_jsonl(path):
-        docs = io.read_outputs(path)
-        return Segments(path, [d.id for d in docs], [d.text for d in docs], True)
-    lines = io.read_segments(path)
-    return Segments(path, [str(i) for i in range(1, len(lines) + 1)], lines, False)
-
-
-def _count_error(hyp: Segments, other: str, n_other: int, what: str) -> InputLengthError:
-    return InputLengthError(
-        f"{hyp.path} has {len(hyp.texts)} segments but {other} has {n_other} {what}; "
-        "give one entry per hypothesis segment"
-    )
-
-
-def _read_ref_file(path: str, hyp: Segments) -> list[list[str]]:
-    """References of one file, per hypothesis segment (empty list = none from this file)."""
-    io = _io()
-    if io.is_jsonl(path):
-        if not hyp.jsonl:
-            raise InputError(f"{path}: JSONL references need JSONL hypotheses with ids ({hyp.path} is plain text)")
-        by_id: dict[str, tuple[int, list[str]]] = {}
-        for number, obj in io.iter_jsonl(path):
-            if "id" not in obj:
-                raise InputError(f"{path}:{number}: missing field 'id'; each line needs {{\"id\": ..., \"references\": [...]}}")
-            if "references" in obj:
-                refs = obj["references"]
-                if not isinstance(refs, list) or not all(isinstance(r, str) for r in refs):
-                    raise InputError(f"{path}:{number}: field 'references' must be a list of strings")
-            elif "text" in obj:
-                if not isinstance(obj["text"], str):
-                    raise InputError(f"{path}:{number}: field 'text' must be a string")
-                refs = [obj["text"]]
-            else:
-                raise InputError(f"{path}:{number}: needs a 'references' list or a 'text' field")
-            key = str(obj["id"])
-            if key in by_id:
-                raise InputError(f"{path}:{number}: duplicate id '{key}' (first on line {by_id[key][0]})")
-            by_id[key] = (number, refs)
-        if len(by_id) != len(hyp.ids):
-            raise _count_error(hyp, path, len(by_id), "reference entries")
-        out = []
-        for seg_id in hyp.ids:
-            if seg_id not in by_id:
-                raise InputError(f"{path}: no reference entry for id '{seg_id}' of {hyp.path}; add it or remove the hypothesis")
-            out.append(list(by_id[seg_id][1]))
-        return out
-    lines = io.read_segments(path)
-    if len(lines) != len(hyp.texts):
-        raise _count_error(hyp, path, len(lines), "lines")
-    return [[line] if line.strip() else [] for line in lines]
-
-
-def read_references(paths: list[str], hyp: Segments) -> list[list[str]]:
-    """Merge one or more reference files into per-segment reference lists.
-
-    Raises:
-        InputLengthError: a file's count differs from the hypotheses (names both files and counts).
-        InputError: a segment has no reference in any file, or an id is missing.
-    """
-    per_file = [_read_ref_file(p, hyp) for p in paths]
-    merged: list[list[str]] = []
-    for i, seg_id in enumerate(hyp.ids):
-        refs = [r for file_refs in per_file for r in file_refs[i]]
-        if not refs:
-            where = f"line {i + 1}" if not hyp.jsonl else f"id '{seg_id}'"
-            raise InputError(
-                f"{', '.join(paths)}: no reference for {where} (blank or empty); add a reference or drop the segment"
-            )
-        merged.append(refs)
-    return merged
-
-
-def read_sources(path: str, hyp: Segments) -> list[str]:
-    """Sources matched to hypotheses: JSONL by id (``{"id", "text"}``), or one a line."""
-    io = _io()
-    if io.is_jsonl(path):
-        docs = {d.id: d.text for d in io.read_documents(path)}
-        missing = [i for i in hyp.ids if i not in docs]
-        if len(docs) != len(hyp.ids):
-            raise _count_error(hyp, path, len(docs), "sources")
-        if missing:
-            raise InputError(f"{path}: no source for id '{missing[0]}' of {hyp.path}")
-        return [docs[i] for i in hyp.ids]
-    lines = io.read_segments(path)
-    if len(lines) != len(hyp.texts):
-        raise _count_error(hyp, path, len(lines), "lines")
-    return lines
 
 
 def _load_glossary(path: str | None) -> Any:
@@ -292,23 +185,8 @@ def register(app: typer.Typer) -> None:
         from toolkit.scoring import compare
 
         names = _metrics_arg(metrics, glossary)
-        read = [read_hypotheses(path) for path in systems]
-        first = read[0]
-        for other in read[1:]:
-            if len(other.texts) != len(first.texts):
-                raise _count_error(first, other.path, len(other.texts), "segments")
-            if other.jsonl and first.jsonl and other.ids != first.ids:
-                order = {k: i for i, k in enumerate(other.ids)}
-                if set(order) != set(first.ids):
-                    raise InputError(f"{other.path}: ids differ from {first.path}; systems must cover the same segments")
         labels = _labels(systems)
-        by_system = {}
-        for label, seg in zip(labels, read):
-            if seg.jsonl and first.jsonl and seg.ids != first.ids:
-                lookup = dict(zip(seg.ids, seg.texts))
-                by_system[label] = [lookup[i] for i in first.ids]
-            else:
-                by_system[label] = seg.texts
+        first, by_system = align_systems(systems, labels)
         refs = read_references(list(ref), first)
         sources = read_sources(source, first) if source else None
         settings = opt.scoring_settings(rouge_mode=rouge_mode, stem=stem, multi_ref=multi_ref, lsum_split=lsum_split,

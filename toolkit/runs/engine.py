@@ -21,6 +21,7 @@ from toolkit.runs.data import RunDocument, data_fingerprint, load_documents
 from toolkit.runs.executor_registry import make_executor
 from toolkit.runs.executors import Executor, batched
 from toolkit.runs.progress import DocumentTicks, StageProgress
+from toolkit.runs.report import write_report
 from toolkit.runs.results import RunResults, SystemResults, write_results
 from toolkit.runs.rundir import check_inputs_outside, locked_run_dir, run_inputs
 from toolkit.runs.sections import paired_comparisons, terminology_section
