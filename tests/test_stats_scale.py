@@ -195,3 +195,17 @@ def test_no_resamples_by_n_matrix():
     finally:
         tracemalloc.stop()
     assert peak < 100e6, peak
+
+
+@pytest.mark.parametrize("many", [True, False])
+def test_single_column_statistics_identical(many):
+    # (n, 1) rows: numpy sums them pairwise, so they keep the in-memory path's own sums
+    rng = np.random.default_rng(8)
+    stats = (rng.random((N, 1)) * 100).astype(np.float64)
+    seg = SegmentStats(stats=stats, aggregate=lambda s: float(s[0]), corpus_score=float(stats.sum()),
+                       segment_scores=stats[:, 0], signature="one",
+                       aggregate_many=(lambda s: s[:, 0]) if many else None)
+    indices = bootstrap_indices(N, 100, 2)
+    old = _old_resampled_scores(seg, indices)
+    assert np.array_equal(resampled_scores(seg, indices), old)
+    assert np.array_equal(resampled_scores_many([seg], resamples=100, seed=2)[0], old)

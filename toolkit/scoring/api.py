@@ -21,7 +21,7 @@ from toolkit.scoring.records import Comparison, MetricResult, ScoreReport, Syste
 from toolkit.scoring.registry import DEFAULT_METRICS, get_metric, resolve_metrics
 from toolkit.scoring.term_metrics import glossary_optional
 from toolkit.scoring.settings import DEFAULT_RESAMPLES, TEST_METHODS, ScoringSettings
-from toolkit.scoring.stats import approximate_randomization, bootstrap_ci, holm, paired_bootstrap, resample_order
+from toolkit.scoring.stats import approximate_randomization, bootstrap_cis, holm, paired_bootstrap, resample_order
 
 METHODS = TEST_METHODS
 __all__ = ["DEFAULT_RESAMPLES", "METHODS", "ScoringSettings", "compare", "score", "segment_units"]
@@ -233,13 +233,16 @@ def score(
     all_stats = _compute_all(ctx, names)
     resamples, order = settings.ci_resamples, resample_order(seg_ids)
     tail = settings.ci_tag()
+    # one draw of the resample indices for every metric (equal to one bootstrap_ci call each)
+    cis = bootstrap_cis([_in_id_order(seg, order) for seg in all_stats.values()], resamples=resamples,
+                        seed=settings.seed) if resamples > 0 else [None] * len(all_stats)
     corpus: dict[str, MetricResult] = {}
-    for name, seg in all_stats.items():
+    for (name, seg), ci in zip(all_stats.items(), cis):
         info = get_metric(name).info
         corpus[name] = MetricResult(
             name=name,
             score=seg.corpus_score,
-            ci=bootstrap_ci(_in_id_order(seg, order), resamples=resamples, seed=settings.seed) if resamples > 0 else None,
+            ci=ci,
             signature=_full_signature(seg.signature, tail),
             higher_is_better=info.higher_is_better,
             n_segments=len(preds),

@@ -160,7 +160,13 @@ class _Resampler:
         if self.exact.size:
             # (rows^T @ counts^T)^T: BLAS is much faster this way round for a long inner dimension
             out[:, self.exact] = (self.exact_rows.T @ counts.T).T.astype(self.dtype)
-        if self.sequential.size == 1:
+        if self.k == 1 and self.sequential.size:
+            # a single column: numpy sums (n, 1) pairwise, not in draw order; keep the in-memory path's sums
+            if self.seg.aggregate_many is None:
+                out[:] = [self.sequential_rows[idx].sum(0) for idx in indices]
+            else:
+                out[:] = self.sequential_rows[indices].sum(axis=1)
+        elif self.sequential.size == 1:
             column = self.sequential_rows[:, 0]
             for r, idx in enumerate(indices):
                 out[r, self.sequential[0]] = np.cumsum(np.take(column, idx))[-1] if idx.size else 0
@@ -273,20 +279,26 @@ def bootstrap_cis(
     level: float = 0.95,
     float32_parity: bool = False,
 ) -> list[tuple[float, float] | None]:
-    """:func:`bootstrap_ci` of several metrics of the same segments at once: one draw of the indices for all.
+    """:func:`bootstrap_ci` of several metrics at once, equal to one call each: metrics with the same number
+    of segments share one draw of the indices.
 
     Example:
         >>> from toolkit.scoring.base import mean_stats
         >>> bootstrap_cis([mean_stats([0.0, 100.0] * 50, "a"), mean_stats([1.0, 3.0] * 50, "b")], resamples=200, seed=1)
         [(40.0, 59.0), (1.8, 2.18)]
     """
-    if not segs:
-        return []
-    n = len(segs[0].stats)
-    if n < 2 or resamples < 1:
-        return [None] * len(segs)
-    scores = resampled_scores_many(segs, resamples=resamples, seed=seed, float32_parity=float32_parity)
-    return [percentile_interval(s, level) for s in scores]
+    out: list[tuple[float, float] | None] = [None] * len(segs)
+    by_length: dict[int, list[int]] = {}
+    for i, seg in enumerate(segs):
+        by_length.setdefault(len(seg.stats), []).append(i)
+    for n, members in by_length.items():  # metrics of the same segments share the draws
+        if n < 2 or resamples < 1:
+            continue
+        scores = resampled_scores_many([segs[i] for i in members], resamples=resamples, seed=seed,
+                                       float32_parity=float32_parity)
+        for i, values in zip(members, scores):
+            out[i] = percentile_interval(values, level)
+    return out
 
 
 @dataclass(frozen=True)
