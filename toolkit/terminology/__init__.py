@@ -25,7 +25,8 @@ from toolkit.terminology.records import (
     TermStats,
 )
 from toolkit.terminology.suspects import DEFAULT_THRESHOLD, find_suspects
-from toolkit.terminology.validate import Issue, load_glossary, validate_glossary
+from toolkit.terminology.loading import load_glossary, validate_glossary
+from toolkit.terminology.validate import Issue
 
 __all__ = [
     "DEFAULT_THRESHOLD",

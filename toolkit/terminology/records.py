@@ -11,56 +11,15 @@ from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-#: Entry types a glossary row may declare.
-ENTRY_TYPES = ("person", "place", "org", "other")
+from toolkit.terminology.entries import ENTRY_TYPES, GlossaryEntry, Term
+from toolkit.terminology.validate import entries_from_records
+
+__all__ = ["ENTRY_TYPES", "MATCH_KINDS", "Edit", "EntryStat", "Glossary", "GlossaryEntry", "Normalization", "Suspect",
+           "Term", "TermAccuracy", "TermMatch", "TermStats"]
 
 #: Kinds of a :class:`TermMatch` (``alternative`` marks an acceptable rendering; ``source`` a
 #: source-language term, only reported when asked for).
 MATCH_KINDS = ("canonical", "alternative", "variant", "calque", "fuzzy", "source")
-
-
-@dataclass(frozen=True)
-class GlossaryEntry:
-    """One concept of a glossary: the canonical English term and its other renderings.
-
-    Attributes:
-        id: stable identifier (the ``id`` column, else the canonical term; ``#2``... on clashes).
-        canonical: the correct English term.
-        variants: wrong renderings that normalisation rewrites to ``canonical``.
-        alternatives: acceptable renderings: matched and counted correct, never rewritten.
-        source: the source-language term (e.g. ``金湘军``), or ``""``.
-        type: ``person``, ``place``, ``org`` or ``other``.
-        case_sensitive: match only with the exact case given.
-        note: free text.
-        line: line (or item number) in the file it came from; not part of equality.
-    """
-
-    id: str
-    canonical: str
-    variants: tuple[str, ...] = ()
-    alternatives: tuple[str, ...] = ()
-    source: str = ""
-    type: str = "other"
-    case_sensitive: bool = False
-    note: str = ""
-    line: int | None = field(default=None, compare=False)
-
-    def to_dict(self) -> dict[str, Any]:
-        """Return the entry as a JSON-ready dict (lists for the ``|`` fields)."""
-        return {
-            "id": self.id,
-            "canonical": self.canonical,
-            "variants": list(self.variants),
-            "alternatives": list(self.alternatives),
-            "source": self.source,
-            "type": self.type,
-            "case_sensitive": self.case_sensitive,
-            "note": self.note,
-        }
-
-
-#: The name the public API documents for a glossary entry.
-Term = GlossaryEntry
 
 
 @dataclass(frozen=True)
@@ -86,9 +45,7 @@ class Glossary:
         Raises:
             GlossaryError: a record has an error (empty canonical, bad type, a variant of two entries...).
         """
-        from toolkit.terminology.validate import build_glossary
-
-        return build_glossary(list(records), path=path)
+        return cls(tuple(entries_from_records(list(records), path or "<records>")), path=path)
 
     def __len__(self) -> int:
         return len(self.entries)

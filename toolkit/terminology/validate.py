@@ -16,13 +16,12 @@ from __future__ import annotations
 import unicodedata
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 from toolkit.errors import GlossaryError, escape_controls, shown
 from toolkit.limits import MAX_TERM_CHARS, MAX_TERMS_PER_ENTRY
-from toolkit.terminology.glossary_io import KNOWN_COLUMNS, RawGlossary, RawRecord, read_records
-from toolkit.terminology.records import ENTRY_TYPES, Glossary, GlossaryEntry
+from toolkit.terminology.glossary_io import KNOWN_COLUMNS, RawGlossary, RawRecord
+from toolkit.terminology.entries import ENTRY_TYPES, GlossaryEntry
 from toolkit.terminology.textnorm import fold_term
 
 _TYPE_ALIASES = {
@@ -306,45 +305,23 @@ def _cross_check(entries: list[GlossaryEntry], name: str, raw: RawGlossary) -> l
     return issues
 
 
-def validate_glossary(path_or_glossary: str | Path | Glossary) -> list[Issue]:
-    """Validate a glossary file (or a built glossary) and return every error and warning.
-
-    Args:
-        path_or_glossary: a glossary file path, or a :class:`Glossary` (cross-entry checks only).
-
-    Returns:
-        Issues in file order, errors and warnings mixed; empty when the glossary is clean.
-
-    Raises:
-        GlossaryError: the file cannot be read or parsed at all.
-
-    Example:
-        >>> g = Glossary.from_records([{"canonical": "Jin Xiangjun", "variants": "Jinxiang Army"}])
-        >>> validate_glossary(g)
-        []
-    """
-    if isinstance(path_or_glossary, Glossary):
-        g = path_or_glossary
-        raw = RawGlossary(g.path or "<glossary>", tuple(RawRecord(e.line, {}, i) for i, e in enumerate(g, 1)), KNOWN_COLUMNS)
-        return _cross_check(list(g.entries), raw.path, raw)
-    raw = read_records(path_or_glossary)
-    return check_raw(raw)[1]
-
-
-def _raise_on_errors(issues: Sequence[Issue], name: str) -> None:
+def raise_on_errors(issues: Sequence[Issue], name: str) -> None:
     errors = [i for i in issues if i.severity == "error"]
     if errors:
         more = f" (and {len(errors) - 1} more errors)" if len(errors) > 1 else ""
         raise GlossaryError(f"{errors[0]}{more}; run `toolkit terms check --glossary {name}` for the full report")
 
 
-def build_glossary(records: list[Mapping[str, Any]], *, path: str | None = None) -> Glossary:
-    """Build a :class:`Glossary` from mappings (rows of a glossary), raising on any error.
+def entries_from_records(records: list[Mapping[str, Any]], name: str = "<records>") -> list[GlossaryEntry]:
+    """Check mappings (rows of a glossary) and return their entries, raising on any error.
 
     Raises:
         GlossaryError: the first error, with its item number and entry.
+
+    Example:
+        >>> [e.canonical for e in entries_from_records([{"canonical": "Jin Xiangjun", "variants": "Jinxiang Army"}])]
+        ['Jin Xiangjun']
     """
-    name = path or "<records>"
     raw_records = []
     columns: dict[str, None] = {}  # first-seen order, linear
     for i, r in enumerate(records, start=1):
@@ -355,30 +332,11 @@ def build_glossary(records: list[Mapping[str, Any]], *, path: str | None = None)
         raw_records.append(RawRecord(None, fields, i))
     raw = RawGlossary(name, tuple(raw_records), tuple(columns))
     entries, issues = check_raw(raw)
-    _raise_on_errors(issues, name)
-    return Glossary(tuple(entries), path=path)
+    raise_on_errors(issues, name)
+    return entries
 
 
-def load_glossary(path: str | Path) -> Glossary:
-    """Load a glossary file (.tsv .csv .json .yaml/.yml .tbx) and check it.
-
-    Args:
-        path: the glossary file; its extension selects the format.
-
-    Returns:
-        The glossary; warnings (duplicate rows, unknown columns) do not stop loading.
-
-    Raises:
-        GlossaryError: unreadable file or an error in an entry, naming file:line and the entry.
-
-    Example:
-        >>> import tempfile, os
-        >>> d = tempfile.mkdtemp(); p = os.path.join(d, "g.tsv")
-        >>> _ = open(p, "w", encoding="utf-8").write("canonical\\tvariants\\nJin Xiangjun\\tJinxiang Army\\n")
-        >>> load_glossary(p).entries[0].variants
-        ('Jinxiang Army',)
-    """
-    raw = read_records(path)
-    entries, issues = check_raw(raw)
-    _raise_on_errors(issues, str(path))
-    return Glossary(tuple(entries), path=str(path))
+def cross_check(entries: list[GlossaryEntry], name: str) -> list[Issue]:
+    """The cross-entry checks (a variant of two entries, an alternative that is a variant...) of built entries."""
+    raw = RawGlossary(name, tuple(RawRecord(e.line, {}, i) for i, e in enumerate(entries, 1)), KNOWN_COLUMNS)
+    return _cross_check(list(entries), name, raw)
