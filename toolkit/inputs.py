@@ -31,7 +31,22 @@ class Segments:
 
 def read_hypotheses(path: str) -> Segments:
     """Read a hypothesis file: JSONL ``{"id", "text"}`` (or ``toolkit summarize`` output, ``{"id", "summary"}``),
-    or one segment a line (ids ``1``, ``2``, ...)."""
+    or one segment a line (ids ``1``, ``2``, ...).
+
+    Example:
+        >>> import tempfile, os
+        >>> folder = tempfile.mkdtemp()
+        >>> hyp, ref = os.path.join(folder, "hyp.txt"), os.path.join(folder, "ref.txt")
+        >>> _ = open(hyp, "w", encoding="utf-8").write("the cat sat\na dog ran\n")
+        >>> _ = open(ref, "w", encoding="utf-8").write("the cat sat down\n\n")
+        >>> segments = read_hypotheses(hyp)
+        >>> segments.ids, segments.texts
+        (['1', '2'], ['the cat sat', 'a dog ran'])
+        >>> read_references([ref], segments)
+        Traceback (most recent call last):
+        ...
+        toolkit.errors.InputError: ...ref.txt: no reference for line 2 (blank or empty); add a reference or drop the segment
+    """
     if io.is_jsonl(path):
         docs = io.read_outputs(path)
         return Segments(path, [d.id for d in docs], [d.text for d in docs], True)
