@@ -37,8 +37,8 @@ def read_hypotheses(path: str) -> Segments:
         >>> import tempfile, os
         >>> folder = tempfile.mkdtemp()
         >>> hyp, ref = os.path.join(folder, "hyp.txt"), os.path.join(folder, "ref.txt")
-        >>> _ = open(hyp, "w", encoding="utf-8").write("the cat sat\na dog ran\n")
-        >>> _ = open(ref, "w", encoding="utf-8").write("the cat sat down\n\n")
+        >>> _ = open(hyp, "w", encoding="utf-8").write("the cat sat\\na dog ran\\n")
+        >>> _ = open(ref, "w", encoding="utf-8").write("the cat sat down\\n\\n")
         >>> segments = read_hypotheses(hyp)
         >>> segments.ids, segments.texts
         (['1', '2'], ['the cat sat', 'a dog ran'])
