@@ -7,6 +7,7 @@ the rows per resample. Every comparison is ``==`` on floats, not a tolerance.
 
 from __future__ import annotations
 
+import dataclasses
 import tracemalloc
 
 import numpy as np
@@ -209,3 +210,15 @@ def test_single_column_statistics_identical(many):
     old = _old_resampled_scores(seg, indices)
     assert np.array_equal(resampled_scores(seg, indices), old)
     assert np.array_equal(resampled_scores_many([seg], resamples=100, seed=2)[0], old)
+
+
+def test_metrics_summed_together_identical_to_one_at_a_time(metrics):
+    # fused columns: float32 in draw order (past 2**24, parity), float64 in draw order, exact columns of all
+    big = _big_counts()
+    others = [dataclasses.replace(metrics[name][0], stats=np.asarray(metrics[name][0].stats)[:500])
+              for name in ("mean", "bleu", "ratio")]
+    segs = [big, *others, dataclasses.replace(others[0], stats=np.asarray(others[0].stats)[::-1].copy())]
+    together = resampled_scores_many(segs, resamples=60, seed=9, float32_parity=True)
+    indices = bootstrap_indices(500, 60, 9)
+    for seg, values in zip(segs, together):
+        assert np.array_equal(values, _old_resampled_scores(seg, indices), equal_nan=True)

@@ -118,15 +118,15 @@ def _resample_counts(indices: np.ndarray, n: int) -> np.ndarray:
 
 
 class _Resampler:
-    """Resampled column sums of one metric, equal to ``rows[idx].sum(0)`` in the metric's resample dtype.
+    """How one metric's rows are summed per resample, equal to ``rows[idx].sum(0)`` in its resample dtype.
 
     Columns split in two groups. *Exact* columns hold integers whose sums stay exactly representable
     (``n * max|v|`` up to 2**24 in float32, 2**53 in float64): there every summation order gives the same
-    number, so their sums are ``counts @ rows`` (one matrix product per block of resamples, shared counts).
-    The other columns (fractional values such as ROUGE F, or float32 sums past 2**24 when sacreBLEU's own
-    float32 rounding must be reproduced) are summed in draw order, one resample at a time, as sacreBLEU does.
-    With ``float32_parity=False`` integer float32 columns past 2**24 are summed exactly in float64 and then
-    rounded once, where a float32 running sum would have rounded at every step.
+    number, so their sums are ``counts @ rows``. The other columns (fractional values such as ROUGE F, or
+    float32 sums past 2**24 when sacreBLEU's own float32 rounding must be reproduced) are summed in draw
+    order, one resample at a time, as sacreBLEU does. With ``float32_parity=False`` integer float32 columns
+    past 2**24 are summed exactly in float64 and then rounded once, where a float32 running sum would have
+    rounded at every step.
     """
 
     def __init__(self, seg: SegmentStats, float32_parity: bool) -> None:
@@ -147,49 +147,87 @@ class _Resampler:
             exact = finite & integral & (bound <= limit)
         self.exact = np.flatnonzero(exact)
         self.sequential = np.flatnonzero(~exact)
-        self.exact_rows = np.ascontiguousarray(rows[:, self.exact], dtype=np.float64)
-        self.sequential_rows = np.ascontiguousarray(rows[:, self.sequential])
+        # a single column: numpy sums (n, 1) pairwise, not in draw order, so it keeps the in-memory sums
+        self.single = self.k == 1 and self.sequential.size == 1
+        self.rows = rows
 
-    @property
-    def needs_counts(self) -> bool:
-        return self.exact.size > 0
-
-    def sums(self, indices: np.ndarray, counts: np.ndarray | None) -> np.ndarray:
-        """Column sums ``(rows, k)`` of the resamples ``indices`` (``counts``: their :func:`_resample_counts`)."""
-        out = np.empty((indices.shape[0], self.k), dtype=self.dtype)
-        if self.exact.size:
-            # (rows^T @ counts^T)^T: BLAS is much faster this way round for a long inner dimension
-            out[:, self.exact] = (self.exact_rows.T @ counts.T).T.astype(self.dtype)
-        if self.k == 1 and self.sequential.size:
-            # a single column: numpy sums (n, 1) pairwise, not in draw order; keep the in-memory path's sums
-            if self.seg.aggregate_many is None:
-                out[:] = [self.sequential_rows[idx].sum(0) for idx in indices]
-            else:
-                out[:] = self.sequential_rows[indices].sum(axis=1)
-        elif self.sequential.size == 1:
-            column = self.sequential_rows[:, 0]
-            for r, idx in enumerate(indices):
-                out[r, self.sequential[0]] = np.cumsum(np.take(column, idx))[-1] if idx.size else 0
-        elif self.sequential.size:
-            for r, idx in enumerate(indices):
-                out[r, self.sequential] = np.add.reduce(np.take(self.sequential_rows, idx, axis=0), axis=0)
-        return out
-
-    def scores(self, indices: np.ndarray, counts: np.ndarray | None) -> np.ndarray:
-        sums = self.sums(indices, counts)
+    def scores(self, sums: np.ndarray) -> np.ndarray:
         if self.seg.aggregate_many is None:
             return np.array([self.seg.aggregate(row) for row in sums], dtype=np.float64)
         return self.seg.scores_of_sums(sums)
 
 
+class _Summer:
+    """Column sums of several metrics' resamples, sharing the work: one ``counts @ rows`` product for every
+    exact column of every metric, and one gather in draw order per dtype for the other columns."""
+
+    def __init__(self, resamplers: Sequence[_Resampler]) -> None:
+        self.resamplers = resamplers
+        exact = [r.rows[:, r.exact] for r in resamplers if r.exact.size]
+        self.exact_rows_t = np.ascontiguousarray(np.concatenate(exact, axis=1).T, dtype=np.float64) if exact else None
+        self.exact_at: list[int] = []
+        at = 0
+        for r in resamplers:
+            self.exact_at.append(at)
+            at += r.exact.size
+        self.groups: dict[np.dtype, np.ndarray] = {}
+        self.sequential_at: list[int] = []
+        widths: dict[np.dtype, int] = {}
+        parts: dict[np.dtype, list[np.ndarray]] = {}
+        for r in resamplers:
+            self.sequential_at.append(widths.get(r.dtype, 0))
+            if r.sequential.size and not r.single:
+                parts.setdefault(r.dtype, []).append(r.rows[:, r.sequential])
+                widths[r.dtype] = widths.get(r.dtype, 0) + r.sequential.size
+        for dtype, cols in parts.items():
+            self.groups[dtype] = np.ascontiguousarray(np.concatenate(cols, axis=1), dtype=dtype)
+
+    @property
+    def needs_counts(self) -> bool:
+        return self.exact_rows_t is not None
+
+    def _in_draw_order(self, rows: np.ndarray, indices: np.ndarray) -> np.ndarray:
+        out = np.empty((indices.shape[0], rows.shape[1]), dtype=rows.dtype)
+        for r, idx in enumerate(indices):
+            if rows.shape[1] == 1:  # cumsum adds in order; (n, 1).sum(0) would add pairwise
+                out[r, 0] = np.cumsum(np.take(rows[:, 0], idx))[-1] if idx.size else 0
+            else:
+                out[r] = np.add.reduce(np.take(rows, idx, axis=0), axis=0)
+        return out
+
+    def scores(self, indices: np.ndarray, n: int) -> list[np.ndarray]:
+        """Each metric's corpus values of the resamples ``indices`` (one row each)."""
+        exact = None
+        if self.exact_rows_t is not None:
+            counts = _resample_counts(indices, n)
+            # einsum, not BLAS: on a shared machine BLAS threads wait for each other (17 ms a resample at
+            # 100k segments against einsum's 1.4); integer sums are exact in any order
+            exact = np.einsum("rn,mn->rm", counts, self.exact_rows_t)
+            del counts
+        ordered = {dtype: self._in_draw_order(rows, indices) for dtype, rows in self.groups.items()}
+        out = []
+        for r, e_at, s_at in zip(self.resamplers, self.exact_at, self.sequential_at):
+            sums = np.empty((indices.shape[0], r.k), dtype=r.dtype)
+            if r.exact.size:
+                sums[:, r.exact] = exact[:, e_at : e_at + r.exact.size].astype(r.dtype)
+            if r.single:
+                if r.seg.aggregate_many is None:
+                    sums[:] = [r.rows[idx].sum(0) for idx in indices]
+                else:
+                    sums[:] = r.rows[indices].sum(axis=1)
+            elif r.sequential.size:
+                sums[:, r.sequential] = ordered[r.dtype][:, s_at : s_at + r.sequential.size]
+            out.append(r.scores(sums))
+        return out
+
+
 def _scores_for_blocks(resamplers: Sequence[_Resampler], blocks: Iterable[np.ndarray], n: int) -> list[np.ndarray]:
-    need_counts = any(r.needs_counts for r in resamplers)
+    summer = _Summer(resamplers)
     out: list[list[np.ndarray]] = [[] for _ in resamplers]
     for block in blocks:
-        counts = _resample_counts(block, n) if need_counts else None
-        for resampler, acc in zip(resamplers, out):
-            acc.append(resampler.scores(block, counts))
-        del block, counts  # before the next block is drawn: one block in memory at a time
+        for acc, values in zip(out, summer.scores(block, n)):
+            acc.append(values)
+        del block  # before the next block is drawn: one block in memory at a time
     return [np.concatenate(acc) if acc else np.zeros(0) for acc in out]
 
 
