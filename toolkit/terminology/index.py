@@ -1,7 +1,6 @@
 """Term index and alignment (``align.v1``): one Aho-Corasick automaton over folded glossary terms.
 
-The automaton is ahocorasick-rs (Rust; all overlapping hits of a text in one call), or pyahocorasick
-when ahocorasick-rs is not installed; both give the same matches.
+The automaton is ahocorasick-rs (Rust; all overlapping hits of a text in one call).
 
 Matching rules:
 - texts and terms are folded alike (:mod:`.textnorm`): NFKC, quotes/apostrophes/dashes, whitespace runs
@@ -105,13 +104,8 @@ def _needs_boundary(ch: str) -> bool:
 class TermIndex:
     """The compiled automaton of one glossary (built once, cached on the glossary)."""
 
-    glossary: Glossary
     keys: list[str]
     values: list[tuple[int, bool, bool, tuple[KeyInfo, ...], str]]
-    n_keys: int
-    with_calques: bool
-    with_plurals: bool
-    backend: str = "ahocorasick_rs"
     _automaton: Any = field(default=None, repr=False)
 
     @classmethod
@@ -178,27 +172,16 @@ class TermIndex:
             ranked = tuple(sorted(keys[key], key=lambda x: (x[3], _RANK[x[1]])))  # exact forms before plurals
             suffix = "" if key in no_plural else suffixes.get(key, "")
             values.append((len(key), _needs_boundary(key[0]), _needs_boundary(key[-1]), ranked, suffix))
-        index = cls(glossary, key_list, values, len(key_list), calques, plurals)
+        index = cls(key_list, values)
         index._str_automaton()  # built now, so that index memory and build time are paid here
         return index
 
     def _str_automaton(self) -> Any:
-        """The automaton over the folded keys (ahocorasick-rs, else pyahocorasick)."""
+        """The automaton over the folded keys (ahocorasick-rs)."""
         if self._automaton is None and self.keys:
-            try:
-                import ahocorasick_rs
+            import ahocorasick_rs
 
-                self._automaton = ahocorasick_rs.AhoCorasick(self.keys)
-                self.backend = "ahocorasick_rs"
-            except ImportError:  # pragma: no cover - exercised only without the optional speed-up
-                import ahocorasick
-
-                automaton = ahocorasick.Automaton()
-                for i, key in enumerate(self.keys):
-                    automaton.add_word(key, i)
-                automaton.make_automaton()
-                self._automaton = automaton
-                self.backend = "pyahocorasick"
+            self._automaton = ahocorasick_rs.AhoCorasick(self.keys)
             self.keys = []  # the automaton holds them now
         return self._automaton
 
@@ -207,10 +190,7 @@ class TermIndex:
         automaton = self._str_automaton()
         if automaton is None:
             return ()
-        if self.backend == "ahocorasick_rs":
-            return automaton.find_matches_as_indexes(low, overlapping=True)
-        values = self.values
-        return ((i, end + 1 - values[i][0], end + 1) for end, i in automaton.iter(low))
+        return automaton.find_matches_as_indexes(low, overlapping=True)
 
     def candidates(self, ft: FoldedText) -> list[tuple[int, int, KeyInfo]]:
         """Every boundary-respecting occurrence of a key: ``(start, end, info)`` in folded offsets."""
@@ -352,11 +332,10 @@ def _possessive(ft: FoldedText, e: int, surface_lower: str) -> str:
     return ""
 
 
-_MATCH_FIELDS = ("start", "end", "text", "canonical", "entry", "kind", "score", "term", "possessive", "plural")
 _new = object.__new__
 
 
-def to_matches(ft: FoldedText, chosen: list[tuple[int, int, KeyInfo]], glossary: Glossary) -> list[TermMatch]:
+def to_matches(ft: FoldedText, chosen: list[tuple[int, int, KeyInfo]]) -> list[TermMatch]:
     """Turn resolved candidates (folded offsets) into :class:`TermMatch` records (original offsets)."""
     original = ft.original
     low = ft.lower
@@ -413,7 +392,7 @@ def align(
     index = get_index(glossary, calques=calques)
     cands, overlaps = index.scan(ft)
     chosen = resolve(cands) if overlaps else cands
-    matches = to_matches(ft, chosen, glossary)
+    matches = to_matches(ft, chosen)
     if fuzzy:
         from toolkit.terminology.fuzzy import fuzzy_matches
 
