@@ -12,7 +12,9 @@ metrics is under 0.5 points.
 
 ``--fast-dtype`` is the dtype of the candidate fast path (default ``bfloat16``: ``precision="fast"`` with
 ``dtype="bfloat16"``, i.e. bfloat16 and batches of 16, what ``fast`` would be with ``FAST_BF16`` on);
-``auto`` tests ``fast`` as shipped (float32, batched more: the same texts as ``exact``).
+``auto`` tests ``fast`` as shipped (float32, batched more: the same texts as ``exact``); ``int8-dynamic``
+tests float32 with every linear layer quantised to int8 by ``torch.ao.quantization.quantize_dynamic``
+(per-tensor weights, fbgemm), batches of 16.
 
 Run from the repository root (a few minutes on 2 cores; bfloat16 is slow on an AVX2-only CPU):
 ``.venv/bin/python eval/fast_quality.py`` -> ``eval/fast_quality.md`` and ``eval/fast_quality.json``.
@@ -49,12 +51,22 @@ def documents(data: Path, limit: int | None) -> list[dict]:
 def summarise(docs: list[dict], precision: str, dtype: str = "auto") -> dict:
     from toolkit.summarization import load_summarizer
 
-    summarizer = load_summarizer("smollm2-135m", settings={"max_new_tokens": MAX_NEW_TOKENS, "dtype": dtype},
+    quantise = dtype == "int8-dynamic"
+    summarizer = load_summarizer("smollm2-135m", settings={"max_new_tokens": MAX_NEW_TOKENS,
+                                                           "dtype": "float32" if quantise else dtype},
                                  precision=precision, device="cpu")
+    if quantise:
+        import warnings
+
+        import torch
+
+        warnings.filterwarnings("ignore", category=DeprecationWarning)
+        summarizer.model = torch.ao.quantization.quantize_dynamic(summarizer.model, {torch.nn.Linear}, dtype=torch.qint8)
     start = time.perf_counter()
     out = summarizer.summarize([d["document"] for d in docs])
     seconds = time.perf_counter() - start
-    return {"precision": precision, "fingerprint": summarizer.fingerprint, "dtype": summarizer.info["dtype"],
+    return {"precision": precision, "fingerprint": summarizer.fingerprint,
+            "dtype": "int8-dynamic" if quantise else summarizer.info["dtype"],
             "seconds": round(seconds, 1), "new_tokens": sum(s.tokens_out for s in out),
             "texts": [s.text for s in out]}
 
@@ -138,7 +150,7 @@ def write_markdown(path: Path, report: dict) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--limit", type=int, default=None, help="documents per set (default: all)")
-    parser.add_argument("--fast-dtype", default="bfloat16", choices=["bfloat16", "float32", "auto"],
+    parser.add_argument("--fast-dtype", default="bfloat16", choices=["bfloat16", "float32", "auto", "int8-dynamic"],
                         help="dtype of the candidate fast path (auto: fast as shipped)")
     parser.add_argument("--out", default=str(ROOT / "eval" / "fast_quality.md"))
     args = parser.parse_args()
