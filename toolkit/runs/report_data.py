@@ -17,7 +17,7 @@ from typing import Any
 from toolkit.errors import InputError, RunDirError
 from toolkit.io import read_text
 
-from toolkit.runs.results import ComparisonResult, RunResults
+from toolkit.runs.results import ComparisonResult, RunResults, read_json_object
 
 
 @dataclass(frozen=True)
@@ -113,17 +113,7 @@ def read_rows(path: Path) -> list[dict[str, Any]]:
 
 
 def _read_json(path: Path, required: bool) -> dict[str, Any]:
-    if not path.exists():
-        if required:
-            raise RunDirError(f"{path}: not found; give a finished run folder (made by `toolkit run CONFIG`)")
-        return {}
-    try:
-        obj = json.loads(read_text(path))
-    except json.JSONDecodeError as exc:
-        raise InputError(f"{path}:{exc.lineno}: broken JSON ({exc.msg}); re-run the run to rewrite it") from None
-    if not isinstance(obj, dict):
-        raise InputError(f"{path}: expected a JSON object at the top level")
-    return obj
+    return read_json_object(path, required=required)
 
 
 def _number(value: Any) -> float | None:

@@ -349,6 +349,29 @@ def write_results(path: str | Path, results: RunResults) -> None:
     write_json(Path(path), results.to_dict())
 
 
+def read_json_object(path: str | Path, *, required: bool = True) -> dict[str, Any]:
+    """A run folder's JSON file as a dict (``{}`` for a missing optional file).
+
+    Raises:
+        RunDirError: a required file is missing.
+        InputError: broken JSON, or not an object at the top level.
+    """
+    from toolkit.io import read_text
+
+    p = Path(path)
+    if not p.exists():
+        if required:
+            raise RunDirError(f"{p}: not found; give a finished run folder (made by `toolkit run CONFIG`)")
+        return {}
+    try:
+        data = json.loads(read_text(p))
+    except json.JSONDecodeError as exc:
+        raise InputError(f"{p}:{exc.lineno}: broken JSON ({exc.msg}); re-run the run to rewrite it") from None
+    if not isinstance(data, dict):
+        raise InputError(f"{p}: expected a JSON object at the top level")
+    return data
+
+
 def read_results(path: str | Path) -> RunResults:
     """Read ``results.json``.
 
@@ -356,15 +379,4 @@ def read_results(path: str | Path) -> RunResults:
         RunDirError: the file is missing.
         InputError: broken JSON, or not a results object.
     """
-    from toolkit.io import read_text
-
-    p = Path(path)
-    if not p.exists():
-        raise RunDirError(f"{p}: not found; give a finished run folder (made by `toolkit run CONFIG`)")
-    try:
-        data = json.loads(read_text(p))
-    except json.JSONDecodeError as exc:
-        raise InputError(f"{p}:{exc.lineno}: broken JSON ({exc.msg}); re-run the run to rewrite it") from None
-    if not isinstance(data, dict):
-        raise InputError(f"{p}: expected a JSON object at the top level")
-    return RunResults.from_dict(data)
+    return RunResults.from_dict(read_json_object(path))
