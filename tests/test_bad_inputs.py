@@ -546,6 +546,10 @@ HOSTILE_CASES: list[Case] = [
     Case("hostile-normalize-edits-is-output", "normalize --edits equal to -o",
          ("normalize", "-g", "g.tsv", "doc.txt", "-o", "out.txt", "--edits", "out.txt"), {"g.tsv": GLOSSARY, "doc.txt": DOC},
          expect=("out.txt: --edits is also -o", "overwrite each other"), absent=("out.txt",)),
+    Case("hostile-meta-output-is-input", "meta-evaluate --output the human scores file",
+         ("meta-evaluate", "--human", "h.jsonl", "--metrics", "rouge1", "--output", "h.jsonl"),
+         {"h.jsonl": '{"id": "1", "system": "s", "text": "a", "references": ["a"], "human": {"x": 1}}\n'},
+         expect=("h.jsonl: --output is also --human",)),
     # no command from data
     Case("hostile-git-fsmonitor", "a project folder whose .git/config runs a command (core.fsmonitor)",
          ("run", "c.yaml", "--no-progress"),

@@ -51,9 +51,11 @@ def meta_evaluate_command(
 ) -> None:
     """Correlate per-item metric scores with human judgments (system and summary level, 95% bootstrap CIs)."""
     from toolkit.errors import InputError
-    from toolkit.io import iter_jsonl, write_json, write_jsonl, write_text
+    from toolkit.io import check_outputs_distinct, iter_jsonl, write_json, write_jsonl, write_text
     from toolkit.metaeval import convert, items_from_dicts, meta_evaluate
 
+    check_outputs_distinct({"--output": output, "--csv": csv, "--write-items": write_items},
+                           {"--human": human, "--documents": documents})
     if format == "items":
         items = items_from_dicts((obj for _, obj in iter_jsonl(human)), name=str(human))
     else:
