@@ -550,6 +550,9 @@ HOSTILE_CASES: list[Case] = [
          ("meta-evaluate", "--human", "h.jsonl", "--metrics", "rouge1", "--output", "h.jsonl"),
          {"h.jsonl": '{"id": "1", "system": "s", "text": "a", "references": ["a"], "human": {"x": 1}}\n'},
          expect=("h.jsonl: --output is also --human",)),
+    Case("hostile-report-output-is-results", "report --format csv -o the run's own results.json",
+         ("report", "runs/bad", "--format", "csv", "-o", "runs/bad/results.json"),
+         {"runs/bad/results.json": "{}\n"}, expect=("runs/bad/results.json: -o is also RUN_DIR/results.json",)),
     # no command from data
     Case("hostile-git-fsmonitor", "a project folder whose .git/config runs a command (core.fsmonitor)",
          ("run", "c.yaml", "--no-progress"),

@@ -47,10 +47,11 @@ def report_command(
         typer.echo(str(md_path))
         typer.echo(str(html_path))
         return
-    from toolkit.io import write_text
+    from toolkit.io import check_outputs_distinct, write_text
     from toolkit.runs.results import read_results
     from toolkit.runs.takeaway import TABLES, render_tables
 
+    check_outputs_distinct({"-o": output}, {"RUN_DIR/results.json": run_dir / "results.json"})
     text = render_tables(read_results(run_dir / "results.json"), format.value,
                          tables=[table.value] if table is not None else TABLES)
     if output is None:
