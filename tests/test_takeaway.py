@@ -78,3 +78,15 @@ def test_markdown_and_latex_cells_are_escaped() -> None:
 
     assert _markdown(["a|b"], [[("x|y", True)]]).splitlines()[2] == "| **x\\|y** |"
     assert _tex("terms_leak 50% & $x") == r"terms\_leak 50\% \& \$x"
+
+
+def test_score_reports_and_comparisons_display_as_tables_in_jupyter() -> None:
+    report = toolkit.score(predictions=["the cat sat"], references=[["the cat sat down"]], metrics=["rouge1", "bleu"])
+    html = report._repr_html_()
+    # rouge1: P = 3/3, R = 3/4 -> F = 85.71 (by hand)
+    assert "<table" in html and "<td>85.71</td>" in html and html.count("<li>") == 2
+    assert f"<code>{report.signatures['rouge1']}</code>" in html
+    cmp = toolkit.compare(systems={"a": ["the cat sat", "x y"], "b": ["the cat sat down", "x y z"]},
+                          references=[["the cat sat down"], ["x y z"]], metrics=["rouge1"], resamples=50)
+    html = cmp._repr_html_()
+    assert "<table" in html and "verdict" in html and ">better<" in html and "<li>rouge1: <code>" in html

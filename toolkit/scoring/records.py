@@ -155,6 +155,11 @@ class ScoreReport:
 
         return pd.DataFrame([dict(row) for row in self.segments]).set_index("id")
 
+    def _repr_html_(self) -> str:
+        """Jupyter's display: the corpus table (score, CI), then each metric's signature."""
+        frame = self.to_frame()[["score", "ci_low", "ci_high", "n_segments"]]
+        return frame.to_html(float_format=lambda v: f"{v:.2f}", na_rep="") + _signature_list(self.signatures)
+
 
 @dataclass(frozen=True)
 class SystemComparison:
@@ -258,6 +263,13 @@ class Comparison:
             },
         }
 
+    def _repr_html_(self) -> str:
+        """Jupyter's display: one row per (metric, system) with delta, p-values and verdict, then the
+        signatures."""
+        frame = self.to_frame().set_index(["metric", "system"])
+        table = frame.to_html(float_format=lambda v: f"{v:.4g}", na_rep="")
+        return table + _signature_list(self.signatures)
+
     def to_frame(self) -> pd.DataFrame:
         """Long DataFrame: one row per (metric, system)."""
         import pandas as pd
@@ -280,3 +292,11 @@ class Comparison:
                     }
                 )
         return pd.DataFrame(records)
+
+
+def _signature_list(signatures: Mapping[str, str]) -> str:
+    """Signatures as a small HTML list under a notebook table (escaped)."""
+    from html import escape
+
+    items = "".join(f"<li>{escape(name)}: <code>{escape(sig)}</code></li>" for name, sig in signatures.items())
+    return f'<ul style="font-size:smaller">{items}</ul>' if items else ""
