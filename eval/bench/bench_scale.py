@@ -118,7 +118,8 @@ def _spawn(n: int, executor: str, timeout: float) -> dict[str, Any]:
             row = {"n": n, "executor": executor, "error": f"did not finish in {timeout:.0f} s"}
         else:
             if proc.returncode:
-                row = {"n": n, "executor": executor, "error": proc.stderr.strip().splitlines()[-1][:300]}
+                last = (proc.stderr.strip().splitlines() or [f"exit status {proc.returncode}"])[-1]
+                row = {"n": n, "executor": executor, "error": last[:300]}
             else:
                 row = json.loads(proc.stdout.strip().splitlines()[-1])
     row["load_before"], row["load_after"] = before, _load()
@@ -154,10 +155,11 @@ def to_markdown(rows: list[dict[str, Any]], args: argparse.Namespace) -> str:
 
 def main(argv: list[str] | None = None) -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--sizes", type=int, nargs="+", default=[10_000, 50_000, 100_000])
+    ap.add_argument("--sizes", type=int, nargs="*", default=[10_000, 50_000, 100_000])
     ap.add_argument("--ray-sizes", type=int, nargs="*", default=[10_000])
     ap.add_argument("--timeout", type=float, default=1800.0, help="seconds a run may take")
     ap.add_argument("--out", type=Path, default=OUT / "scale.md")
+    ap.add_argument("--rows", type=Path, help="JSON lines of rows measured before (printed by an earlier run), kept first")
     ap.add_argument("--case", choices=["local", "ray"], help=argparse.SUPPRESS)
     ap.add_argument("--n", type=int, help=argparse.SUPPRESS)
     ap.add_argument("--workdir", type=Path, help=argparse.SUPPRESS)
@@ -165,7 +167,8 @@ def main(argv: list[str] | None = None) -> None:
     if args.case:
         print(json.dumps(run_case(args.n, args.case, args.workdir)))
         return
-    rows = [_spawn(n, "local", args.timeout) for n in args.sizes]
+    rows = [json.loads(line) for line in args.rows.read_text(encoding="utf-8").splitlines()] if args.rows else []
+    rows += [_spawn(n, "local", args.timeout) for n in args.sizes]
     rows += [_spawn(n, "ray", args.timeout) for n in args.ray_sizes]
     args.out.write_text(to_markdown(rows, args), encoding="utf-8")
     args.out.with_suffix(".json").write_text(json.dumps(rows, indent=1) + "\n", encoding="utf-8")

@@ -233,9 +233,11 @@ def score(
     all_stats = _compute_all(ctx, names)
     resamples, order = settings.ci_resamples, resample_order(seg_ids)
     tail = settings.ci_tag()
-    # one draw of the resample indices for every metric (equal to one bootstrap_ci call each)
+    # one draw of the resample indices for every metric (equal to one bootstrap_ci call each); the sacrebleu
+    # rule also keeps sacreBLEU's float32 running sums past 2**24 (runs of ~100k+ segments)
     cis = bootstrap_cis([_in_id_order(seg, order) for seg in all_stats.values()], resamples=resamples,
-                        seed=settings.seed) if resamples > 0 else [None] * len(all_stats)
+                        seed=settings.seed, float32_parity=settings.p_value == "sacrebleu") if resamples > 0 else [
+        None] * len(all_stats)
     corpus: dict[str, MetricResult] = {}
     for (name, seg), ci in zip(all_stats.items(), cis):
         info = get_metric(name).info
