@@ -119,7 +119,8 @@ def _renderings(doc: DocumentInput, glossary: Glossary, *, calques: bool, accept
                 evidence = Evidence(pos, pos + len(entry.source), entry.source)
             yield i, Finding(
                 NAME, "minor", m.start, m.end, m.text,
-                f"{m.text!r} for {label}, first rendered {chosen_text!r} (segment {where + 1} of the document)",
+                f"{m.text!r} for {label}, first rendered {chosen_text!r} "
+                + (f"(segment {where + 1} of the document)" if len(doc.targets) > 1 else "earlier in the document"),
                 0.8, evidence, chosen_text,
             )
 

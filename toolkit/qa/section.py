@@ -53,8 +53,9 @@ def qa_section(
         source_lang: a language code, or ``auto`` (see the module docstring).
 
     Returns:
-        ``(section, rows)``: ``section = {signature, checks, systems: {name: {counts, findings,
-        flagged_documents}}}`` and rows ``{system, id, check, severity, start, end, text, message, ...}``.
+        ``(section, rows)``: ``section = {signature, checks, source_lang, systems: {name: {counts, findings,
+        flagged_documents, spans: {doc id: [[start, end, check, message], ...]}}}}`` (the spans are what the
+        HTML report highlights) and rows ``{system, id, check, severity, start, end, text, message, ...}``.
 
     Example:
         >>> section, rows = qa_section({"mt": ["Growth was 1.2 billion. , fine", "Fine."]}, ids=["d1", "d2"],
@@ -72,8 +73,10 @@ def qa_section(
                           docs=list(ids), disable=disable, thresholds=thresholds, source_lang=lang,
                           target_lang=target_lang)
         section["signature"], section["checks"] = result.signature, list(result.checks)
+        spans = {doc_id: [[f.start, f.end, f.check, f.message] for f in findings]
+                 for doc_id, findings in zip(ids, result.findings) if findings}
         section["systems"][name] = {"counts": result.counts(), "findings": sum(result.counts().values()),
-                                    "flagged_documents": result.n_flagged}
+                                    "flagged_documents": result.n_flagged, "spans": spans}
         for doc_id, findings in zip(ids, result.findings):
             rows.extend({"system": name, "id": doc_id, **f.to_dict()} for f in findings)
     return section, rows

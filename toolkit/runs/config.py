@@ -138,6 +138,42 @@ class RayConfig(_Strict):
     num_gpus_per_actor: float = Field(0.0, ge=0)
 
 
+class QAConfig(_Strict):
+    """The optional ``qa`` stage: the MT quality checks of ``toolkit qa`` over every system's outputs."""
+
+    enabled: bool = True
+    disable: list[str] = Field(default_factory=list, description="checks to switch off (numbers, length, ...)")
+    thresholds: dict[str, float] = Field(default_factory=dict, description="smallest confidence reported, per check")
+    source_lang: str = Field("auto", description="source language; auto: zh when the source has Han characters, else en")
+    target_lang: str = "en"
+
+    @field_validator("disable")
+    @classmethod
+    def _known_checks(cls, value: list[str]) -> list[str]:
+        from toolkit.errors import UnknownNameError
+        from toolkit.qa import get_check
+
+        try:
+            return [get_check(name).name for name in value]
+        except UnknownNameError as exc:
+            raise ValueError(str(exc)) from None
+
+    @field_validator("thresholds")
+    @classmethod
+    def _known_thresholds(cls, value: dict[str, float]) -> dict[str, float]:
+        from toolkit.errors import UnknownNameError
+        from toolkit.qa import get_check
+
+        for name, number in value.items():
+            try:
+                get_check(name)
+            except UnknownNameError as exc:
+                raise ValueError(str(exc)) from None
+            if not 0.0 <= number <= 1.0:
+                raise ValueError(f"threshold of {name} must be within 0-1 (got {number})")
+        return value
+
+
 class RunConfig(_Strict):
     """A whole evaluation run (build it with :func:`load_config` or :func:`config_from_dict`).
 
@@ -160,6 +196,7 @@ class RunConfig(_Strict):
     batch_size: int = Field(8, gt=0, description="documents per batch in the summarise stage")
     executor: Literal["local", "ray"] = "local"
     ray: RayConfig = Field(default_factory=RayConfig)
+    qa: QAConfig | None = Field(None, description="MT quality checks per system (qa: {} turns them on)")
 
     _safe_name = field_validator("name")(check_file_name)  # the run folder is output_dir/name, nowhere else
     _expand_output = field_validator("output_dir")(_expand_user)

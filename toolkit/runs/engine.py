@@ -382,6 +382,16 @@ def _run_locked(
     notify("compare")
     comparisons = paired_comparisons(runs, predictions, references, dict(score_options, units=units), config, doc_ids)
     terminology = terminology_section(docs, normalised, glossary) if glossary is not None else None
+    sections: dict[str, Any] = {}
+    if config.qa is not None and config.qa.enabled:
+        from toolkit.qa import qa_section
+
+        notify("qa")
+        sections["qa"], qa_rows = qa_section(
+            {s.name: predictions[s.name] for s in runs}, ids=doc_ids, sources=sources, glossary=glossary,
+            disable=config.qa.disable, thresholds=config.qa.thresholds, source_lang=config.qa.source_lang,
+            target_lang=config.qa.target_lang)
+        write_jsonl(run_dir / "qa.jsonl", qa_rows)
     data_sha = data_fingerprint(docs)
     signature = mf.run_signature(
         data_sha=data_sha, glossary_sha=glossary.fingerprint if glossary is not None else None,
@@ -391,7 +401,7 @@ def _run_locked(
     typed = RunResults(
         name=config.name, run_signature=signature, documents=len(docs), systems=systems_out,
         comparisons=tuple(comparisons), terminology=terminology, metric_signatures=metric_signatures,
-        settings=settings.to_dict(),
+        settings=settings.to_dict(), sections=sections,
     )
     write_results(run_dir / "results.json", typed)
     results = typed.to_dict()

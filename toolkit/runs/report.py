@@ -2,7 +2,8 @@
 
 Both are pure functions of the run folder (``results.json``, ``manifest.json``, ``normalised.jsonl``,
 ``summaries/``, ``scores.jsonl``), so ``toolkit report RUN_DIR`` can regenerate them at any time. The HTML page
-needs no network: CSS is inline, plots are inline SVG drawn with matplotlib, there are no scripts.
+needs no network: CSS is inline, plots are inline SVG drawn with matplotlib, and one small inline script
+sorts the tables.
 """
 
 from __future__ import annotations
@@ -37,6 +38,22 @@ def _md(value: object) -> str:
     return " ".join(text.split())
 
 
+def _md_code(value: object) -> str:
+    r"""A code span for a markdown table cell: ``|`` escaped (GitHub ends a cell at a bare ``|``, even inside
+    backticks), on one line, fenced by more backticks than any run inside.
+
+    Example:
+        >>> print(_md_code("bleu|nrefs:1|case:mixed"))
+        `bleu\|nrefs:1\|case:mixed`
+    """
+    import re
+
+    text = " ".join(str(value).split()).replace("|", "\\|")
+    fence = "`" * (max(map(len, re.findall("`+", text)), default=0) + 1)
+    pad = " " if text.startswith("`") or text.endswith("`") else ""
+    return f"{fence}{pad}{text}{pad}{fence}"
+
+
 def _md_table(headers: Sequence[str], rows: Sequence[Sequence[str]], numeric: Sequence[bool] = ()) -> str:
     num = list(numeric) + [False] * (len(headers) - len(numeric))
     lines = ["| " + " | ".join(headers) + " |", "|" + "|".join("---:" if n else "---" for n in num) + "|"]
@@ -65,7 +82,13 @@ def _results_md(run: RunData) -> list[str]:
             row.append(cell)
         rows.append(row)
     headers = ["System", "Input"] + [_md(m + run.direction_note(m)) for m in run.metrics]
-    out = [_md_table(headers, rows, [False, False] + [True] * len(run.metrics)),
+    qa = run.run_results.sections.get("qa")
+    if isinstance(qa, dict):  # the qa stage ran: findings per system (issue 16)
+        from toolkit.qa.report import qa_count
+
+        headers.append("QA findings")
+        rows = [row + [qa_count(qa, system)] for row, system in zip(rows, run.systems)]
+    out = [_md_table(headers, rows, [False, False] + [True] * (len(headers) - 2)),
            "", "Corpus scores with 95% bootstrap confidence intervals. Bold: best on the metric (metrics with a "
            "direction only). A superscript letter names a system this one is significantly better than on that "
            "metric (the verdict of a paired test in results.json, in the metric's direction)."]
@@ -118,6 +141,18 @@ def _terminology_md(run: RunData) -> list[str]:
     return out
 
 
+def _qa_md(run: RunData) -> list[str]:
+    qa = run.run_results.sections.get("qa")
+    if not isinstance(qa, dict):
+        return []
+    from toolkit.qa.report import qa_rows
+
+    header, rows = qa_rows(qa)
+    return ["", "## QA", "", _md_table(header, [[_md(c) for c in r] for r in rows], [False] + [True] * (len(header) - 1)),
+            "", f"Findings of `toolkit qa` per check (`{qa.get('signature', '-')}`); each finding with its span "
+            "and message is in qa.jsonl, and highlighted in report.html."]
+
+
 def _documents_md(run: RunData) -> list[str]:
     if not run.doc_ids or not run.systems:
         return ["No per-document results."]
@@ -146,11 +181,11 @@ def render_markdown(run: RunData) -> str:
              f"{len(run.doc_ids)} documents, {len(run.systems)} systems, {len(run.metrics)} metrics. "
              f"Run signature: `{sig}`", "", "## Results", "", *_results_md(run), "",
              "Plots (score distributions, per-document scatter, summary length vs score) are in report.html.", "",
-             "## Terminology", "", *_terminology_md(run), "", "## Documents", "", *_documents_md(run)]
+             "## Terminology", "", *_terminology_md(run), *_qa_md(run), "", "## Documents", "", *_documents_md(run)]
     sigs = run.results.get("metric_signatures") or run.manifest.get("metric_signatures") or {}
     if sigs:
         lines += ["", "## Metric signatures", "", _md_table(["Metric", "Signature"],
-                                                            [[_md(k), f"`{v}`"] for k, v in sigs.items()])]
+                                                            [[_md(k), _md_code(v)] for k, v in sigs.items()])]
     m = run.manifest
     if m:
         lines += ["", "## Run details", "",

@@ -55,7 +55,7 @@ details.doc>summary{cursor:pointer;padding:8px 0;font-weight:600}
 .summary{border-left:3px solid var(--accent);padding:2px 10px;margin:8px 0}
 .summary .sys{font-weight:600} .summary .info{color:var(--muted);font-weight:400;font-size:12px;margin-left:8px}
 mark{border-radius:2px;padding:0 1px} mark.edit{background:#c9f2c7} mark.old{background:#ffd7d5;text-decoration:line-through}
-mark.suspect{background:#ffe9a8} mark.leak{background:#ffd7d5} mark.term{background:#c9f2c7}
+mark.suspect{background:#ffe9a8} mark.leak{background:#ffd7d5} mark.term{background:#c9f2c7} mark.qa{background:#e3d7ff}
 .empty{color:var(--muted);font-style:italic}
 """
 
@@ -121,7 +121,13 @@ def _results(run: RunData) -> str:
                        f'<br><span class="ci">{ci_text}</span></span>')
         rows.append(row)
     headers = ["System", "Input"] + [m + run.direction_note(m) for m in run.metrics]
-    table = _table(headers, rows, [False, False] + [True] * len(run.metrics), cls="results")
+    qa = run.run_results.sections.get("qa")
+    if isinstance(qa, dict):  # the qa stage ran: findings per system (issue 16)
+        from toolkit.qa.report import qa_count
+
+        headers.append("QA findings")
+        rows = [row + [_e(qa_count(qa, system))] for row, system in zip(rows, run.systems)]
+    table = _table(headers, rows, [False, False] + [True] * (len(headers) - 2), cls="results")
     note = ('<p class="note">Corpus scores with the 95% bootstrap confidence interval below each. Bold: best on the '
             'metric (metrics with a direction only). A superscript letter names a system that this one is '
             'significantly better than on that metric (the verdict of a paired test in results.json, in the '
@@ -256,6 +262,28 @@ def _term_regex(run: RunData) -> tuple[re.Pattern[str] | None, dict[str, tuple[s
     return re.compile(rf"(?<!\w)(?:{alternatives})(?!\w)", re.IGNORECASE), kinds
 
 
+def _qa_section(run: RunData) -> list[tuple[str, str, str]]:
+    """The QA section (findings per system and check) when the run had a qa stage."""
+    qa = run.run_results.sections.get("qa")
+    if not isinstance(qa, dict):
+        return []
+    from toolkit.qa.report import qa_rows
+
+    header, rows = qa_rows(qa)
+    table = _table(header, [[_e(c) for c in r] for r in rows], [False] + [True] * (len(header) - 1))
+    note = (f'<p class="note">Findings of <code>toolkit qa</code> per check (<code>{_e(qa.get("signature", "-"))}'
+            '</code>); hover a <mark class="qa">QA finding</mark> in the documents below for its message.</p>')
+    return [("qa", "QA", table + note)]
+
+
+def _qa_spans(run: RunData, system: str, doc_id: str) -> list[tuple[int, int, str, str]]:
+    """The qa stage's findings in one system's text of one document (none when the stage did not run)."""
+    qa = run.run_results.sections.get("qa")
+    block = ((qa or {}).get("systems") or {}).get(system) if isinstance(qa, dict) else None
+    spans = (block or {}).get("spans") or {}
+    return [(int(f[0]), int(f[1]), str(f[2]), str(f[3])) for f in spans.get(doc_id, []) if len(f) == 4]
+
+
 def _documents(run: RunData, index: Mapping[str, int], max_documents: int) -> str:
     pattern, kinds = _term_regex(run)
     parts = []
@@ -290,7 +318,7 @@ def _documents(run: RunData, index: Mapping[str, int], max_documents: int) -> st
             if isinstance(srow.get("seconds"), (int, float)):
                 info.append(f"{srow['seconds']:.2f} s")
             info += [flag for flag in ("truncated", "chunked") if srow.get(flag)]
-            spans = []
+            spans = [(st, en, "qa", f"{check}: {message}") for st, en, check, message in _qa_spans(run, system, doc_id)]
             if pattern is not None:
                 for m in pattern.finditer(text):
                     cls, title = kinds[m.group(0).casefold()]
@@ -306,7 +334,7 @@ def _documents(run: RunData, index: Mapping[str, int], max_documents: int) -> st
         parts.append(f'<p class="note">{hidden} more documents are not shown here; see scores.jsonl.</p>')
     legend = ('<p class="note">Marks: <mark class="edit">term edit</mark> <mark class="old">replaced text</mark> '
               '<mark class="suspect">suspect</mark> <mark class="leak">variant in a summary</mark> '
-              '<mark class="term">glossary term</mark>; hover a mark for before/after and the glossary entry.</p>')
+              '<mark class="term">glossary term</mark> <mark class="qa">QA finding</mark>; hover a mark for before/after and the glossary entry.</p>')
     return legend + "".join(parts) if parts else '<p class="empty">No documents in this run folder.</p>'
 
 
@@ -354,6 +382,7 @@ def render_html(run: RunData, plots: Sequence[Plot], *, max_documents: int = 200
     sig = run.results.get("run_signature") or run.manifest.get("run_signature") or "-"
     sections = [("results", "Results", _results(run)), ("plots", "Plots", _plots(plots)),
                 ("terminology", "Terminology", _terminology(run, index)),
+                *_qa_section(run),
                 ("documents", f"Documents ({len(run.doc_ids)})", _documents(run, index, max_documents)),
                 ("details", "Run details", _details(run))]
     nav = "".join(f'<a href="#{sid}">{_e(title)}</a>' for sid, title, _ in sections)
