@@ -20,6 +20,7 @@ from toolkit.runs.config import RUN_FORMAT_VERSION, RunConfig, SystemConfig, dum
 from toolkit.runs.data import RunDocument, data_fingerprint, load_documents
 from toolkit.runs.executor_registry import make_executor
 from toolkit.runs.executors import Executor, batched
+from toolkit.runs.faith_section import wants_findings, write_faithfulness_findings
 from toolkit.runs.progress import DocumentTicks, StageProgress
 from toolkit.runs.report import write_report
 from toolkit.runs.results import RunResults, SystemResults, write_results
@@ -378,11 +379,16 @@ def _run_locked(
                 if metric != "id":
                     score_rows.append({"id": doc_id, "system": system.name, "metric": metric, "score": value, "key": key})
     write_jsonl(run_dir / "scores.jsonl", score_rows)
+    faithfulness = None  # unsupported spans per document, model-free: faithfulness/<system>.jsonl (faith_section)
+    if wants_findings(config.metrics):
+        faithfulness = write_faithfulness_findings(run_dir, runs, docs, predictions, glossary)
 
     notify("compare")
     comparisons = paired_comparisons(runs, predictions, references, dict(score_options, units=units), config, doc_ids)
     terminology = terminology_section(docs, normalised, glossary) if glossary is not None else None
     sections: dict[str, Any] = {}
+    if faithfulness is not None:  # unsupported findings per system: {"findings": n, "documents": n with any}
+        sections["faithfulness"] = faithfulness
     if config.qa is not None and config.qa.enabled:
         from toolkit.qa import qa_section
 

@@ -37,6 +37,8 @@ class RunData:
         scores: ``(document id, system, metric)`` -> per-document score.
         comparisons: the paired comparisons (typed, from ``results.json``).
         digits: metric -> decimals to print (see :func:`decimals`), over all its corpus and document scores.
+        findings: system -> document id -> its unsupported spans (``faithfulness/<system>.jsonl`` rows'
+            ``findings``; empty when the run has no faithfulness metric).
     """
 
     run_dir: Path
@@ -52,6 +54,7 @@ class RunData:
     comparisons: tuple[ComparisonResult, ...] = ()
     digits: Mapping[str, int] = field(default_factory=dict)
     typed: RunResults | None = None
+    findings: Mapping[str, Mapping[str, Sequence[Mapping[str, Any]]]] = field(default_factory=dict)
 
     @property
     def run_results(self) -> RunResults:
@@ -165,6 +168,11 @@ def load_run(run_dir: str | Path) -> RunData:
         path = folder / "summaries" / f"{system}.jsonl"
         if path.exists():
             summaries[system] = {str(r["id"]): r for r in read_rows(path) if "id" in r}
+    findings: dict[str, dict[str, list[Any]]] = {}
+    for system in systems:  # faithfulness findings (toolkit.runs.faith_section)
+        path = folder / "faithfulness" / f"{system}.jsonl"
+        if path.exists():
+            findings[system] = {str(r["id"]): list(r.get("findings") or []) for r in read_rows(path) if "id" in r}
     scores: dict[tuple[str, str, str], float] = {}
     metrics_from_results = bool(metrics)  # results.json names the reported metrics; scores.jsonl adds P/R columns
     if (folder / "scores.jsonl").exists():
@@ -192,6 +200,7 @@ def load_run(run_dir: str | Path) -> RunData:
         run_dir=folder, results=results, manifest=manifest, config_text=config_text, systems=systems,
         metrics=tuple(metrics), doc_ids=tuple(doc_ids), normalised=normalised, summaries=summaries, scores=scores,
         comparisons=typed.comparisons, digits={m: decimals(v) for m, v in values.items()}, typed=typed,
+        findings=findings,
     )
 
 

@@ -10,6 +10,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from html import escape
 from typing import Any
 
+from toolkit.runs.faith_section import finding_spans
 from toolkit.runs.report_data import (
     RunData,
     best_systems,
@@ -56,6 +57,7 @@ details.doc>summary{cursor:pointer;padding:8px 0;font-weight:600}
 .summary .sys{font-weight:600} .summary .info{color:var(--muted);font-weight:400;font-size:12px;margin-left:8px}
 mark{border-radius:2px;padding:0 1px} mark.edit{background:#c9f2c7} mark.old{background:#ffd7d5;text-decoration:line-through}
 mark.suspect{background:#ffe9a8} mark.leak{background:#ffd7d5} mark.term{background:#c9f2c7} mark.qa{background:#e3d7ff}
+mark.unsupported{background:#ffd7d5;border-bottom:2px solid #b3261e}
 .empty{color:var(--muted);font-style:italic}
 """
 
@@ -323,6 +325,8 @@ def _documents(run: RunData, index: Mapping[str, int], max_documents: int) -> st
                 for m in pattern.finditer(text):
                     cls, title = kinds[m.group(0).casefold()]
                     spans.append((m.start(), m.end(), cls, title))
+            faith = finding_spans(text, run.findings.get(system, {}).get(doc_id, ()))  # faithfulness/<system>.jsonl
+            spans = [sp for sp in spans if not any(f[0] < sp[1] and sp[0] < f[1] for f in faith)] + faith  # they win
             body.append(f'<div class="summary"><div class="sys">{_e(system)}<span class="info">{_e(" · ".join(info))}'
                         f'</span></div><div>{highlight(text, spans)}</div></div>')
         head = (f"{_e(doc_id)} <span class=info>&middot; {_plural(len(edits), 'edit')} &middot; "
@@ -335,6 +339,9 @@ def _documents(run: RunData, index: Mapping[str, int], max_documents: int) -> st
     legend = ('<p class="note">Marks: <mark class="edit">term edit</mark> <mark class="old">replaced text</mark> '
               '<mark class="suspect">suspect</mark> <mark class="leak">variant in a summary</mark> '
               '<mark class="term">glossary term</mark> <mark class="qa">QA finding</mark>; hover a mark for before/after and the glossary entry.</p>')
+    if run.findings:
+        legend += ('<p class="note"><mark class="unsupported">unsupported by the source</mark>: a name, number, date or '
+                   "sentence of a summary that its source does not support; hover it for the closest source sentence.</p>")
     return legend + "".join(parts) if parts else '<p class="empty">No documents in this run folder.</p>'
 
 
