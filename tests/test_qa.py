@@ -330,6 +330,9 @@ def test_qa_section_per_system_and_summaries():
     doc = "The governor inspected the coal mine and the gas station in Jincheng on Monday, officials said. " * 3
     section, rows = qa_section({"lead": ["The governor inspected a mine."]}, ids=["d"], sources=[doc])
     assert section["source_lang"] == "en" and rows == []
+    # a summary keeps the name check: "Daxing" from an English document is still a common word read as a name
+    section, rows = qa_section({"lead": ["Daxing investigation and research began."]}, ids=["d"], sources=[doc])
+    assert [(r["check"], r["text"], r["confidence"]) for r in rows] == [("qa.names.v1", "Daxing", 0.8)]
 
 
 def test_repetition_not_across_a_line_break():

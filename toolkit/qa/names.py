@@ -40,6 +40,8 @@ def _find(target: str, source: str | None, doc: DocumentInput) -> Iterator[Findi
     from toolkit.terminology.romanize import strip_marks
 
     d = load_cedict()
+    if not doc.source_lang.startswith("zh"):
+        source = None  # an English source (a summary's document) says nothing about Chinese headwords
     for s in find_suspects(target, glossary=doc.glossary, source=source, threshold=0.0):
         confidence, suggestion, message, evidence = s.confidence, s.suggestion, f"{s.text!r} {s.reason}", None
         if s.check == "pinyin":
