@@ -7,6 +7,7 @@ restated here so that a change in the fixture or in the formatting is noticed.
 from __future__ import annotations
 
 import json
+import os
 import re
 import shutil
 from pathlib import Path
@@ -23,6 +24,12 @@ from toolkit.runs.report_html import highlight, render_html
 from toolkit.runs.report_plots import scatter_pair
 
 FIXTURE = Path(__file__).parent / "data" / "report" / "seed-demo"
+ROOT = Path(__file__).resolve().parents[1]
+
+
+@pytest.fixture(autouse=True)
+def _at_root(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(ROOT)  # the fixture's manifest names its data file relative to the repository root
 
 
 def _copy(tmp_path: Path) -> Path:
@@ -38,7 +45,12 @@ def _edit_json(path: Path, change) -> None:
 @pytest.fixture(scope="module")
 def written(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str, str]:
     folder = _copy(tmp_path_factory.mktemp("report"))
-    md_path, html_path = write_report(folder)
+    here = os.getcwd()
+    os.chdir(ROOT)
+    try:
+        md_path, html_path = write_report(folder)
+    finally:
+        os.chdir(here)
     return folder, md_path.read_text("utf-8"), html_path.read_text("utf-8")
 
 
@@ -84,12 +96,16 @@ def test_better_than_follows_significant_comparisons() -> None:
 
 def test_html_is_self_contained(written: tuple[Path, str, str]) -> None:
     _, _, page = written
-    assert "<script" not in page.lower() and "<link" not in page.lower() and "@import" not in page
+    # one inline script (sortable tables), no external script, stylesheet or import
+    from toolkit.runs.report_views import SORT_SCRIPT
+
+    assert page.lower().count("<script") == 1 and f"<script>{SORT_SCRIPT}</script>" in page
+    assert "<link" not in page.lower() and "@import" not in page
     # every link or source is an in-page anchor; the only URLs are the SVG XML namespaces
     assert all(target.startswith("#") for target in re.findall(r'\s(?:src|href)="([^"]*)"', page))
     urls = set(re.findall(r"https?://[^\s\"')]+", page))
     assert urls <= {"http://www.w3.org/2000/svg", "http://www.w3.org/1999/xlink"}, urls
-    assert page.count("<svg ") == 3  # distributions, scatter lead-3 vs lead-3+norm, length vs score
+    assert page.count("<svg ") == 4  # distributions, scatter of lead-3+norm and of smollm2-135m against lead-3, length
     # the inline SVGs do not share ids (each is prefixed)
     ids = re.findall(r'\bid="([^"]+)"', page)
     assert len(ids) == len(set(ids))
@@ -130,7 +146,7 @@ def test_text_is_escaped(tmp_path: Path) -> None:
     _edit_json(folder / "results.json", lambda r: r.update(name="<i>seed</i>"))
     run = load_run(folder)
     page = render_html(run, [])
-    assert "<script>" not in page and "<b>bold" not in page and "<i>seed" not in page
+    assert "<script>alert" not in page and "<b>bold" not in page and "<i>seed" not in page
     assert "Evil &lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; &amp; &lt;b&gt;bold&lt;/b&gt;" in page
     assert "# Run report: &lt;i&gt;seed&lt;/i&gt;" in render_markdown(run)
 
@@ -263,3 +279,46 @@ def test_toolkit_cli_report(tmp_path: Path, capsys: pytest.CaptureFixture[str], 
     assert capsys.readouterr().out.splitlines() == [str(folder / "report.md"), str(folder / "report.html")]
     assert main(["report", str(tmp_path / "missing")]) == 1
     assert capsys.readouterr().err.startswith(f"error: {tmp_path / 'missing'}: not a folder")
+
+
+def test_sources_and_references_in_every_document(written: tuple[Path, str, str]) -> None:
+    _, _, page = written
+    docs = re.findall(r'<details class="doc".*?</details>', page, flags=re.S)
+    assert len(docs) == 4
+    references = [json.loads(line) for line in (FIXTURE.parent / "inputs" / "documents.jsonl").read_text("utf-8").splitlines()]
+    for doc, row in zip(docs, references):
+        assert "<h4>Source</h4>" in doc and "<h4>References (1)</h4>" in doc
+        assert f"<li>{row['references'][0][:40]}" in doc.replace("&#x27;", "'")
+
+
+def test_source_without_a_glossary_comes_from_the_data_file(tmp_path: Path) -> None:
+    folder = _copy(tmp_path)
+    (folder / "normalised.jsonl").unlink()
+    page = write_report(folder)[1].read_text("utf-8")
+    text = json.loads((FIXTURE.parent / "inputs" / "documents.jsonl").read_text("utf-8").splitlines()[0])["text"]
+    assert f'<h4>Source</h4><div class="text">{text[:60]}' in page.replace("&#x27;", "'")
+    # a data file that changed since the run is not shown as if it were the run's
+    _edit_json(folder / "manifest.json", lambda m: m["data"].update(sha256="0" * 64))
+    page = write_report(folder)[1].read_text("utf-8")
+    assert "changed since the run (sha256 differs); sources and references are not shown" in page
+
+
+def test_worst_documents_first(written: tuple[Path, str, str]) -> None:
+    _, _, page = written
+    table = re.search(r'<table class="worst">.*?</table>', page, flags=re.S).group(0)
+    means = [float(m) for m in re.findall(r'<td class=num data-sort="([^"]+)">', table)[::4]]
+    assert len(means) == 4 and means == sorted(means)  # mean rouge1 over the 3 systems, lowest first
+    run = load_run(FIXTURE)
+    first = re.search(r'href="#doc-(\d+)">([^<]+)<', table)
+    doc_id = first.group(2)
+    expected = sum(run.scores[(doc_id, s, "rouge1")] for s in run.systems) / 3
+    assert means[0] == pytest.approx(expected) and run.doc_ids[int(first.group(1))] == doc_id
+
+
+def test_markdown_signatures_render_in_github_tables(written: tuple[Path, str, str]) -> None:
+    _, md, _ = written
+    section = md.split("## Metric signatures", 1)[1].split("\n## ", 1)[0]
+    rows = [line for line in section.splitlines() if line.startswith("| ") and "`" in line]
+    assert rows
+    for line in rows:  # an unescaped | inside the code span would split the row into more cells
+        assert len(re.split(r"(?<!\\)\|", line)) == 4, line

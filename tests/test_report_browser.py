@@ -7,6 +7,8 @@ Offline: the page is a local file and the flags turn off Chromium's own backgrou
 
 from __future__ import annotations
 
+import os
+import re
 import shutil
 import subprocess
 import tempfile
@@ -20,6 +22,7 @@ from toolkit.runs.report import write_report
 
 CHROMIUM = Path("/usr/bin/chromium")
 FIXTURE = Path(__file__).parent / "data" / "report" / "seed-demo"
+ROOT = Path(__file__).resolve().parents[1]
 FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
          "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 WIDTH, HEIGHT = 1280, 2000
@@ -41,7 +44,12 @@ def _chromium(args: list[str], workdir: Path) -> subprocess.CompletedProcess[str
 @pytest.fixture(scope="module")
 def report(tmp_path_factory: pytest.TempPathFactory) -> Path:
     folder = Path(shutil.copytree(FIXTURE, tmp_path_factory.mktemp("browser") / "run"))
-    return write_report(folder)[1]
+    here = os.getcwd()
+    os.chdir(ROOT)  # the manifest names the data file (sources, references) relative to the repository root
+    try:
+        return write_report(folder)[1]
+    finally:
+        os.chdir(here)
 
 
 class _Counter(HTMLParser):
@@ -55,6 +63,10 @@ class _Counter(HTMLParser):
         self.svg_paths = 0
         self.docs = 0
         self.marks: dict[str, int] = {}
+        self.h4: list[str] = []
+        self.figures: list[str] = []
+        self.reference_items = 0
+        self._in_h4 = False
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         a = dict(attrs)
@@ -72,10 +84,29 @@ class _Counter(HTMLParser):
             self.docs += 1
         elif tag == "mark" and a.get("title"):
             self.marks[a.get("class") or ""] = self.marks.get(a.get("class") or "", 0) + 1
+        elif tag == "h4":
+            self._in_h4 = True
+            self.h4.append("")
+        elif tag == "figure":
+            self.figures.append(a.get("id") or "")
+        elif tag == "li" and self.stack_refs:
+            self.reference_items += 1
+        if tag == "ol" and a.get("class") == "refs":
+            self.stack_refs = True
+
+    stack_refs = False
+
+    def handle_data(self, data: str) -> None:
+        if self._in_h4:
+            self.h4[-1] += data
 
     def handle_endtag(self, tag: str) -> None:
         if tag in ("table", "tbody") and self.stack:
             self.stack.pop()
+        if tag == "h4":
+            self._in_h4 = False
+        if tag == "ol":
+            self.stack_refs = False
 
 
 def test_rendered_dom_has_table_plots_and_documents(report: Path, tmp_path: Path) -> None:
@@ -84,10 +115,43 @@ def test_rendered_dom_has_table_plots_and_documents(report: Path, tmp_path: Path
     dom = _Counter()
     dom.feed(done.stdout)
     assert dom.results_rows == 3  # lead-3, lead-3+norm, smollm2-135m
-    assert dom.svgs == 3  # distributions, per-document scatter, length vs score
+    assert dom.svgs == 4  # distributions, a per-document scatter for each system against lead-3, length vs score
+    assert dom.figures == ["plot-dist", "plot-scatter", "plot-scatter-2", "plot-length"]
     assert dom.svg_paths > 300  # the plots hold their drawing, not just empty <svg> boxes
     assert dom.docs == 4  # p1, p2, p5, p6
     assert dom.marks == {"old": 3, "edit": 3, "suspect": 7, "leak": 5, "term": 9}
+    # every document shows its source and its reference (one each in the fixture's data file)
+    assert dom.h4.count("Source") == 4 and dom.h4.count("References (1)") == 4 and dom.reference_items == 4
+
+
+def _worst_order(dom: str) -> list[str]:
+    table = re.search(r'<table class="worst">.*?</table>', dom, flags=re.S).group(0)
+    return re.findall(r'href="#doc-\d+">([^<]+)<', table)
+
+
+def _means(dom: str) -> list[float]:
+    table = re.search(r'<table class="worst">.*?</table>', dom, flags=re.S).group(0)
+    return [float(v) for v in re.findall(r'data-sort="([^"]+)"', table)[::4]]
+
+
+def test_tables_sort_on_a_click(report: Path, tmp_path: Path) -> None:
+    """The inline script sorts by a clicked header: numbers as numbers, a second click reverses."""
+    page = report.read_text("utf-8")
+    before = _chromium(["--dump-dom", report.as_uri()], tmp_path).stdout
+    assert _means(before) == sorted(_means(before))  # worst (lowest mean rouge1) first
+    clicks = ('<script>var h = document.querySelectorAll("table.worst thead th");'
+              'h[1].click(); h[1].click();</script>')  # mean column twice: descending
+    clicked = tmp_path / "clicked.html"
+    clicked.write_text(page.replace("</body>", clicks + "</body>"), encoding="utf-8")
+    done = _chromium(["--dump-dom", clicked.as_uri()], tmp_path)
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert _means(done.stdout) == sorted(_means(before), reverse=True)
+    assert 'aria-sort="descending"' in done.stdout
+    by_name = tmp_path / "by_name.html"
+    by_name.write_text(page.replace("</body>", '<script>document.querySelector("table.worst thead th").click();'
+                                               "</script></body>"), encoding="utf-8")
+    done = _chromium(["--dump-dom", by_name.as_uri()], tmp_path)
+    assert _worst_order(done.stdout) == sorted(_worst_order(before))
 
 
 def test_screenshot_shows_table_and_plots(report: Path, tmp_path: Path) -> None:

@@ -1,4 +1,5 @@
-"""The self-contained HTML report of a run: inline CSS, inline SVG plots, no scripts, nothing fetched.
+"""The self-contained HTML report of a run: inline CSS, inline SVG plots, one small inline script (sortable
+tables, :mod:`toolkit.runs.report_views`), nothing fetched.
 
 Every piece of text that comes from the run folder goes through :func:`html.escape`.
 """
@@ -23,6 +24,9 @@ from toolkit.runs.report_data import (
     system_labels,
 )
 from toolkit.runs.report_plots import Plot
+from toolkit.runs.report_texts import DocumentTexts, load_texts
+from toolkit.runs.report_views import CSS as VIEW_CSS
+from toolkit.runs.report_views import SORT_SCRIPT, worst_documents
 
 CSS = """
 :root{--fg:#1d232b;--muted:#5b6572;--line:#d9dee5;--bg:#fff;--soft:#f5f7fa;--accent:#1f5fbf}
@@ -286,8 +290,18 @@ def _qa_spans(run: RunData, system: str, doc_id: str) -> list[tuple[int, int, st
     return [(int(f[0]), int(f[1]), str(f[2]), str(f[3])) for f in spans.get(doc_id, []) if len(f) == 4]
 
 
+def _references(texts: DocumentTexts, doc_id: str) -> str:
+    refs = texts.references.get(doc_id)
+    if refs is None:
+        return f'<h4>References</h4><p class="empty">{_e(texts.note or "not in the data file")}</p>'
+    if not refs:
+        return '<h4>References</h4><p class="empty">none</p>'
+    return f'<h4>References ({len(refs)})</h4><ol class="refs">' + "".join(f"<li>{_e(r)}</li>" for r in refs) + "</ol>"
+
+
 def _documents(run: RunData, index: Mapping[str, int], max_documents: int) -> str:
     pattern, kinds = _term_regex(run)
+    texts = load_texts(run.manifest, run.config_text)
     parts = []
     for doc_id in run.doc_ids[:max_documents]:
         i, row = index[doc_id], run.normalised.get(doc_id) or {}
@@ -310,6 +324,11 @@ def _documents(run: RunData, index: Mapping[str, int], max_documents: int) -> st
                         f"{highlight(normal, new + sus_new)}</div></div></div>")
         elif isinstance(normal, str):
             body.append(f'<h4>Source</h4><div class="text">{_e(normal)}</div>')
+        elif doc_id in texts.sources:
+            body.append(f'<h4>Source</h4><div class="text">{_e(texts.sources[doc_id])}</div>')
+        else:
+            body.append(f'<h4>Source</h4><p class="empty">{_e(texts.note or "not in the data file")}</p>')
+        body.append(_references(texts, doc_id))
         body.append("<h4>Summaries</h4>")
         for system in run.systems:
             text = run.summary_text(system, doc_id)
@@ -342,7 +361,9 @@ def _documents(run: RunData, index: Mapping[str, int], max_documents: int) -> st
     if run.findings:
         legend += ('<p class="note"><mark class="unsupported">unsupported by the source</mark>: a name, number, date or '
                    "sentence of a summary that its source does not support; hover it for the closest source sentence.</p>")
-    return legend + "".join(parts) if parts else '<p class="empty">No documents in this run folder.</p>'
+    if not parts:
+        return '<p class="empty">No documents in this run folder.</p>'
+    return worst_documents(run, index) + legend + "".join(parts)
 
 
 def _details(run: RunData) -> str:
@@ -396,8 +417,8 @@ def render_html(run: RunData, plots: Sequence[Plot], *, max_documents: int = 200
     body = "".join(f'<section id="{sid}"><h2>{_e(title)}</h2>{html}</section>' for sid, title, html in sections)
     return (f'<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'
             f'<meta name="viewport" content="width=device-width, initial-scale=1">'
-            f"<title>Run report: {_e(run.name)}</title><style>{CSS}</style></head><body>"
+            f"<title>Run report: {_e(run.name)}</title><style>{CSS}{VIEW_CSS}</style></head><body>"
             f"<header><h1>Run report: {_e(run.name)}</h1>"
             f'<p class="meta">{_plural(n_docs, "document")} &middot; {_plural(len(run.systems), "system")} &middot; '
             f'{_plural(len(run.metrics), "metric")} &middot; run signature <code>{_e(sig)}</code></p><nav>{nav}</nav></header>'
-            f"<main>{body}</main></body></html>\n")
+            f"<main>{body}</main><script>{SORT_SCRIPT}</script></body></html>\n")

@@ -1,8 +1,8 @@
 """The report's plots, drawn with matplotlib (imported lazily, no pyplot: no global backend is touched).
 
 Each plot is returned as an inline SVG string whose ids are prefixed so that several SVGs can share one HTML
-page. Plots: per-document score distributions per system, a per-document scatter of two systems, and
-summary length against score.
+page. Plots: per-document score distributions per system, a per-document scatter of each system against the
+baseline (the first system), and summary length against score.
 """
 
 from __future__ import annotations
@@ -30,7 +30,7 @@ _RC = {
     "axes.grid": True,
     "grid.alpha": 0.3,
 }
-MAX_LABELLED_POINTS = 25  # label scatter points with document ids up to this many documents
+MAX_LABELLED_POINTS = 6  # label the scatter points farthest from the diagonal (more labels overlap)
 RASTER_ABOVE = 300  # with more documents, point clouds are embedded as bitmaps inside the SVG (keeps it small)
 
 
@@ -135,9 +135,13 @@ def plot_distributions(run: RunData) -> Plot | None:
                 "Per-document scores of each system, one panel per metric (box: quartiles and median).", svg)
 
 
-def plot_scatter(run: RunData) -> Plot | None:
-    """Per-document scores of two systems against each other, with the diagonal, one panel per metric."""
-    pair = scatter_pair(run)
+def plot_scatter(run: RunData, pair: tuple[str, str] | None = None, plot_id: str = "plot-scatter") -> Plot | None:
+    """Per-document scores of two systems against each other, with the diagonal, one panel per metric.
+
+    ``pair`` is ``(x system, y system)``; by default :func:`scatter_pair`. Only the documents farthest from the
+    diagonal are labelled, so labels do not pile up.
+    """
+    pair = pair or scatter_pair(run)
     if pair is None:
         return None
     a, b = pair
@@ -156,17 +160,34 @@ def plot_scatter(run: RunData) -> Plot | None:
             pad = (hi - lo) * 0.08 or 1.0
             ax.plot([lo - pad, hi + pad], [lo - pad, hi + pad], color="#999", lw=1, ls="--", zorder=1)
             ax.scatter(xs, ys, s=22, color="#1f77b4", zorder=3, rasterized=len(xs) > RASTER_ABOVE)
-            if len(pairs) <= MAX_LABELLED_POINTS:
-                for doc_id, x, y in pairs:
+            for doc_id, x, y in sorted(pairs, key=lambda p: -abs(p[2] - p[1]))[:MAX_LABELLED_POINTS]:
+                if x != y:
                     ax.annotate(str(doc_id)[:16], (x, y), xytext=(3, 3), textcoords="offset points", fontsize=7)
             ax.set_xlim(lo - pad, hi + pad)
             ax.set_ylim(lo - pad, hi + pad)
             ax.set_title(metric)
             ax.set_xlabel(a)
             ax.set_ylabel(b)
-        svg = _to_svg(fig, "plot-scatter")
-    return Plot("plot-scatter", f"Per document: {a} vs {b}",
-                f"Each point is one document; above the dashed diagonal {b} scored higher than {a}.", svg)
+        svg = _to_svg(fig, plot_id)
+    return Plot(plot_id, f"Per document: {b} against {a}",
+                f"Each point is one document; above the dashed diagonal {b} scored higher than {a}. Labels name the "
+                f"documents where the two differ most.", svg)
+
+
+def plot_scatters(run: RunData) -> list[Plot]:
+    """One per-document scatter for each system against the baseline (the first system).
+
+    Example:
+        >>> from toolkit.runs.report_data import load_run
+        >>> [p.title for p in plot_scatters(load_run("tests/data/report/seed-demo"))]
+        ['Per document: lead-3+norm against lead-3', 'Per document: smollm2-135m against lead-3']
+    """
+    if len(run.systems) < 2:
+        return []
+    baseline = run.systems[0]
+    plots = [plot_scatter(run, (baseline, system), "plot-scatter" if i == 0 else f"plot-scatter-{i + 1}")
+             for i, system in enumerate(run.systems[1:])]
+    return [p for p in plots if p is not None]
 
 
 def plot_length(run: RunData) -> Plot | None:
@@ -205,7 +226,7 @@ def render_plots(run: RunData) -> list[Plot]:
     Example:
         >>> from toolkit.runs.report_data import load_run
         >>> [p.id for p in render_plots(load_run("tests/data/report/seed-demo"))]
-        ['plot-dist', 'plot-scatter', 'plot-length']
+        ['plot-dist', 'plot-scatter', 'plot-scatter-2', 'plot-length']
     """
-    plots = [plot_distributions(run), plot_scatter(run), plot_length(run)]
+    plots = [plot_distributions(run), *plot_scatters(run), plot_length(run)]
     return [p for p in plots if p is not None]
