@@ -5,36 +5,10 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from toolkit.errors import ConfigError
 from toolkit.summarization.base import Summarizer
-from toolkit.summarization.batching import PRECISIONS, choose_device, resolve_dtype, torch_dtype
-from toolkit.summarization.records import GenerationSettings, Summary
+from toolkit.summarization.batching import choose_device, resolve_dtype, torch_dtype
+from toolkit.summarization.records import GenerationSettings, Summary, check_precision, settings_of
 from toolkit.summarization.registry import DEFAULT_MODEL, parse_spec
-
-
-def _settings(settings: GenerationSettings | Mapping[str, Any] | None) -> GenerationSettings:
-    if isinstance(settings, GenerationSettings):
-        return settings
-    return GenerationSettings.from_mapping(settings)
-
-
-def check_precision(precision: str) -> str:
-    """``precision`` when it is ``exact`` or ``fast``.
-
-    Raises:
-        ConfigError: Any other value.
-
-    Example:
-        >>> check_precision("fast")
-        'fast'
-        >>> check_precision("quick")
-        Traceback (most recent call last):
-        ...
-        toolkit.errors.ConfigError: precision: must be one of exact, fast (got 'quick')
-    """
-    if precision not in PRECISIONS:
-        raise ConfigError([f"precision: must be one of {', '.join(PRECISIONS)} (got {precision!r})"])
-    return precision
 
 
 def load_summarizer(
@@ -74,7 +48,7 @@ def load_summarizer(
         >>> s.summarize(["One. Two. Three."])[0].text
         'One. Two.'
     """
-    config = _settings(settings)
+    config = settings_of(settings)
     check_precision(precision)
     parsed = parse_spec(spec)
     if parsed.source == "lead":

@@ -21,7 +21,6 @@ CPU_AUTO_DTYPE = "float32"
 # (83 vs 326 new tokens/s, eval/gpu/results/check_cuda_h100.json); bfloat16 stays available with dtype=bfloat16.
 CUDA_AUTO_DTYPE = "float32"
 
-PRECISIONS = ("exact", "fast")
 # precision "fast": the smallest batch it generates with, and the dtype "auto" resolves to per device.
 # The bfloat16 candidate FAILED its quality proof (eval/fast_quality.md, 20 dev documents: ROUGE-1 -1.65,
 # p=0.027; ROUGE-L -1.15, p=0.019; mean |delta| 1.36 > 0.5), and on an AVX2-only CPU it is also slower

@@ -11,7 +11,36 @@ import os
 import tempfile
 from pathlib import Path
 
-from toolkit.summarization.gguf_default import cache_root, sha256_file
+
+
+def cache_root() -> Path:
+    """Per-user cache folder: ``$TOOLKIT_CACHE_DIR``, else ``$XDG_CACHE_HOME/toolkit``, else ``~/.cache/toolkit``.
+
+    Example:
+        >>> cache_root().name in {"toolkit"} or "TOOLKIT_CACHE_DIR" in __import__("os").environ
+        True
+    """
+    explicit = os.environ.get("TOOLKIT_CACHE_DIR")
+    if explicit:
+        return Path(explicit).expanduser()
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(base).expanduser() / "toolkit"
+
+
+def sha256_file(path: str | os.PathLike[str], chunk_size: int = 1 << 22) -> str:
+    """Hex sha256 of a file, read in chunks.
+
+    Example:
+        >>> import tempfile, pathlib
+        >>> p = pathlib.Path(tempfile.mkdtemp()) / "x"; _ = p.write_bytes(b"abc")
+        >>> sha256_file(p)[:12]
+        'ba7816bf8f01'
+    """
+    digest = hashlib.sha256()
+    with open(path, "rb") as handle:
+        while block := handle.read(chunk_size):
+            digest.update(block)
+    return digest.hexdigest()
 
 
 def atomic_write_text(path: Path, text: str) -> None:
@@ -31,7 +60,7 @@ def cached_sha256(path: str | os.PathLike[str], root: Path | None = None) -> str
 
     Args:
         path: The file.
-        root: Cache root (default :func:`~toolkit.summarization.gguf_default.cache_root`).
+        root: Cache root (default :func:`cache_root`).
 
     Example:
         >>> import tempfile, pathlib

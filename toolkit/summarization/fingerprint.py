@@ -19,8 +19,7 @@ from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
 
-from toolkit.summarization.filehash import atomic_write_text, cached_sha256
-from toolkit.summarization.gguf_default import cache_root
+from toolkit.summarization.filehash import atomic_write_text, cache_root, cached_sha256
 from toolkit.summarization.records import GenerationSettings
 
 LOADED_ONLY = ("context_tokens", "document_budget")  # fields of ``info`` that need the tokenizer
@@ -126,17 +125,18 @@ def describe(
         >>> d["info"]["prompt"], d["fingerprint"] == __import__("toolkit").load_summarizer("lead-2").fingerprint
         ('lead-k.v1:k=2', True)
     """
-    from toolkit.summarization.api import _settings, check_precision
     from toolkit.summarization.base import fingerprint_of
+    from toolkit.summarization.records import check_precision, settings_of
     from toolkit.summarization.registry import parse_spec
 
-    config = _settings(settings)
+    config = settings_of(settings)
     check_precision(precision)
     parsed = parse_spec(spec)
     if parsed.source == "lead":
-        from toolkit.summarization.api import load_summarizer
+        from toolkit.summarization.extractive import LeadSummarizer
 
-        summarizer = load_summarizer(spec, settings=config)  # rule-based: nothing to load
+        # rule-based: nothing to load (as load_summarizer builds it)
+        summarizer = LeadSummarizer(parsed.name, config if parsed.k == config.k else config.replace(k=parsed.k))
         return {"fingerprint": summarizer.fingerprint, "info": dict(summarizer.info)}
     from toolkit.summarization.batching import choose_device
 

