@@ -67,7 +67,7 @@ def run_case(n: int, executor: str, workdir: Path) -> dict[str, Any]:
         "executor": executor, "ray": {"num_actors": 2},
         "output_dir": str(workdir / "out"),
     })
-    store_peak = [0.0]
+    store_peak: list[float | None] = [None]  # None: no sample was read
     stop = threading.Event()
     if executor == "ray":
         import ray
@@ -84,7 +84,8 @@ def run_case(n: int, executor: str, workdir: Path) -> dict[str, Any]:
                     continue
                 for line in text.splitlines():
                     if "Plasma memory usage" in line:
-                        store_peak[0] = max(store_peak[0], float(line.split("usage")[1].split("MiB")[0]))
+                        value = float(line.split("usage")[1].split("MiB")[0])
+                        store_peak[0] = value if store_peak[0] is None else max(store_peak[0], value)
 
         threading.Thread(target=sample, daemon=True).start()
     rss_before = _rss_mb()
@@ -144,7 +145,7 @@ def to_markdown(rows: list[dict[str, Any]], args: argparse.Namespace) -> str:
         if "error" in r:
             lines.append(f"| {r['n']:,} | {r['executor']} | {r['error']} | | | | | {r['load_before']} -> {r['load_after']} |")
             continue
-        store = "" if r["object_store_peak_mib"] is None else r["object_store_peak_mib"]
+        store = "" if r["executor"] != "ray" else ("no sample" if r["object_store_peak_mib"] is None else r["object_store_peak_mib"])
         lines.append(f"| {r['n']:,} | {r['executor']} | {r['seconds']} | {r['docs_per_s']} | {r['driver_peak_rss_mb']} | "
                      f"{r['rss_before_run_mb']} | {store} | {r['load_before']} -> {r['load_after']} |")
     lines += ["", "Stage times (s, from one stage's start to the next):", ""]

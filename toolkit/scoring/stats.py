@@ -82,6 +82,7 @@ def bootstrap_indices(n: int, resamples: int, seed: int) -> np.ndarray:
 _INDEX_BYTES = 1 << 25  # bytes of resample indices drawn at once (32 MiB: 4 resamples of 1M segments)
 #: Largest integer up to which every sum of integers is exact: float32 (sacreBLEU's rows) and float64.
 _EXACT_UP_TO = {np.dtype(np.float32): 2.0**24, np.dtype(np.float64): 2.0**53}
+_PER_COLUMN = 3  # up to this many columns summed in draw order are gathered one column at a time
 _AR_ROWS = 32  # trials are drawn in multiples of 32 rows: 32 x n booleans use exactly n 32-bit words
 
 
@@ -170,7 +171,7 @@ class _Summer:
         for r in resamplers:
             self.exact_at.append(at)
             at += r.exact.size
-        self.groups: dict[np.dtype, np.ndarray] = {}
+        self.groups: dict[np.dtype, np.ndarray | list[np.ndarray]] = {}
         self.sequential_at: list[int] = []
         widths: dict[np.dtype, int] = {}
         parts: dict[np.dtype, list[np.ndarray]] = {}
@@ -180,19 +181,29 @@ class _Summer:
                 parts.setdefault(r.dtype, []).append(r.rows[:, r.sequential])
                 widths[r.dtype] = widths.get(r.dtype, 0) + r.sequential.size
         for dtype, cols in parts.items():
-            self.groups[dtype] = np.ascontiguousarray(np.concatenate(cols, axis=1), dtype=dtype)
+            block = np.concatenate(cols, axis=1).astype(dtype, copy=False)
+            # few columns: kept apart, gathered one at a time (see _in_draw_order); more: as one block of rows
+            self.groups[dtype] = ([np.ascontiguousarray(block[:, j]) for j in range(block.shape[1])]
+                                  if block.shape[1] <= _PER_COLUMN else np.ascontiguousarray(block))
 
     @property
     def needs_counts(self) -> bool:
         return self.exact_rows_t is not None
 
-    def _in_draw_order(self, rows: np.ndarray, indices: np.ndarray) -> np.ndarray:
+    @staticmethod
+    def _in_draw_order(rows: np.ndarray | list[np.ndarray], indices: np.ndarray) -> np.ndarray:
+        """Sums in draw order of ``rows`` (one block, or a list of columns) for each resample."""
+        if isinstance(rows, list):
+            # column by column: a 1-D gather and a running sum (cumsum adds in draw order, as the row-wise
+            # reduce does; (n, 1).sum(0) would add pairwise); 1.6x faster than gathering rows of 2 columns
+            out = np.empty((indices.shape[0], len(rows)), dtype=rows[0].dtype)
+            for r, idx in enumerate(indices):
+                for j, column in enumerate(rows):
+                    out[r, j] = np.cumsum(np.take(column, idx))[-1] if idx.size else 0
+            return out
         out = np.empty((indices.shape[0], rows.shape[1]), dtype=rows.dtype)
         for r, idx in enumerate(indices):
-            if rows.shape[1] == 1:  # cumsum adds in order; (n, 1).sum(0) would add pairwise
-                out[r, 0] = np.cumsum(np.take(rows[:, 0], idx))[-1] if idx.size else 0
-            else:
-                out[r] = np.add.reduce(np.take(rows, idx, axis=0), axis=0)
+            out[r] = np.add.reduce(np.take(rows, idx, axis=0), axis=0)
         return out
 
     def scores(self, indices: np.ndarray, n: int) -> list[np.ndarray]:
