@@ -3,7 +3,7 @@
 The floors, from the ground up (a module may import its own floor and those below, never above):
 
 0. ``toolkit._version``, ``toolkit.errors``, ``toolkit.limits``
-1. ``toolkit.io``, ``toolkit.inputs``, ``toolkit.minilm``
+1. ``toolkit.io``, ``toolkit.inputs``, ``toolkit.safeparse``, ``toolkit.minilm``
 2. ``toolkit.terminology``, ``toolkit.summarization``
 3. ``toolkit.scoring``, ``toolkit.qa``
 4. ``toolkit.metaeval``
@@ -24,7 +24,7 @@ import pytest
 PACKAGE = Path(__file__).resolve().parents[1] / "toolkit"
 FLOORS = {
     "toolkit._version": 0, "toolkit.errors": 0, "toolkit.limits": 0,
-    "toolkit.io": 1, "toolkit.inputs": 1, "toolkit.minilm": 1,
+    "toolkit.io": 1, "toolkit.inputs": 1, "toolkit.minilm": 1, "toolkit.safeparse": 1,
     "toolkit.terminology": 2, "toolkit.summarization": 2,
     "toolkit.scoring": 3, "toolkit.qa": 3,
     "toolkit.metaeval": 4,
