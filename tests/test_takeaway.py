@@ -90,3 +90,10 @@ def test_score_reports_and_comparisons_display_as_tables_in_jupyter() -> None:
                           references=[["the cat sat down"], ["x y z"]], metrics=["rouge1"], resamples=50)
     html = cmp._repr_html_()
     assert "<table" in html and "verdict" in html and ">better<" in html and "<li>rouge1: <code>" in html
+
+
+def test_a_real_run_report_shows_sources_and_references(run_dir: Path) -> None:
+    # the manifest's data sha256 is the fingerprint of the documents as loaded (limit 3): the report matches it
+    page = (run_dir / "report.html").read_text(encoding="utf-8")
+    assert page.count("<h4>References (1)</h4>") == 3 and "changed since the run" not in page
+    assert page.count("<h4>Source</h4>") == 3

@@ -2,9 +2,10 @@
 
 A run folder stores the summaries and, with a glossary, the original and normalised texts
 (``normalised.jsonl``); the documents and their references stay in the data file. :func:`load_texts` reads
-that file as the run read it: the path and the data settings from ``config.resolved.yaml``, checked against
-the sha256 in ``manifest.json``, so a report never shows texts that are not the ones the run scored. When the
-file has moved or changed, the report says so instead.
+that file as the run read it: the path, the data settings and the ``limit`` from ``config.resolved.yaml``,
+checked against the data fingerprint in ``manifest.json`` (the sha256 of the documents as loaded, see
+:func:`toolkit.runs.data.data_fingerprint`; the file's own sha256 is accepted too), so a report never shows texts
+that are not the ones the run scored. When the file has moved or changed, the report says so instead.
 """
 
 from __future__ import annotations
@@ -57,33 +58,39 @@ def load_texts(manifest: Mapping[str, Any], config_text: str | None) -> Document
     path, sha = data.get("path"), data.get("sha256")
     if not isinstance(path, str) or not path:
         return DocumentTexts(note="the manifest names no data file, so sources and references are not shown")
-    section = _data_section(config_text) or {"path": path}
+    section, limit = _data_section(config_text)
     where = Path(path)
     if not where.exists():
         return DocumentTexts(note=f"data file {path} not found from here (run `toolkit report` from the folder the "
                                   "run started in); sources and references are not shown")
     try:
         from toolkit.runs.config import DataConfig
-        from toolkit.runs.data import load_documents
+        from toolkit.runs.data import data_fingerprint, load_documents
         from toolkit.runs.manifest import file_sha256
 
-        if isinstance(sha, str) and where.is_file() and file_sha256(where) != sha:
-            return DocumentTexts(note=f"data file {path} changed since the run (sha256 differs); sources and "
-                                      "references are not shown")
-        documents = load_documents(DataConfig.model_validate({**dict(section), "path": path}))
+        documents = load_documents(DataConfig.model_validate({**dict(section or {}), "path": path}), limit=limit)
+        same = not isinstance(sha, str) or sha == data_fingerprint(documents) or (
+            where.is_file() and sha == file_sha256(where))
     except (ToolkitError, ValueError, OSError) as exc:
         return DocumentTexts(note=f"data file {path} could not be read ({exc}); sources and references are not shown")
+    if not same:
+        return DocumentTexts(note=f"data file {path} changed since the run (sha256 differs); sources and "
+                                  "references are not shown")
     return DocumentTexts({d.id: d.text for d in documents}, {d.id: tuple(d.references) for d in documents})
 
 
-def _data_section(config_text: str | None) -> Mapping[str, Any] | None:
+def _data_section(config_text: str | None) -> tuple[Mapping[str, Any] | None, int | None]:
+    """The ``data`` section and the ``limit`` of the resolved config (``None`` where absent or unreadable)."""
     if not config_text:
-        return None
+        return None, None
     from toolkit.io import load_yaml
 
     try:
         config = load_yaml(config_text)
     except Exception:  # noqa: BLE001 - a damaged copy of the config: fall back to the manifest's path
-        return None
-    section = config.get("data") if isinstance(config, Mapping) else None
-    return section if isinstance(section, Mapping) else None
+        return None, None
+    if not isinstance(config, Mapping):
+        return None, None
+    section, limit = config.get("data"), config.get("limit")
+    return (section if isinstance(section, Mapping) else None,
+            limit if isinstance(limit, int) and not isinstance(limit, bool) and limit > 0 else None)
