@@ -18,8 +18,8 @@ from toolkit.scoring.sacrebleu_metrics import sacrebleu_stats
 from toolkit.scoring.stats import (
     _AR_ROWS,
     _add_one_p,
-    _Resampler,
     _resample_counts,
+    _Resampler,
     approximate_randomization,
     bootstrap_ci,
     bootstrap_cis,
@@ -32,7 +32,7 @@ from toolkit.scoring.stats import (
 )
 
 N = 2000  # segments of the parity sample (eval/bench/bench_stats.py checks 10k)
-WORDS = "the a cat dog sat on mat rug red blue big small ran fast slow home news report said".split()
+WORDS = ["the", "a", "cat", "dog", "sat", "on", "mat", "rug", "red", "blue", "big", "small", "ran", "fast", "slow", "home", "news", "report", "said"]
 
 
 def _old_resampled_scores(seg: SegmentStats, indices: np.ndarray) -> np.ndarray:
@@ -149,11 +149,11 @@ def test_paired_tests_identical_to_the_in_memory_path(metrics, name, rule):
 
 
 def test_ar_in_many_blocks_identical(metrics, monkeypatch):
-    import toolkit.scoring.stats as stats
+    from toolkit.scoring import resampling
 
     base, system = metrics["mean"]
-    monkeypatch.setattr(stats, "_INDEX_BYTES", 8 * N * 40)  # 40 rows a block: rounded down to 32
-    assert stats._chunk_rows(N, 1000, multiple=_AR_ROWS) == 32
+    monkeypatch.setattr(resampling, "_INDEX_BYTES", 8 * N * 40)  # 40 rows a block: rounded down to 32
+    assert resampling._chunk_rows(N, 1000, multiple=_AR_ROWS) == 32
     for rule in ("standard", "sacrebleu"):
         assert approximate_randomization(base, system, trials=200, seed=5, p_value=rule).p_value == _old_ar_p(
             base, system, 200, 5, rule)

@@ -80,7 +80,8 @@ def run_case(n: int, executor: str, workdir: Path) -> dict[str, Any]:
             while not stop.wait(2.0):
                 try:
                     text = memory_summary(stats_only=True)
-                except Exception:  # noqa: BLE001 - sampling is best effort; a miss leaves the peak as it was
+                except Exception as exc:  # noqa: BLE001 - sampling is best effort; a miss leaves the peak as it was
+                    print(f"object-store sample failed: {exc}", file=sys.stderr)
                     continue
                 for line in text.splitlines():
                     if "Plasma memory usage" in line:
@@ -114,7 +115,7 @@ def _spawn(n: int, executor: str, timeout: float) -> dict[str, Any]:
         cmd = [sys.executable, __file__, "--case", executor, "--n", str(n), "--workdir", tmp]
         env = {**os.environ, "HF_HUB_OFFLINE": "1", "TOKENIZERS_PARALLELISM": "false"}
         try:
-            proc = subprocess.run(cmd, capture_output=True, text=True, env=env, timeout=timeout)
+            proc = subprocess.run(cmd, capture_output=True, text=True, env=env, timeout=timeout, check=False)
         except subprocess.TimeoutExpired:
             row = {"n": n, "executor": executor, "error": f"did not finish in {timeout:.0f} s"}
         else:
@@ -132,11 +133,11 @@ def to_markdown(rows: list[dict[str, Any]], args: argparse.Namespace) -> str:
     lines = [
         "# Scale: lead-3 + ROUGE-1/2/L + BLEU runs at 10k-100k synthetic documents",
         "",
-        f"Command: `python eval/bench/bench_scale.py --sizes {' '.join(map(str, args.sizes))} --ray-sizes "
-        f"{' '.join(map(str, args.ray_sizes)) or '(none)'}`",
-        f"Machine: {platform.machine()}, {os.cpu_count()} CPUs shared with other jobs; Python "
-        f"{platform.python_version()}. One system (lead-3), 1,000 bootstrap resamples, a fresh process and run "
-        "folder per row; peak RSS is the driver process's ru_maxrss.",
+        (f"Command: `python eval/bench/bench_scale.py --sizes {' '.join(map(str, args.sizes))} --ray-sizes "
+         f"{' '.join(map(str, args.ray_sizes)) or '(none)'}`"),
+        (f"Machine: {platform.machine()}, {os.cpu_count()} CPUs shared with other jobs; Python "
+         f"{platform.python_version()}. One system (lead-3), 1,000 bootstrap resamples, a fresh process and run "
+         "folder per row; peak RSS is the driver process's ru_maxrss."),
         "",
         "| documents | executor | seconds | docs/s | driver peak RSS MB | RSS before run MB | object store peak MiB | load before -> after |",
         "|---:|---|---:|---:|---:|---:|---:|---|",

@@ -52,7 +52,7 @@ def _pool_pairs() -> tuple[list[str], list[list[str]]]:
     for _ in range(POOL):
         a = int(rng.integers(len(sents)))
         b = a if rng.random() < 0.5 else int(rng.integers(len(sents)))
-        take = lambda doc: " ".join(doc[int(i)] for i in sorted(rng.choice(len(doc), min(len(doc), int(rng.integers(1, 4))), replace=False)))  # noqa: E731
+        take = lambda doc: " ".join(doc[int(i)] for i in sorted(rng.choice(len(doc), min(len(doc), int(rng.integers(1, 4))), replace=False)))
         preds.append(take(sents[a]))
         refs.append([take(sents[b])])
     return preds, refs
@@ -162,11 +162,11 @@ def _write(rows: list[dict], args) -> None:
     lines = [
         "# Bootstrap CIs at scale: in-memory path (before issue 19) vs blocked, shared-count path",
         "",
-        f"Command: `python eval/bench/bench_stats.py --sizes {' '.join(map(str, args.sizes))} --old-up-to "
-        f"{args.old_up_to} --parity-up-to {args.parity_up_to} --resamples {args.resamples}`",
-        f"Machine: {platform.processor() or platform.machine()}, {os.cpu_count()} CPUs (shared with other jobs), "
-        f"Python {platform.python_version()}, numpy {np.__version__}; {args.resamples} resamples of BLEU + "
-        "ROUGE-1 + ROUGE-L; peak RSS is the whole process (imports and statistics included).",
+        (f"Command: `python eval/bench/bench_stats.py --sizes {' '.join(map(str, args.sizes))} --old-up-to "
+         f"{args.old_up_to} --parity-up-to {args.parity_up_to} --resamples {args.resamples}`"),
+        (f"Machine: {platform.processor() or platform.machine()}, {os.cpu_count()} CPUs (shared with other jobs), "
+         f"Python {platform.python_version()}, numpy {np.__version__}; {args.resamples} resamples of BLEU + "
+         "ROUGE-1 + ROUGE-L; peak RSS is the whole process (imports and statistics included)."),
         "",
         "| segments | path | seconds | ratio old/new | peak RSS MB | RSS with stats MB | CIs == old | CIs == new | load before -> after |",
         "|---:|---|---:|---:|---:|---:|---|---|---|",
