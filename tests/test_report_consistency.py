@@ -83,3 +83,18 @@ def test_lowest_terms_leak_is_bold_and_delta_is_labelled(seed_run: Path) -> None
     for family in {c.family for c in results.comparisons}:
         pairs = [(c.metric, c.a, c.b) for c in results.comparisons_of(family)]
         assert len(pairs) == len(set(pairs))
+
+
+def test_every_glossary_term_is_marked_and_missed_expected_terms_are_listed(seed_run: Path) -> None:
+    """report.html marks each glossary term in every summary (not only where normalisation edited) and lists,
+    per summary, the expected terms it lacks."""
+    page = (seed_run / "report.html").read_text(encoding="utf-8")
+    # the original lead-3 summary of the article keeps the MT error; the normalised one has the canonical name
+    assert '<mark class="leak" title="variant: the glossary says &#x27;Jin Xiangjun&#x27;' in page
+    assert '<mark class="term" title="glossary term (' in page and ">Jin Xiangjun</mark>" in page
+    assert "Expected terms missing: " in page
+    # terms that no normalise-stage edit produced (already correct in the input) are marked too
+    normalised = [json.loads(line) for line in (seed_run / "normalised.jsonl").read_text(encoding="utf-8").splitlines()]
+    edited = {e["after"] for row in normalised for e in row["edits"]}
+    marked = set(re.findall(r'<mark class="term"[^>]*>([^<]+)</mark>', page))
+    assert marked - edited, "terms that no edit produced are marked as well"

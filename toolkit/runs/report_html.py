@@ -24,6 +24,7 @@ from toolkit.runs.report_data import (
     system_labels,
 )
 from toolkit.runs.report_plots import Plot
+from toolkit.runs.report_terms import expected_missing, run_glossary, term_spans
 from toolkit.runs.report_texts import DocumentTexts, load_texts
 from toolkit.runs.report_views import CSS as VIEW_CSS
 from toolkit.runs.report_views import SORT_SCRIPT, worst_documents
@@ -59,6 +60,7 @@ details.doc>summary{cursor:pointer;padding:8px 0;font-weight:600}
 .text{white-space:pre-wrap;background:var(--soft);border:1px solid var(--line);border-radius:4px;padding:8px 10px;max-height:26em;overflow:auto}
 .summary{border-left:3px solid var(--accent);padding:2px 10px;margin:8px 0}
 .summary .sys{font-weight:600} .summary .info{color:var(--muted);font-weight:400;font-size:12px;margin-left:8px}
+.summary .missed{color:#a33;font-size:12px;margin-top:2px}
 mark{border-radius:2px;padding:0 1px} mark.edit{background:#c9f2c7} mark.old{background:#ffd7d5;text-decoration:line-through}
 mark.suspect{background:#ffe9a8} mark.leak{background:#ffd7d5} mark.term{background:#c9f2c7} mark.qa{background:#e3d7ff}
 mark.unsupported{background:#ffd7d5;border-bottom:2px solid #b3261e}
@@ -300,7 +302,8 @@ def _references(texts: DocumentTexts, doc_id: str) -> str:
 
 
 def _documents(run: RunData, index: Mapping[str, int], max_documents: int) -> str:
-    pattern, kinds = _term_regex(run)
+    glossary = run_glossary(run.manifest)  # every glossary term marked; else the terms the edits name
+    pattern, kinds = _term_regex(run) if glossary is None else (None, {})
     texts = load_texts(run.manifest, run.config_text)
     parts = []
     for doc_id in run.doc_ids[:max_documents]:
@@ -340,14 +343,19 @@ def _documents(run: RunData, index: Mapping[str, int], max_documents: int) -> st
                 info.append(f"{srow['seconds']:.2f} s")
             info += [flag for flag in ("truncated", "chunked") if srow.get(flag)]
             spans = [(st, en, "qa", f"{check}: {message}") for st, en, check, message in _qa_spans(run, system, doc_id)]
-            if pattern is not None:
+            if glossary is not None:
+                spans += term_spans(glossary, text)
+            elif pattern is not None:
                 for m in pattern.finditer(text):
                     cls, title = kinds[m.group(0).casefold()]
                     spans.append((m.start(), m.end(), cls, title))
             faith = finding_spans(text, run.findings.get(system, {}).get(doc_id, ()))  # faithfulness/<system>.jsonl
             spans = [sp for sp in spans if not any(f[0] < sp[1] and sp[0] < f[1] for f in faith)] + faith  # they win
+            source = original if isinstance(original, str) else texts.sources.get(doc_id)
+            missing = expected_missing(glossary, text, source) if glossary is not None and source else []
+            missed = (f'<div class="missed">Expected terms missing: {_e(", ".join(missing))}</div>' if missing else "")
             body.append(f'<div class="summary"><div class="sys">{_e(system)}<span class="info">{_e(" · ".join(info))}'
-                        f'</span></div><div>{highlight(text, spans)}</div></div>')
+                        f'</span></div><div>{highlight(text, spans)}</div>{missed}</div>')
         head = (f"{_e(doc_id)} <span class=info>&middot; {_plural(len(edits), 'edit')} &middot; "
                 f"{_plural(len(suspects), 'suspect')}</span>")
         parts.append(f'<details class="doc" id="doc-{i}"{" open" if i == 0 else ""}><summary>{head}</summary>'
