@@ -186,10 +186,10 @@ def resampled_scores_many(
 ) -> list[np.ndarray]:
     """Corpus value of every bootstrap resample, for several metrics on the same segments and the same draws.
 
-    Equal to ``stats.resampled_scores(seg, stats.bootstrap_indices(n, resamples, seed))`` for each metric, without the
-    ``(resamples, n)`` index matrix: indices are drawn in blocks (:func:`iter_bootstrap_indices`) and each
+    Equal to ``stats.resampled_scores(seg, stats.bootstrap_indices(n, resamples, seed))`` for each metric,
+    without the ``(resamples, n)`` index matrix: indices are drawn in blocks (:func:`iter_bootstrap_indices`) and each
     block's draw counts are shared by every metric. ``float32_parity`` reproduces sacreBLEU's float32 running
-    sums even past 2**24 (slow at a million segments); see :class:`_Resampler`.
+    sums even past 2**24 (those columns are then summed in draw order); see :class:`_Resampler`.
 
     Example:
         >>> from toolkit.scoring.base import mean_stats
