@@ -185,9 +185,16 @@ class ScoringSettings:
         )
 
     def ci_tag(self) -> str:
-        """Signature part of a bootstrap interval (empty when intervals are off)."""
+        """Signature part of a bootstrap interval (empty when intervals are off).
+
+        Example:
+            >>> ScoringSettings().ci_tag(), ScoringSettings(p_value="sacrebleu", resamples=200).ci_tag()
+            ('bs:1000|rs:12345|', 'bs:200|rs:12345|compat:sacrebleu|')
+        """
         n = self.ci_resamples
-        return f"bs:{n}|rs:{self.seed}|" if n > 0 else ""
+        # under the sacrebleu rule the resampled sums of sacreBLEU metrics keep its float32 rounding
+        compat = "compat:sacrebleu|" if self.p_value == "sacrebleu" else ""
+        return f"bs:{n}|rs:{self.seed}|{compat}" if n > 0 else ""
 
     def test_tag(self) -> str:
         """Signature part of a paired test: the test, its sample count, seed and p-value rule."""
