@@ -1,6 +1,6 @@
 # Two commands do all set-up from a fresh clone:
 #   make run    the main job: a full evaluation run of the sample article with the embedded default model
-#   make test   the test suite (what CI runs)
+#   make test   the test suite without the tests marked slow (CI runs it, then make test-slow)
 # Both create .venv and install what is missing (fast when already installed).
 
 PYTHON ?= python3
@@ -8,7 +8,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: run test setup bench clean
+.PHONY: run test test-slow setup bench clean
 
 $(STAMP): pyproject.toml Makefile
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -25,7 +25,11 @@ run: $(STAMP)
 	HF_HUB_OFFLINE=1 $(VENV)/bin/toolkit run configs/seed.yaml
 
 test: $(STAMP)
-	HF_HUB_OFFLINE=1 $(PY) -m pytest -p no:cacheprovider
+	HF_HUB_OFFLINE=1 $(PY) -m pytest -p no:cacheprovider -m "not slow"
+
+# The slow tests: a fresh-clone install, Ray clusters, notebooks, the default model cold, kill -9 resumes.
+test-slow: $(STAMP)
+	HF_HUB_OFFLINE=1 $(PY) -m pytest -p no:cacheprovider -m slow
 
 clean:
 	rm -rf runs

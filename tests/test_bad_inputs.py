@@ -975,9 +975,14 @@ def test_hostile_ctrl_c_swallowed_by_a_library_still_exits_130(tmp_path: Path, m
         return []
 
     monkeypatch.setattr("toolkit.terminology.align", swallowing)
-    assert main(["align", "-g", "g.tsv", "doc.txt"]) == 130
-    assert capsys.readouterr().err == "error: interrupted; work done so far is saved\n"
-    assert signal.getsignal(signal.SIGINT) is signal.default_int_handler  # put back after the command
+    # the CLI watches Ctrl-C only over Python's own handler; an earlier test (a Ray cluster) may have left its own
+    previous = signal.signal(signal.SIGINT, signal.default_int_handler)
+    try:
+        assert main(["align", "-g", "g.tsv", "doc.txt"]) == 130
+        assert capsys.readouterr().err == "error: interrupted; work done so far is saved\n"
+        assert signal.getsignal(signal.SIGINT) is signal.default_int_handler  # put back after the command
+    finally:
+        signal.signal(signal.SIGINT, previous)
 
 
 def test_hostile_corrupt_model_cache_is_rebuilt(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
