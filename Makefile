@@ -1,6 +1,6 @@
 # Two commands do all set-up from a fresh clone:
 #   make run    the main job: a full evaluation run of the sample article with the embedded default model
-#   make test   the test suite without the tests marked slow (CI runs it, then make test-slow)
+#   make test   the test suite without the tests marked slow (CI runs make test-slow, then it)
 # Both create .venv and install what is missing (fast when already installed).
 
 PYTHON ?= python3

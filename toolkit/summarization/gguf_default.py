@@ -79,8 +79,8 @@ def cache_dir_for(file_hash: str, root: Path | None = None) -> Path:
     """Folder holding the converted copy of the file with this sha256.
 
     Example:
-        >>> cache_dir_for("ab" * 32, Path("/c")).as_posix()
-        '/c/models/abababababababababababababababab'
+        >>> cache_dir_for("ab" * 32, Path("cache")).as_posix()
+        'cache/models/abababababababababababababababab'
     """
     return (root or cache_root()) / "models" / file_hash[:32]
 
@@ -89,7 +89,8 @@ def is_cached(file_hash: str, root: Path | None = None) -> bool:
     """True when a complete converted copy exists for this hash.
 
     Example:
-        >>> is_cached("00" * 32, Path("/nonexistent"))
+        >>> import tempfile
+        >>> is_cached("00" * 32, Path(tempfile.mkdtemp()))
         False
     """
     marker = cache_dir_for(file_hash, root) / _MARKER
