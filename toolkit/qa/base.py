@@ -70,3 +70,27 @@ def per_segment(fn: Callable[[str, str | None, DocumentInput], Iterable[Finding]
                 yield i, f
 
     return run
+
+
+def segment_check(name: str, find: Callable[[str, str | None, DocumentInput], Iterable[Finding]], *, threshold: float,
+                  description: str, needs_source: bool = False) -> Check:
+    """The :class:`Check` of a per-segment function ``find(target, source, doc)`` (see :func:`per_segment`).
+
+    Example:
+        >>> c = segment_check("qa.demo.v1", lambda t, s, d: [], threshold=0.5, description="finds nothing")
+        >>> c.level, c.needs_source, list(c.fn(DocumentInput(("a",), None, None)))
+        ('segment', False, [])
+    """
+    return Check(name=name, fn=per_segment(find), level="segment", needs_source=needs_source, threshold=threshold,
+                 description=description)
+
+
+def document_check(name: str, fn: CheckFn, *, threshold: float, description: str, needs_source: bool = False) -> Check:
+    """The :class:`Check` of a function over a whole document (segments of one document together).
+
+    Example:
+        >>> document_check("qa.demo.v1", lambda doc: [], threshold=0.5, description="finds nothing").level
+        'document'
+    """
+    return Check(name=name, fn=fn, level="document", needs_source=needs_source, threshold=threshold,
+                 description=description)

@@ -17,7 +17,7 @@ import re
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
-from toolkit.qa.base import Check, DocumentInput
+from toolkit.qa.base import DocumentInput, document_check
 from toolkit.qa.records import Evidence, Finding
 
 if TYPE_CHECKING:
@@ -137,11 +137,5 @@ def _find(doc: DocumentInput) -> Iterator[tuple[int, Finding]]:
     yield from sorted(found, key=lambda x: (x[0], x[1].start))
 
 
-CHECK = Check(
-    name=NAME,
-    fn=_find,
-    level="document",
-    needs_source=False,
-    threshold=0.5,
-    description="a glossary or CC-CEDICT name rendered differently later in the same document",
-)
+CHECK = document_check(NAME, _find, threshold=0.5,
+                       description="a glossary or CC-CEDICT name rendered differently later in the same document")

@@ -18,7 +18,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
 from toolkit.errors import InputError
-from toolkit.qa.base import Check, DocumentInput, per_segment
+from toolkit.qa.base import DocumentInput, segment_check
 from toolkit.qa.records import Finding
 
 NAME = "qa.length.v1"
@@ -99,11 +99,5 @@ def _find(target: str, source: str | None, doc: DocumentInput) -> Iterator[Findi
     )
 
 
-CHECK = Check(
-    name=NAME,
-    fn=per_segment(_find),
-    level="segment",
-    needs_source=True,
-    threshold=0.9,
-    description="target/source length ratio far from the language pair's fitted distribution (|z| >= 3.16)",
-)
+CHECK = segment_check(NAME, _find, threshold=0.9, needs_source=True,
+                      description="target/source length ratio far from the language pair's fitted distribution (|z| >= 3.16)")

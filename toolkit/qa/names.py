@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from toolkit.qa.base import Check, DocumentInput, per_segment
+from toolkit.qa.base import DocumentInput, segment_check
 from toolkit.qa.records import Evidence, Finding
 
 NAME = "qa.names.v1"
@@ -62,11 +62,5 @@ def _find(target: str, source: str | None, doc: DocumentInput) -> Iterator[Findi
         yield Finding(NAME, "major", s.start, s.end, s.text, message, confidence, evidence, suggestion)
 
 
-CHECK = Check(
-    name=NAME,
-    fn=per_segment(_find),
-    level="segment",
-    needs_source=False,
-    threshold=0.75,
-    description="pinyin-like names and names cut into syllables (find_suspects), with the CC-CEDICT common-word gloss",
-)
+CHECK = segment_check(NAME, _find, threshold=0.75,
+                      description="pinyin-like names and names cut into syllables (find_suspects), with the CC-CEDICT common-word gloss")

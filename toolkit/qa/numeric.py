@@ -19,7 +19,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from toolkit.qa.base import Check, DocumentInput, per_segment
+from toolkit.qa.base import DocumentInput, segment_check
 from toolkit.qa.records import Evidence, Finding
 
 NAME = "qa.numbers.v1"
@@ -200,11 +200,5 @@ def _find(target: str, source: str | None, doc: DocumentInput) -> Iterator[Findi
                 )
 
 
-CHECK = Check(
-    name=NAME,
-    fn=per_segment(_find),
-    level="segment",
-    needs_source=True,
-    threshold=0.6,
-    description="numbers, percentages, money and dates against the source (Chinese numerals read with cn2an)",
-)
+CHECK = segment_check(NAME, _find, threshold=0.6, needs_source=True,
+                      description="numbers, percentages, money and dates against the source (Chinese numerals read with cn2an)")

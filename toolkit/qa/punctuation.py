@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from toolkit.qa.base import Check, DocumentInput, per_segment
+from toolkit.qa.base import DocumentInput, document_check, segment_check
 from toolkit.qa.records import Finding
 
 NAME = "qa.punctuation.v1"
@@ -110,20 +110,8 @@ def _find_mixed(doc: DocumentInput) -> Iterator[tuple[int, Finding]]:
         )
 
 
-CHECK = Check(
-    name=NAME,
-    fn=per_segment(_find),
-    level="segment",
-    needs_source=False,
-    threshold=0.6,
-    description="stray or doubled punctuation, space before a mark, unbalanced brackets/quotes, full stop mid-sentence",
-)
+CHECK = segment_check(NAME, _find, threshold=0.6,
+                      description="stray or doubled punctuation, space before a mark, unbalanced brackets/quotes, full stop mid-sentence")
 
-QUOTES_CHECK = Check(
-    name=QUOTES_NAME,
-    fn=_find_mixed,
-    level="document",
-    needs_source=False,
-    threshold=0.5,
-    description="curly and straight quotes or apostrophes mixed within one document",
-)
+QUOTES_CHECK = document_check(QUOTES_NAME, _find_mixed, threshold=0.5,
+                              description="curly and straight quotes or apostrophes mixed within one document")

@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from toolkit.qa.base import Check, DocumentInput, per_segment
+from toolkit.qa.base import DocumentInput, segment_check
 from toolkit.qa.records import Finding
 
 NAME = "qa.repetition.v1"
@@ -65,11 +65,5 @@ def _find(target: str, source: str | None, doc: DocumentInput) -> Iterator[Findi
     yield from found
 
 
-CHECK = Check(
-    name=NAME,
-    fn=per_segment(_find),
-    level="segment",
-    needs_source=False,
-    threshold=0.6,
-    description="a word or phrase repeated back to back, or looping three or more times",
-)
+CHECK = segment_check(NAME, _find, threshold=0.6,
+                      description="a word or phrase repeated back to back, or looping three or more times")

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from toolkit.qa.base import Check, DocumentInput, per_segment
+from toolkit.qa.base import DocumentInput, segment_check
 from toolkit.qa.records import Finding
 
 NAME = "qa.script.v1"
@@ -44,11 +44,5 @@ def _find(target: str, source: str | None, doc: DocumentInput) -> Iterator[Findi
     yield from sorted(found, key=lambda f: f.start)
 
 
-CHECK = Check(
-    name=NAME,
-    fn=per_segment(_find),
-    level="segment",
-    needs_source=False,
-    threshold=0.5,
-    description="Han characters, full-width/CJK punctuation or a 6-dot ellipsis left in the target",
-)
+CHECK = segment_check(NAME, _find, threshold=0.5,
+                      description="Han characters, full-width/CJK punctuation or a 6-dot ellipsis left in the target")
