@@ -23,7 +23,7 @@ ROUGE-W (weighted LCS) keeps the plain quadratic DP of ROUGE-1.5.5 (floats compa
 
 from __future__ import annotations
 
-from collections.abc import Hashable, Sequence
+from collections.abc import Callable, Hashable, Sequence
 
 _REV8 = bytes(int(f"{b:08b}"[::-1], 2) for b in range(256))
 
@@ -62,6 +62,28 @@ def lcs_length(ref: Sequence[Hashable], cand: Sequence[Hashable]) -> int:
             u = v & m
             v = ((v + u) | (v - u)) & full
     return n - v.bit_count()
+
+
+def _backtrack(start: int, rows: Sequence[tuple[Hashable, int, int]], add: Callable[[Hashable], None]) -> None:
+    """Walk the LCS path back over ``rows`` (``(key, match mask M, D | M)`` per reference token, in order) in
+    forward bit order, from the last column of every candidate sentence (``start``), and ``add`` the key of
+    each row the path takes (last row first): the backtrack of :meth:`SummaryLCS.positions` and
+    :meth:`SummaryLCS.hits_and_lcs` with few candidate sentences.
+    """
+    p = start  # guard bits that land in p never meet a D or M bit: no masking needed
+    for key, m, dm in reversed(rows):
+        a = p & dm
+        if a:
+            add(key)
+            p ^= a
+            if a & (a - 1):
+                while a:
+                    top = a.bit_length() - 1
+                    a ^= 1 << top
+                    # highest match bit at or below ``top`` (same sentence), one column left
+                    p |= 1 << ((m & ((2 << top) - 1)).bit_length() - 2)
+            else:
+                p |= 1 << ((m & ((a << 1) - 1)).bit_length() - 2)
 
 
 class SummaryLCS:
@@ -107,7 +129,7 @@ class SummaryLCS:
         self._nseg = nseg
         self._start = start_cols
         self._cols = ((1 << pos) - 1) & ~guards
-        self._rstate: tuple[int, int, int, int, dict[Hashable, tuple[int, int]]] | None = None
+        self._rstate: tuple[int, int, int, int, dict[int, tuple[int, int]]] | None = None  # rev_cache: by mask
 
     @property
     def masks(self) -> dict[Hashable, int]:
@@ -153,7 +175,7 @@ class SummaryLCS:
             from_bytes, to_bytes = int.from_bytes, int.to_bytes
         start = self._start
         for s_idx, ref in enumerate(ref_sents):
-            rows: list[tuple[int, Hashable, int]] = []  # (position, token, D | M) of rows that can match
+            rows: list[tuple[int, int, int]] = []  # (position, match mask M, D | M) of rows that can match
             v = cols
             for i, tok in enumerate(ref):
                 m = get(tok)
@@ -163,43 +185,28 @@ class SummaryLCS:
                 w = v ^ u
                 t = v + u
                 # carries run exactly over (p, q] where the row-difference interval D is [p, q)
-                rows.append((i, tok, ((t ^ w) >> 1) | m))
+                rows.append((i, m, ((t ^ w) >> 1) | m))
                 v = (t | w) & cols
             if not rows:
                 continue
             hits: list[int] = []
             if reversed_order:
                 p = start_r
-                for i, tok, dm in reversed(rows):
+                for i, m, dm in reversed(rows):
                     a = p & from_bytes(to_bytes(dm, nbytes, "big").translate(_REV8), "little")
                     if not a:
                         continue
                     hits.append(i)
-                    mr = rev_cache.get(tok)
+                    mr = rev_cache.get(m)
                     if mr is None:
-                        m_r = _reverse_bits(masks[tok], nbytes)
-                        mr = rev_cache[tok] = (m_r, full ^ m_r)
+                        m_r = _reverse_bits(m, nbytes)
+                        mr = rev_cache[m] = (m_r, full ^ m_r)
                     # nearest match at or left of each position: one carry per sentence
                     p = (p & ~a) | ((((mr[1] + a) & mr[0]) << 1) & cols_r)
                     if not p:
                         break
             else:
-                p = start  # guard bits that land in p never meet a D or M bit: no masking needed
-                for i, tok, dm in reversed(rows):
-                    a = p & dm
-                    if not a:
-                        continue
-                    hits.append(i)
-                    m = masks[tok]
-                    p ^= a
-                    if a & (a - 1):
-                        while a:
-                            top = a.bit_length() - 1
-                            a ^= 1 << top
-                            # highest match bit at or below ``top`` (same sentence), one column left
-                            p |= 1 << ((m & ((2 << top) - 1)).bit_length() - 2)
-                    else:
-                        p |= 1 << ((m & ((a << 1) - 1)).bit_length() - 2)
+                _backtrack(start, rows, hits.append)
             hits.reverse()
             out[s_idx] = hits
         return out
@@ -251,21 +258,9 @@ class SummaryLCS:
                 u = v & m  # ... and the rows of this sentence against every candidate sentence
                 w = v ^ u
                 t = v + u
-                rows.append((m, ((t ^ w) >> 1) | m))
+                rows.append((m, m, ((t ^ w) >> 1) | m))
                 v = (t | w) & cols
-            p = start  # guard bits that land in p never meet a D or M bit: no masking needed
-            for m, dm in reversed(rows):
-                a = p & dm
-                if a:
-                    add(m)
-                    p ^= a
-                    if a & (a - 1):
-                        while a:
-                            top = a.bit_length() - 1
-                            a ^= 1 << top
-                            p |= 1 << ((m & ((2 << top) - 1)).bit_length() - 2)
-                    else:
-                        p |= 1 << ((m & ((a << 1) - 1)).bit_length() - 2)
+            _backtrack(start, rows, add)
         return hits, self._width - vl.bit_count()
 
     def _hits_and_lcs_reversed(self, ref_sents: Sequence[Sequence[Hashable]]) -> tuple[list[int], int]:
@@ -278,8 +273,7 @@ class SummaryLCS:
             nbytes = (self._width + 7) // 8
             self._rstate = (nbytes, (1 << (nbytes * 8)) - 1, _reverse_bits(cols, nbytes),
                             _reverse_bits(self._start, nbytes), {})  # fmt: skip
-        nbytes, full, _cols_r, start_r, _ = self._rstate
-        rev_cache: dict[int, tuple[int, int]] = {}  # keyed by mask (positions() keys its own by token)
+        nbytes, full, _cols_r, start_r, rev_cache = self._rstate
         from_bytes, to_bytes = int.from_bytes, int.to_bytes
         wide = vl = (1 << self._width) - 1
         hits: list[int] = []
