@@ -53,8 +53,8 @@ def _expand_user(value: str | None) -> str | None:
 class DataConfig(_Strict):
     """Where the documents come from and which fields hold what."""
 
-    path: str = Field(description="JSONL/CSV/TSV file, a folder of .txt files, or a local HF dataset folder")
-    format: Literal["jsonl", "csv", "tsv", "txt-folder", "hf"] | None = Field(
+    path: str = Field(description="JSONL/CSV/TSV/Parquet file, a folder of .txt files, or a local HF dataset folder")
+    format: Literal["jsonl", "csv", "tsv", "txt-folder", "hf", "parquet"] | None = Field(
         None, description="input format; inferred from the path when omitted"
     )
     id_field: str = "id"

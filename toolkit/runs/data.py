@@ -1,18 +1,23 @@
-"""Load a run's documents (JSONL, CSV/TSV, a folder of .txt files, or a local HF dataset folder)."""
+"""Load a run's documents (JSONL, CSV/TSV, Parquet, a folder of .txt files, or a local HF dataset folder).
+
+:func:`load_documents` returns them all; :func:`iter_document_shards` streams them in shards of a fixed size
+with the same checks (a duplicate id is caught across shards from a set of 64-bit id hashes), so a run can
+read a corpus that does not fit in memory; :func:`scan_documents` checks and fingerprints them in one pass.
+The raw rows come from :mod:`toolkit.runs.readers`.
+"""
 
 from __future__ import annotations
 
-import csv
 import hashlib
-import io as _io
 import json
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from toolkit.errors import InputError
-from toolkit.io import iter_jsonl, name_as_text, read_text
 from toolkit.runs.config import DataConfig
+from toolkit.runs.readers import iter_rows
 
 
 @dataclass(frozen=True)
@@ -26,15 +31,6 @@ class RunDocument:
     extra: dict[str, Any] = field(default_factory=dict, compare=False)
 
 
-def _infer_format(path: Path) -> str:
-    if path.is_dir():
-        if (path / "dataset_info.json").exists() or (path / "dataset_dict.json").exists():
-            return "hf"
-        return "txt-folder"
-    suffix = path.suffix.lower()
-    return {".jsonl": "jsonl", ".ndjson": "jsonl", ".csv": "csv", ".tsv": "tsv"}.get(suffix, "")
-
-
 def _as_references(value: Any, where: str, name: str) -> tuple[str, ...]:
     if value is None:
         return ()
@@ -45,98 +41,158 @@ def _as_references(value: Any, where: str, name: str) -> tuple[str, ...]:
     raise InputError(f"{where}: field '{name}' must be a string or a list of strings")
 
 
+def _document(where: str, row: dict[str, Any], cfg: DataConfig) -> RunDocument:
+    if cfg.text_field not in row or not isinstance(row[cfg.text_field], str):
+        raise InputError(f"{where}: missing text field '{cfg.text_field}' (set data.text_field in the config)")
+    if cfg.id_field not in row:
+        raise InputError(f"{where}: missing id field '{cfg.id_field}' (set data.id_field in the config)")
+    refs = _as_references(row.get(cfg.references_field), where, cfg.references_field)
+    source = row.get(cfg.source_field) if cfg.source_field else None
+    if cfg.source_field and not isinstance(source, str):
+        raise InputError(f"{where}: missing source field '{cfg.source_field}' (or set data.source_field: null)")
+    used = {cfg.id_field, cfg.text_field, cfg.references_field, cfg.source_field}
+    extra = {k: v for k, v in row.items() if k not in used}
+    return RunDocument(id=str(row[cfg.id_field]), text=row[cfg.text_field], references=refs, source=source, extra=extra)
+
+
+def _id_hash(doc_id: str) -> int:
+    return int.from_bytes(hashlib.blake2b(doc_id.encode("utf-8", "surrogatepass"), digest_size=8).digest(), "little")
+
+
+def _checked(rows: Callable[[], Iterable[tuple[str, dict[str, Any]]]], cfg: DataConfig) -> Iterator[RunDocument]:
+    """Checked documents of ``rows()``; a repeated id hash is confirmed (and its first place found) by reading
+    the rows again from the start, so only 8 bytes an id are held."""
+    seen: set[int] = set()
+    for where, row in rows():
+        doc = _document(where, row, cfg)
+        digest = _id_hash(doc.id)
+        if digest in seen:
+            first = next((w for w, r in rows() if cfg.id_field in r and str(r[cfg.id_field]) == doc.id), where)
+            if first != where:
+                raise InputError(f"{where}: duplicate id '{doc.id}' (first at {first}); ids must be unique")
+        seen.add(digest)
+        yield doc
+
+
 def _from_rows(rows: list[tuple[str, dict[str, Any]]], cfg: DataConfig) -> list[RunDocument]:
-    docs: list[RunDocument] = []
-    seen: dict[str, str] = {}
-    for where, row in rows:
-        if cfg.text_field not in row or not isinstance(row[cfg.text_field], str):
-            raise InputError(f"{where}: missing text field '{cfg.text_field}' (set data.text_field in the config)")
-        if cfg.id_field not in row:
-            raise InputError(f"{where}: missing id field '{cfg.id_field}' (set data.id_field in the config)")
-        doc_id = str(row[cfg.id_field])
-        if doc_id in seen:
-            raise InputError(f"{where}: duplicate id '{doc_id}' (first at {seen[doc_id]}); ids must be unique")
-        seen[doc_id] = where
-        refs = _as_references(row.get(cfg.references_field), where, cfg.references_field)
-        source = row.get(cfg.source_field) if cfg.source_field else None
-        if cfg.source_field and not isinstance(source, str):
-            raise InputError(f"{where}: missing source field '{cfg.source_field}' (or set data.source_field: null)")
-        used = {cfg.id_field, cfg.text_field, cfg.references_field, cfg.source_field}
-        extra = {k: v for k, v in row.items() if k not in used}
-        docs.append(RunDocument(id=doc_id, text=row[cfg.text_field], references=refs, source=source, extra=extra))
-    return docs
+    return list(_checked(lambda: rows, cfg))
 
 
-def _read_delimited(path: Path, delimiter: str, cfg: DataConfig) -> list[tuple[str, dict[str, Any]]]:
-    text = read_text(path)
-    reader = csv.DictReader(_io.StringIO(text), delimiter=delimiter)
-    if not reader.fieldnames or cfg.text_field not in reader.fieldnames:
-        found = ", ".join(reader.fieldnames or []) or "nothing"
-        raise InputError(f"{path}:1: header has no '{cfg.text_field}' column (found {found}); check the delimiter and data.text_field")
-    rows = []
-    for row in reader:
-        refs = [v for k, v in row.items() if k and (k == cfg.references_field or k.startswith(cfg.references_field + ".")) and v]
-        row = dict(row)
-        row[cfg.references_field] = refs
-        rows.append((f"{path}:{reader.line_num}", row))
-    return rows
+def iter_documents(cfg: DataConfig, *, limit: int | None = None) -> Iterator[RunDocument]:
+    """The checked documents a config names, one at a time (with ``limit``, rows after it are not read).
+
+    Raises:
+        InputError: as :func:`load_documents`, when the stream reaches the bad row.
+    """
+    count = 0
+    for doc in _checked(lambda: iter_rows(cfg), cfg):
+        count += 1
+        yield doc
+        if limit and count >= limit:
+            return
+    if not count:
+        raise InputError(f"{Path(cfg.path)}: no documents found")
 
 
-def _read_txt_folder(path: Path) -> list[tuple[str, dict[str, Any]]]:
-    rows = []
-    for file in sorted(path.glob("*.txt")):
-        refs = sorted(path.glob(f"{file.stem}.ref*.txt"))
-        if ".ref" in file.stem:
-            continue
-        rows.append((str(file), {"id": name_as_text(file.stem), "text": read_text(file),
-                                 "references": [read_text(r).strip() for r in refs]}))
-    return rows
+def iter_document_shards(cfg: DataConfig, shard_size: int, *, limit: int | None = None) -> Iterator[list[RunDocument]]:
+    """The documents in file order, in lists of ``shard_size`` (the last may be shorter); one shard in memory.
 
-
-def _read_hf(path: Path, cfg: DataConfig) -> list[tuple[str, dict[str, Any]]]:
-    try:
-        import datasets  # type: ignore[import-not-found]
-    except ImportError:
-        raise InputError(
-            f"{path}: data.format 'hf' needs the 'datasets' package; install the hf extra: pip install -e '.[hf]' "
-            "(or pip install datasets)"
-        ) from None
-    dataset = datasets.load_from_disk(str(path)) if path.exists() else datasets.load_dataset(str(path), split=cfg.split)
-    if hasattr(dataset, "keys"):
-        split = cfg.split or next(iter(dataset.keys()))
-        dataset = dataset[split]
-    return [(f"{path}[{i}]", dict(row)) for i, row in enumerate(dataset)]
+    Example:
+        >>> import tempfile
+        >>> p = Path(tempfile.mkdtemp()) / "d.jsonl"
+        >>> _ = p.write_text("".join(json.dumps({"id": i, "text": "t"}) + "\\n" for i in range(5)))
+        >>> [[d.id for d in shard] for shard in iter_document_shards(DataConfig(path=str(p)), 2)]
+        [['0', '1'], ['2', '3'], ['4']]
+        >>> _ = p.write_text('{"id": 1, "text": "a"}\\n{"id": 2, "text": "b"}\\n{"id": 1, "text": "c"}\\n')
+        >>> list(iter_document_shards(DataConfig(path=str(p)), 1))
+        Traceback (most recent call last):
+        ...
+        toolkit.errors.InputError: ...d.jsonl:3: duplicate id '1' (first at ...d.jsonl:1); ids must be unique
+    """
+    if shard_size < 1:
+        raise ValueError(f"shard_size must be at least 1 (got {shard_size})")
+    shard: list[RunDocument] = []
+    for doc in iter_documents(cfg, limit=limit):
+        shard.append(doc)
+        if len(shard) == shard_size:
+            yield shard
+            shard = []
+    if shard:
+        yield shard
 
 
 def load_documents(cfg: DataConfig, *, limit: int | None = None) -> list[RunDocument]:
-    """Read the documents a config names.
+    """Read the documents a config names (every row is checked, also past ``limit``).
 
     Raises:
         InputError: the path is missing, the format unknown, or a row lacks a field (named with its line).
     """
-    path = Path(cfg.path)
-    if cfg.format != "hf" and not path.exists():
-        raise InputError(f"{path}: data file not found; check data.path in the config")
-    fmt = cfg.format or _infer_format(path)
-    if fmt == "jsonl":
-        rows = [(f"{path}:{n}", obj) for n, obj in iter_jsonl(path)]
-    elif fmt in ("csv", "tsv"):
-        rows = _read_delimited(path, "," if fmt == "csv" else "\t", cfg)
-    elif fmt == "txt-folder":
-        rows = _read_txt_folder(path)
-    elif fmt == "hf":
-        rows = _read_hf(path, cfg)
-    else:
-        raise InputError(f"{path}: cannot tell the format; set data.format to jsonl, csv, tsv, txt-folder or hf")
-    docs = _from_rows(rows, cfg)
+    docs = list(_checked(lambda: iter_rows(cfg), cfg))
     if not docs:
-        raise InputError(f"{path}: no documents found")
+        raise InputError(f"{Path(cfg.path)}: no documents found")
     return docs[:limit] if limit else docs
 
 
-def data_fingerprint(docs: list[RunDocument]) -> str:
+class DataDigest:
+    """:func:`data_fingerprint` computed one document at a time.
+
+    Example:
+        >>> docs = [RunDocument("a", "x", ("r",)), RunDocument("b", "y")]
+        >>> digest = DataDigest()
+        >>> digest.update(docs[:1]); digest.update(docs[1:])
+        >>> digest.hexdigest() == data_fingerprint(docs), digest.documents
+        (True, 2)
+    """
+
+    def __init__(self) -> None:
+        self._sha = hashlib.sha256()
+        self.documents = 0
+
+    def update(self, docs: Iterable[RunDocument]) -> None:
+        for doc in docs:
+            self._sha.update(json.dumps([doc.id, doc.text, list(doc.references), doc.source], ensure_ascii=False).encode())
+            self.documents += 1
+
+    def hexdigest(self) -> str:
+        return self._sha.hexdigest()
+
+
+def data_fingerprint(docs: Iterable[RunDocument]) -> str:
     """sha256 over the documents as loaded (ids, texts, references, sources)."""
-    digest = hashlib.sha256()
-    for doc in docs:
-        digest.update(json.dumps([doc.id, doc.text, list(doc.references), doc.source], ensure_ascii=False).encode())
+    digest = DataDigest()
+    digest.update(docs)
     return digest.hexdigest()
+
+
+@dataclass(frozen=True)
+class DataScan:
+    """What one checking pass over the data found: the document count, the fingerprint, and the documents
+    without a reference (their count and the first id)."""
+
+    documents: int
+    fingerprint: str
+    unreferenced: int = 0
+    first_unreferenced: str | None = None
+
+
+def scan_documents(cfg: DataConfig, *, limit: int | None = None) -> DataScan:
+    """Check every document (up to ``limit``) and fingerprint them, holding one document at a time.
+
+    Example:
+        >>> import tempfile
+        >>> p = Path(tempfile.mkdtemp()) / "d.jsonl"
+        >>> _ = p.write_text('{"id": "a", "text": "x", "references": ["r"]}\\n{"id": "b", "text": "y"}\\n')
+        >>> scan = scan_documents(DataConfig(path=str(p)))
+        >>> scan.documents, scan.unreferenced, scan.first_unreferenced
+        (2, 1, 'b')
+        >>> scan.fingerprint == data_fingerprint(load_documents(DataConfig(path=str(p))))
+        True
+    """
+    digest = DataDigest()
+    unreferenced, first = 0, None
+    for doc in iter_documents(cfg, limit=limit):
+        digest.update((doc,))
+        if not any(r.strip() for r in doc.references):
+            unreferenced += 1
+            first = doc.id if first is None else first
+    return DataScan(digest.documents, digest.hexdigest(), unreferenced, first)
