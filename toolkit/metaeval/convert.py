@@ -17,7 +17,7 @@ Each converter reads the JSONL layout of the files in ``shared/data`` (described
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -43,6 +43,27 @@ def _pick_references(refs: list[str], references: str, where: str) -> list[str]:
     return list(refs) if references == "all" else [refs[0]]
 
 
+def _by_key(path: str | Path, key: str, read: Callable[[dict[str, Any], str], dict[str, Any]]) -> dict[str, dict[str, Any]]:
+    """``{str(line[key]): read(line, where)}`` over the lines of a JSONL file (``where``: ``path:line``)."""
+    out: dict[str, dict[str, Any]] = {}
+    for number, obj in iter_jsonl(path):
+        where = f"{path}:{number}"
+        out[str(_get(obj, key, where))] = read(obj, where)
+    return out
+
+
+def _joined(outputs: str | Path, key: str, known: dict[str, dict[str, Any]], documents: str | Path,
+            missing: str) -> Iterator[tuple[dict[str, Any], str, dict[str, Any]]]:
+    """``(line, where, known[line[key]])`` per line of ``outputs``; a key not in ``known`` raises ``missing``
+    (formatted with ``key`` and ``documents``)."""
+    for number, obj in iter_jsonl(outputs):
+        where = f"{outputs}:{number}"
+        value = str(_get(obj, key, where))
+        if value not in known:
+            raise InputError(f"{where}: " + missing.format(key=value, documents=documents))
+        yield obj, where, known[value]
+
+
 def from_summeval(outputs: str | Path, documents: str | Path, *, references: str = "all") -> list[MetaItem]:
     """Items from SummEval system outputs and their documents.
 
@@ -57,26 +78,20 @@ def from_summeval(outputs: str | Path, documents: str | Path, *, references: str
     Raises:
         InputError: a field is missing, or an output names a document not in ``documents``.
     """
-    docs: dict[str, dict[str, Any]] = {}
-    for number, obj in iter_jsonl(documents):
-        where = f"{documents}:{number}"
-        docs[str(_get(obj, "id", where))] = {
-            "source": _get(obj, "document", where),
-            "references": _pick_references(_get(obj, "references", where), references, where),
-        }
+    docs = _by_key(documents, "id", lambda obj, where: {
+        "source": _get(obj, "document", where),
+        "references": _pick_references(_get(obj, "references", where), references, where),
+    })
     items = []
-    for number, obj in iter_jsonl(outputs):
-        where = f"{outputs}:{number}"
-        doc_id = str(_get(obj, "id", where))
-        if doc_id not in docs:
-            raise InputError(f"{where}: document id {doc_id!r} is not in {documents}; pass the matching documents file")
+    missing = "document id {key!r} is not in {documents}; pass the matching documents file"
+    for obj, where, doc in _joined(outputs, "id", docs, documents, missing):
         row = {
-            "id": doc_id,
+            "id": str(obj["id"]),
             "system": _get(obj, "system", where),
             "text": _get(obj, "summary", where),
-            "references": docs[doc_id]["references"],
+            "references": doc["references"],
             "human": _get(obj, "human", where),
-            "source": docs[doc_id]["source"],
+            "source": doc["source"],
         }
         items.append(item_from_dict(row, where))
     return items
@@ -140,28 +155,23 @@ def from_wmt(outputs: str | Path, documents: str | Path) -> list[MetaItem]:
     Returns:
         One item per output line; ``id`` is the segment id; human ``mqm`` and ``da_z`` (null where no DA).
     """
-    segments: dict[str, dict[str, Any]] = {}
-    for number, obj in iter_jsonl(documents):
-        where = f"{documents}:{number}"
-        segments[str(_get(obj, "seg_id", where))] = {
-            "source": _get(obj, "source", where),
-            "reference": _get(obj, "reference", where),
-        }
+    segments = _by_key(documents, "seg_id", lambda obj, where: {
+        "source": _get(obj, "source", where),
+        "reference": _get(obj, "reference", where),
+    })
     items = []
-    for number, obj in iter_jsonl(outputs):
-        where = f"{outputs}:{number}"
-        seg_id = str(_get(obj, "seg_id", where))
-        if seg_id not in segments:
-            raise InputError(f"{where}: seg_id {seg_id} is not in {documents}; pass the matching segments file")
+    missing = "seg_id {key} is not in {documents}; pass the matching segments file"
+    for obj, where, segment in _joined(outputs, "seg_id", segments, documents, missing):
+        seg_id = str(obj["seg_id"])
         human = _get(obj, "human", where)
         da = human.get("da")
         row = {
             "id": seg_id,
             "system": _get(obj, "system", where),
             "text": _get(obj, "hypothesis", where),
-            "references": [segments[seg_id]["reference"]],
+            "references": [segment["reference"]],
             "human": {"mqm": human.get("mqm"), "da_z": da.get("z") if isinstance(da, dict) else None},
-            "source": segments[seg_id]["source"],
+            "source": segment["source"],
             "scores": {f"released_{k}": v for k, v in (obj.get("sacrebleu_sentence") or {}).items()},
         }
         items.append(item_from_dict(row, where))
