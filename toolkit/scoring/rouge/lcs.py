@@ -136,6 +136,15 @@ class SummaryLCS:
         """Token -> bit mask of its columns (``mask.bit_count()`` is its count in the candidate)."""
         return self._masks
 
+    def _reversed_state(self) -> tuple[int, int, int, int, dict[int, tuple[int, int]]]:
+        """For the bit-reversed backtrack, built on first use: bytes per row, all ones over those bytes, the
+        columns and the backtrack starts bit-reversed, and the cache of reversed match masks (by mask)."""
+        if self._rstate is None:
+            nbytes = (self._width + 7) // 8
+            self._rstate = (nbytes, (1 << (nbytes * 8)) - 1, _reverse_bits(self._cols, nbytes),
+                            _reverse_bits(self._start, nbytes), {})  # fmt: skip
+        return self._rstate
+
     def lcs_length(self, ref: Sequence[Hashable]) -> int:
         """LCS length of ``ref`` and the concatenation of the candidate sentences.
 
@@ -167,11 +176,7 @@ class SummaryLCS:
         get = masks.get
         cols = self._cols
         if reversed_order:
-            if self._rstate is None:
-                nbytes = (self._width + 7) // 8
-                self._rstate = (nbytes, (1 << (nbytes * 8)) - 1, _reverse_bits(cols, nbytes),
-                                _reverse_bits(self._start, nbytes), {})  # fmt: skip
-            nbytes, full, cols_r, start_r, rev_cache = self._rstate
+            nbytes, full, cols_r, start_r, rev_cache = self._reversed_state()
             from_bytes, to_bytes = int.from_bytes, int.to_bytes
         start = self._start
         for s_idx, ref in enumerate(ref_sents):
@@ -269,11 +274,7 @@ class SummaryLCS:
         masks = self._masks
         get = masks.get
         cols = self._cols
-        if self._rstate is None:
-            nbytes = (self._width + 7) // 8
-            self._rstate = (nbytes, (1 << (nbytes * 8)) - 1, _reverse_bits(cols, nbytes),
-                            _reverse_bits(self._start, nbytes), {})  # fmt: skip
-        nbytes, full, _cols_r, start_r, rev_cache = self._rstate
+        nbytes, full, _cols_r, start_r, rev_cache = self._reversed_state()
         from_bytes, to_bytes = int.from_bytes, int.to_bytes
         wide = vl = (1 << self._width) - 1
         hits: list[int] = []
