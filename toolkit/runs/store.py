@@ -124,7 +124,8 @@ class StageStore:
         rows = list(rows)
         if not rows:
             return
-        blob = "".join(json.dumps(row, ensure_ascii=False) + "\n" for row in rows).encode("utf-8", "backslashreplace")
+        lines = [(json.dumps(row, ensure_ascii=False) + "\n").encode("utf-8", "backslashreplace") for row in rows]
+        blob = b"".join(lines)
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             fd = _open_nofollow(self.path, os.O_WRONLY | os.O_CREAT | os.O_APPEND | _NONBLOCK)
@@ -137,8 +138,13 @@ class StageStore:
                 os.fsync(handle.fileno())
         except OSError as exc:
             raise RunDirError(f"{self.path}: cannot write ({exc.strerror}); free disk space or choose another output_dir") from None
+        start = self._end + self._newline
         self._end = self._size = self._end + len(blob) + self._newline
         self._newline = False
+        self._remember(rows, lines, start)
+
+    def _remember(self, rows: Sequence[dict[str, Any]], lines: Sequence[bytes], start: int) -> None:
+        """Index rows just written (``lines`` from byte ``start``)."""
         for row in rows:
             self.rows[str(row["id"])] = row
 
