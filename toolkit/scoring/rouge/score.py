@@ -52,6 +52,8 @@ __all__ = [
 
 MODES = ROUGE_MODES
 MULTI_REF = MULTI_REF_RULES
+#: The variants :func:`rouge` and :func:`~toolkit.scoring.rouge.rouge_signature` use when none are named.
+DEFAULT_VARIANTS: tuple[str, ...] = ("rouge1", "rouge2", "rougeL", "rougeLsum")
 _NGRAM = re.compile(r"rouge([1-9])$")
 _ZERO = PRF(precision=0.0, recall=0.0, fmeasure=0.0)
 
@@ -264,7 +266,7 @@ def rouge(
     *,
     predictions: Sequence[str],
     references: Sequence[Sequence[str]],
-    variants: Sequence[str] = ("rouge1", "rouge2", "rougeL", "rougeLsum"),
+    variants: Sequence[str] = DEFAULT_VARIANTS,
     mode: str = "rouge-score",
     stem: bool = False,
     multi_ref: str = "best",

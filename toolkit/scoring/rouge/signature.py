@@ -7,8 +7,11 @@ from importlib import metadata
 
 from toolkit._version import __version__
 from toolkit.scoring.rouge.perl import PERL_OPTIONS
-from toolkit.scoring.rouge.score import _TOKENIZER_NAMES, _check_settings
-
+from toolkit.scoring.rouge.score import (
+    _TOKENIZER_NAMES,
+    DEFAULT_VARIANTS,
+    _check_settings,
+)
 
 #: The rouge-score release that ``rouge-score`` mode reproduces (tests/test_rouge_parity.py); rouge-score itself is
 #: not needed at run time, so the signature names the release the parity test pins, not what is installed.
@@ -24,7 +27,7 @@ def _version(dist: str) -> str:
 
 def rouge_signature(
     *,
-    variants: Sequence[str] = ("rouge1", "rouge2", "rougeL", "rougeLsum"),
+    variants: Sequence[str] = DEFAULT_VARIANTS,
     mode: str = "rouge-score",
     stem: bool = False,
     multi_ref: str = "best",
