@@ -48,6 +48,22 @@ def _clean(value: Any) -> Any:
     return value
 
 
+def _ci_json(ci: tuple[float, float] | None) -> list[Any] | None:
+    """An interval in JSON form: ``[low, high]`` (non-finite ends as None), or None without one."""
+    return _clean(list(ci)) if ci is not None else None
+
+
+def _ci_columns(ci: tuple[float, float] | None) -> dict[str, float]:
+    """An interval as the ``ci_low`` and ``ci_high`` columns of a frame row (NaN without one).
+
+    Example:
+        >>> _ci_columns((1.0, 2.0)), _ci_columns(None)
+        ({'ci_low': 1.0, 'ci_high': 2.0}, {'ci_low': nan, 'ci_high': nan})
+    """
+    low, high = ci if ci else (math.nan, math.nan)
+    return {"ci_low": low, "ci_high": high}
+
+
 @dataclass(frozen=True)
 class MetricResult:
     """The corpus value of one metric, with its confidence interval and signature.
@@ -79,7 +95,7 @@ class MetricResult:
         """JSON-ready dict: ``score``, ``ci``, ``signature`` first, then the rest."""
         out: dict[str, Any] = {
             "score": _clean(float(self.score)),
-            "ci": _clean(list(self.ci)) if self.ci is not None else None,
+            "ci": _ci_json(self.ci),
             "signature": self.signature,
             "higher_is_better": self.higher_is_better,
             "n_segments": self.n_segments,
@@ -140,8 +156,7 @@ class ScoreReport:
                 {
                     "metric": name,
                     "score": r.score,
-                    "ci_low": r.ci[0] if r.ci else math.nan,
-                    "ci_high": r.ci[1] if r.ci else math.nan,
+                    **_ci_columns(r.ci),
                     "higher_is_better": r.higher_is_better,
                     "n_segments": r.n_segments,
                     "signature": r.signature,
@@ -202,7 +217,7 @@ class SystemComparison:
         return {
             "system": self.system,
             "score": _clean(float(self.score)),
-            "ci": _clean(list(self.ci)) if self.ci is not None else None,
+            "ci": _ci_json(self.ci),
             "delta": _clean(float(self.delta)),
             "p_value": _clean(self.p_value),
             "p_holm": _clean(self.p_holm),
@@ -282,8 +297,7 @@ class Comparison:
                         "metric": name,
                         "system": r.system,
                         "score": r.score,
-                        "ci_low": r.ci[0] if r.ci else math.nan,
-                        "ci_high": r.ci[1] if r.ci else math.nan,
+                        **_ci_columns(r.ci),
                         "delta": r.delta,
                         "p_value": r.p_value,
                         "p_holm": r.p_holm,
