@@ -1,7 +1,7 @@
 """Property-based tests (hypothesis) of the metrics in ``toolkit.scoring`` (issue 6).
 
 - a perfect prediction gets the best score of every registered metric that declares a direction;
-- corpus ROUGE is the mean of the segment ROUGE values;
+- segment ROUGE equals a naive implementation of its definition (in this file), and corpus ROUGE is their mean;
 - ROUGE mean, corpus BLEU, corpus chrF and TER do not depend on the order of the segments;
 - a segment's score does not depend on which other segments are scored with it (batching);
 - the bootstrap never changes the point score.
@@ -12,6 +12,7 @@ The terminology engine's properties (offsets, idempotence, no overlap) live in
 
 from __future__ import annotations
 
+from collections import Counter
 from pathlib import Path
 
 import pytest
@@ -93,9 +94,45 @@ def test_corpus_rouge_is_the_mean_of_segment_rouge(mode: str, pairs: list[tuple[
     names = ["rouge1", "rouge2", "rougeL", "rougeLsum", "rouge1_p", "rougeL_r"]
     report = score(predictions=[p for p, _ in pairs], references=[[r] for _, r in pairs], metrics=names,
                    rouge_mode=mode, bootstrap=0)
+    expected = [_naive_rouge(p, r) for p, r in pairs]  # computed here, not by the code under test
     for name in names:
-        mean = sum(row[name] for row in report.segments) / len(pairs)
+        assert [row[name] for row in report.segments] == pytest.approx([e[name] for e in expected], abs=1e-9), name
+        mean = sum(e[name] for e in expected) / len(pairs)
         assert report[name].score == pytest.approx(mean, abs=1e-9), name
+
+
+def _naive_rouge(prediction: str, reference: str) -> dict[str, float]:
+    """ROUGE of one lower-case, one-sentence segment pair from the definitions (Lin 2004), on the 0-100 scale:
+    n-gram overlap with clipped counts, and the longest common subsequence by the quadratic table."""
+
+    def prf(hits: int, n_pred: int, n_ref: int) -> tuple[float, float, float]:
+        p, r = (hits / n_pred if n_pred else 0.0), (hits / n_ref if n_ref else 0.0)
+        return 100 * p, 100 * r, (200 * p * r / (p + r) if p + r else 0.0)
+
+    def grams(words: list[str], n: int) -> Counter[tuple[str, ...]]:
+        return Counter(tuple(words[i:i + n]) for i in range(len(words) - n + 1))
+
+    pred, ref = prediction.split(), reference.split()
+    out: dict[str, float] = {}
+    for n in (1, 2):
+        gp, gr = grams(pred, n), grams(ref, n)
+        p, _, f = prf(sum((gp & gr).values()), sum(gp.values()), sum(gr.values()))
+        out[f"rouge{n}"], out[f"rouge{n}_p"] = f, p
+    table = [[0] * (len(ref) + 1) for _ in range(len(pred) + 1)]
+    for i, a in enumerate(pred):
+        for j, b in enumerate(ref):
+            table[i + 1][j + 1] = table[i][j] + 1 if a == b else max(table[i][j + 1], table[i + 1][j])
+    _, out["rougeL_r"], out["rougeL"] = prf(table[-1][-1], len(pred), len(ref))
+    out["rougeLsum"] = out["rougeL"]  # one sentence: the summary-level LCS is the LCS
+    return out
+
+
+def test_the_naive_rouge_reference_itself() -> None:
+    got = _naive_rouge("the cat sat on the mat", "the cat was on the mat")
+    # 5 of 6 unigrams, 3 of 5 bigrams ("the cat", "on the", "the mat"), LCS 5 ("the cat on the mat")
+    assert got["rouge1"] == pytest.approx(100 * 5 / 6) and got["rouge1_p"] == pytest.approx(100 * 5 / 6)
+    assert got["rouge2"] == pytest.approx(60.0) and got["rougeL"] == pytest.approx(100 * 5 / 6)
+    assert got["rougeL_r"] == pytest.approx(100 * 5 / 6) and got["rougeLsum"] == got["rougeL"]
 
 
 ORDER_METRICS = ["rouge1", "rouge2", "rougeL", "rougeLsum", "bleu", "chrf", "chrf++", "ter"]
