@@ -37,8 +37,8 @@ ALL_MODULES = sorted(
 MODULES_WITHOUT_EXAMPLE = {
     "toolkit.cli.app", "toolkit.cli.faith_cmds", "toolkit.cli.meta_cmds", "toolkit.cli.qa_cmds",
     "toolkit.cli.summarize_cmds", "toolkit.cli.terms_cmds", "toolkit.metaeval.convert",
-    "toolkit.runs.data", "toolkit.runs.executors", "toolkit.runs.report_cli", "toolkit.runs.sections",
-    "toolkit.runs.stages", "toolkit.runs.systems", "toolkit.scoring.embedding", "toolkit.scoring.rouge.metric",
+    "toolkit.runs.executors", "toolkit.runs.report_cli", "toolkit.runs.sections",
+    "toolkit.runs.systems", "toolkit.scoring.embedding", "toolkit.scoring.rouge.metric",
     "toolkit.scoring.rouge.sides",
     "toolkit.terminology.cedict",
 }

@@ -161,3 +161,28 @@ def run_signature(
         f"|systems:{system_part}|metrics:{','.join(metric_signatures)}@{metrics_hash}"
         f"|bootstrap:{resamples}@seed{seed}"
     )
+
+
+def run_manifest(
+    *, config: Any, config_path: str | None, results: Any, models: dict[str, Any], glossary: Any,
+    data_sha: str, executor: str, recomputed: dict[str, int], started: str, run_format: str,
+) -> dict[str, Any]:
+    """The ``manifest.json`` of a run: what produced ``results`` (a :class:`toolkit.runs.results.RunResults`).
+
+    Its settings, signatures and run signature are read from ``results``, so the two files cannot disagree.
+    """
+    settings = config.scoring_settings()
+    glossary_record = None
+    if config.glossary is not None and glossary is not None:
+        glossary_record = {"path": config.glossary.path, "sha256": file_sha256(config.glossary.path),
+                           "fingerprint": glossary.fingerprint, "entries": len(glossary)}
+    return {
+        "name": config.name, "run_format": run_format, "toolkit_version": __version__,
+        "config_path": config_path, "packages": package_versions(), "git_commit": git_commit(),
+        "machine": machine_info(), "models": models, "glossary": glossary_record,
+        "data": {"path": config.data.path, "sha256": data_sha, "documents": results.documents},
+        "seeds": {"bootstrap": settings.seed, "resamples": settings.ci_resamples,
+                  "test_samples": settings.samples(), "method": settings.method, "p_value": settings.p_value},
+        "metric_signatures": dict(results.metric_signatures), "executor": executor,
+        "recomputed": recomputed, "started": started, "finished": now_iso(), "run_signature": results.run_signature,
+    }

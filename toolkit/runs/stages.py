@@ -1,37 +1,64 @@
-"""Per-document stage tasks: picklable callables that the executors map over batches.
+"""Per-document stage tasks (picklable callables the executors map over batches) and the plan of a stage.
 
-Each task returns one JSON row per input row; the engine stores rows as they complete.
+Each task returns one JSON row per input row; :func:`toolkit.runs.pipeline.execute` stores rows as they
+complete. A task holds the objects it needs (the run's glossary), never a path to load them again; whatever
+they cache is rebuilt on the worker, not pickled.
 """
 
 from __future__ import annotations
 
 import time
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
 from typing import Any
 
 
-class NormalizeTask:
-    """Normalise terms and flag suspect pinyin in each document."""
+@dataclass
+class StagePlan:
+    """What a stage has to do: the rows to compute with ``task``, and rows to copy from a sibling lane.
 
-    def __init__(self, glossary_path: str, fuzzy: bool) -> None:
-        self.glossary_path = glossary_path
+    ``todo`` holds one row per lane and document still to compute (rows of several lanes may share an
+    ``(id, key)``: they are computed once); ``copies`` are rows found in a sibling lane's store, stored again
+    under their own lane (``system``) without computing. A copy also in ``todo`` (a score row that lacks a
+    metric) advances the progress bar when computed, not when copied.
+
+    Example:
+        >>> plan = StagePlan(task=None, batch_size=8)
+        >>> plan.add({"id": "d1", "key": "k", "system": "lead"})
+        >>> len(plan.todo), plan.copies
+        (1, [])
+    """
+
+    task: Any
+    batch_size: int
+    todo: list[dict[str, Any]] = field(default_factory=list)
+    copies: list[dict[str, Any]] = field(default_factory=list)
+
+    def add(self, row: dict[str, Any]) -> None:
+        """Plan ``row`` for computation."""
+        self.todo.append(row)
+
+
+class NormalizeTask:
+    """Normalise terms and flag suspect pinyin in each document (with its source text, when it has one).
+
+    ``glossary`` is the run's loaded glossary (it pickles without its matching index).
+    """
+
+    def __init__(self, glossary: Any, fuzzy: bool) -> None:
+        self.glossary = glossary
         self.fuzzy = fuzzy
-        self._glossary: Any = None
 
     def setup(self) -> None:
-        from toolkit.terminology import load_glossary
-
-        if self._glossary is None:
-            self._glossary = load_glossary(self.glossary_path)
+        """Nothing to load: the glossary came with the task."""
 
     def __call__(self, batch: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
         from toolkit.terminology import find_suspects, normalize
 
-        self.setup()
         rows = []
         for item in batch:
-            result = normalize(item["text"], glossary=self._glossary, fuzzy=self.fuzzy)
-            suspects = find_suspects(item["text"], glossary=self._glossary)
+            result = normalize(item["text"], glossary=self.glossary, fuzzy=self.fuzzy)
+            suspects = find_suspects(item["text"], glossary=self.glossary, source=item.get("source"))
             rows.append({
                 "id": item["id"],
                 "key": item["key"],
@@ -123,32 +150,22 @@ class ScoreTask:
     how the documents were batched.
     """
 
-    def __init__(self, metrics: Sequence[str], options: dict[str, Any], glossary_path: str | None) -> None:
+    def __init__(self, metrics: Sequence[str], options: dict[str, Any], glossary: Any = None) -> None:
         self.metrics = list(metrics)
         self.options = dict(options)
-        self.glossary_path = glossary_path
-        self._glossary: Any = None
-
-    def __getstate__(self) -> dict[str, Any]:
-        state = dict(self.__dict__)
-        state["_glossary"] = None  # workers load their own copy
-        return state
+        self.glossary = glossary
 
     def setup(self) -> None:
-        if self._glossary is None and self.glossary_path is not None:
-            from toolkit.terminology import load_glossary
-
-            self._glossary = load_glossary(self.glossary_path)
+        """Nothing to load: the glossary came with the task."""
 
     def __call__(self, batch: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
         from toolkit.scoring import segment_units
 
-        self.setup()
         sources = [item["source"] for item in batch]
         units = segment_units(
             predictions=[item["prediction"] for item in batch], references=[item["references"] for item in batch],
             sources=None if all(source is None for source in sources) else sources,
-            ids=[item["id"] for item in batch], metrics=self.metrics, glossary=self._glossary, **self.options,
+            ids=[item["id"] for item in batch], metrics=self.metrics, glossary=self.glossary, **self.options,
         )
         return [{"id": item["id"], "key": item["key"], "system": item["system"], "metrics": self.metrics, "units": unit}
                 for item, unit in zip(batch, units)]

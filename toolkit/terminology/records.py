@@ -47,6 +47,23 @@ class Glossary:
         """
         return cls(tuple(entries_from_records(list(records), path or "<records>")), path=path)
 
+    def __getstate__(self) -> dict[str, Any]:
+        """Pickle the entries only: the matching index and other caches are rebuilt where it is unpickled.
+
+        Example:
+            >>> import pickle
+            >>> g = Glossary.from_records([{"canonical": "Jin Xiangjun"}]); _ = g.fingerprint
+            >>> copy = pickle.loads(pickle.dumps(g))
+            >>> copy == g, copy._cache, copy.fingerprint == g.fingerprint
+            (True, {}, True)
+        """
+        return {"entries": self.entries, "path": self.path}
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        object.__setattr__(self, "entries", state["entries"])
+        object.__setattr__(self, "path", state["path"])
+        object.__setattr__(self, "_cache", {})
+
     def __len__(self) -> int:
         return len(self.entries)
 
