@@ -14,10 +14,10 @@ from pathlib import Path
 from toolkit.io import write_text
 from toolkit.runs.report_data import (
     RunData,
-    better_than,
     best_systems,
-    fmt,
+    better_than,
     comparison_families,
+    fmt,
     fmt_p,
     load_run,
     metric_digits,
@@ -89,9 +89,9 @@ def _results_md(run: RunData) -> list[str]:
         headers.append("QA findings")
         rows = [row + [qa_count(qa, system)] for row, system in zip(rows, run.systems)]
     out = [_md_table(headers, rows, [False, False] + [True] * (len(headers) - 2)),
-           "", "Corpus scores with 95% bootstrap confidence intervals. Bold: best on the metric (metrics with a "
+           "", ("Corpus scores with 95% bootstrap confidence intervals. Bold: best on the metric (metrics with a "
            "direction only). A superscript letter names a system this one is significantly better than on that "
-           "metric (the verdict of a paired test in results.json, in the metric's direction)."]
+           "metric (the verdict of a paired test in results.json, in the metric's direction).")]
     for family, title in comparison_families(run):
         crow = [[_md(c.metric), _md(c.a), _md(c.b), fmt(c.delta, metric_digits(run, c.metric)), fmt_p(c.p_value),
                  fmt_p(c.p_holm), _md(c.method), _md(c.verdict or "-")] for c in run.run_results.comparisons_of(family)]
@@ -106,8 +106,8 @@ def _terminology_md(run: RunData) -> list[str]:
     if section is None and not run.normalised:
         return ["No glossary in this run: no normalisation, no term accuracy."]
     term = section.to_dict() if section is not None else {}
-    out = [f"Glossary entries: {term.get('entries', '-')}; edits made: {term.get('edits', '-')}; "
-           f"suspect findings: {term.get('suspects', '-')}."]
+    out = [(f"Glossary entries: {term.get('entries', '-')}; edits made: {term.get('edits', '-')}; "
+           f"suspect findings: {term.get('suspects', '-')}.")]
     acc = term.get("term_accuracy") if isinstance(term.get("term_accuracy"), dict) else {}
     before, after = acc.get("original") or {}, acc.get("normalised") or {}
     rows = []
@@ -149,8 +149,8 @@ def _qa_md(run: RunData) -> list[str]:
 
     header, rows = qa_rows(qa)
     return ["", "## QA", "", _md_table(header, [[_md(c) for c in r] for r in rows], [False] + [True] * (len(header) - 1)),
-            "", f"Findings of `toolkit qa` per check (`{qa.get('signature', '-')}`); each finding with its span "
-            "and message is in qa.jsonl, and highlighted in report.html."]
+            "", (f"Findings of `toolkit qa` per check (`{qa.get('signature', '-')}`); each finding with its span "
+            "and message is in qa.jsonl, and highlighted in report.html.")]
 
 
 def _documents_md(run: RunData) -> list[str]:
@@ -178,8 +178,8 @@ def render_markdown(run: RunData) -> str:
     """
     sig = run.results.get("run_signature") or run.manifest.get("run_signature") or "-"
     lines = [f"# Run report: {_md(run.name)}", "",
-             f"{len(run.doc_ids)} documents, {len(run.systems)} systems, {len(run.metrics)} metrics. "
-             f"Run signature: `{sig}`", "", "## Results", "", *_results_md(run), "",
+             (f"{len(run.doc_ids)} documents, {len(run.systems)} systems, {len(run.metrics)} metrics. "
+             f"Run signature: `{sig}`"), "", "## Results", "", *_results_md(run), "",
              "Plots (score distributions, per-document scatter, summary length vs score) are in report.html.", "",
              "## Terminology", "", *_terminology_md(run), *_qa_md(run), "", "## Documents", "", *_documents_md(run)]
     sigs = run.results.get("metric_signatures") or run.manifest.get("metric_signatures") or {}
@@ -189,16 +189,18 @@ def render_markdown(run: RunData) -> str:
     m = run.manifest
     if m:
         lines += ["", "## Run details", "",
-                  f"Toolkit {m.get('toolkit_version', '-')}, git commit {m.get('git_commit') or '-'}, "
-                  f"started {m.get('started', '-')}, finished {m.get('finished', '-')}."]
+                  (f"Toolkit {m.get('toolkit_version', '-')}, git commit {m.get('git_commit') or '-'}, "
+                  f"started {m.get('started', '-')}, finished {m.get('finished', '-')}.")]
     return "\n".join(lines) + "\n"
 
 
-def write_report(run_dir: str | Path) -> tuple[Path, Path]:
+def write_report(run_dir: str | Path, *, cache: bool | None = None) -> tuple[Path, Path]:
     """Write ``report.md`` and ``report.html`` into a run folder (each atomically) and return their paths.
 
     Args:
         run_dir: a folder written by ``toolkit run`` (only ``results.json`` is required).
+        cache: keep the plots in the folder's ``cache/plots.json`` and redraw only those whose data changed
+            (:func:`toolkit.runs.report_plots.render_plots`); by default when the folder has a ``cache/``.
 
     Returns:
         ``(report.md path, report.html path)``.
@@ -213,12 +215,16 @@ def write_report(run_dir: str | Path) -> tuple[Path, Path]:
         >>> [p.name for p in write_report(folder)]
         ['report.md', 'report.html']
     """
+    from toolkit.runs.cache import CACHE_FOLDER
     from toolkit.runs.report_html import render_html
     from toolkit.runs.report_plots import render_plots
 
     run = load_run(run_dir)
     md_path, html_path = run.run_dir / "report.md", run.run_dir / "report.html"
-    page = render_html(run, render_plots(run), max_documents=MAX_DOCUMENTS)
+    if cache is None:
+        cache = (run.run_dir / CACHE_FOLDER).is_dir()
+    plots = render_plots(run, cache=True) if cache else render_plots(run)
+    page = render_html(run, plots, max_documents=MAX_DOCUMENTS)
     write_text(md_path, render_markdown(run))
     write_text(html_path, page)
     return md_path, html_path

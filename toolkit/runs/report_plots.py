@@ -10,7 +10,7 @@ from __future__ import annotations
 import io
 import math
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -91,7 +91,7 @@ def _to_svg(fig: Figure, prefix: str) -> str:
     fig.savefig(buffer, format="svg", metadata={"Date": None})
     svg = buffer.getvalue()
     svg = svg[svg.index("<svg"):]
-    svg = re.sub(r"\s*<metadata>.*?</metadata>", "", svg, flags=re.S)  # RDF block with creator URLs
+    svg = re.sub(r"\s*<metadata>.*?</metadata>", "", svg, flags=re.DOTALL)  # RDF block with creator URLs
     svg = re.sub(r'\bid="([^"]+)"', rf'id="{prefix}-\1"', svg)
     svg = re.sub(r'href="#([^"]+)"', rf'href="#{prefix}-\1"', svg)
     svg = re.sub(r"url\(#([^)]+)\)", rf"url(#{prefix}-\1)", svg)
@@ -103,36 +103,110 @@ def _known(xs: Sequence[float | None], ys: Sequence[float | None]) -> tuple[list
     return [float(p[0]) for p in pairs], [float(p[1]) for p in pairs]
 
 
-def plot_distributions(run: RunData) -> Plot | None:
-    """Box plot and points of the per-document scores of every system, one panel per metric."""
-    metrics = [m for m in run.metrics if any(v is not None for s in run.systems for v in run.doc_scores(s, m))]
-    if not metrics:
-        return None
+@dataclass(frozen=True)
+class _Sketch:
+    """A plot before it is drawn: the plain data its ``draw`` function turns into SVG (the plot cache's key)."""
+
+    id: str
+    title: str
+    caption: str
+    kind: str  # a key of _DRAW
+    data: dict[str, Any]
+
+    def drawn(self, svg: str | None = None) -> Plot:
+        return Plot(self.id, self.title, self.caption, svg if svg is not None else _DRAW[self.kind](self.id, self.data))
+
+
+def _drawn(sketch: _Sketch | None) -> Plot | None:
+    return sketch.drawn() if sketch is not None else None
+
+
+def _figure(metrics: Sequence[str], prefix: str, panel: Callable[[Axes, str], None], *, height: float = 2.9,
+            finish: Callable[[Figure, list[Axes]], None] | None = None) -> str:
+    """One panel per metric drawn by ``panel(ax, metric)`` under the report's style, as inline SVG."""
     from matplotlib import rc_context
 
     with rc_context(_RC):
-        colours = _colours(run.systems)
-        fig, axes = _panels(metrics)
+        fig, axes = _panels(metrics, height)
         for ax, metric in zip(axes, metrics):
-            for i, system in enumerate(run.systems):
-                values = [v for v in run.doc_scores(system, metric) if v is not None]
-                if not values:
-                    continue
-                if len(values) > 1:
-                    ax.boxplot([values], positions=[i], widths=0.55, showfliers=False,
-                               medianprops={"color": colours[system]}, boxprops={"color": "#666"},
-                               whiskerprops={"color": "#666"}, capprops={"color": "#666"})
-                offsets = [0.0] if len(values) == 1 else [(-0.18 + 0.36 * k / (len(values) - 1)) for k in range(len(values))]
-                many = len(values) > 100
-                ax.scatter([i + o for o in offsets], values, s=5 if many else 16, color=colours[system],
-                           alpha=0.3 if many else 0.8, zorder=1 if many else 3, rasterized=len(values) > RASTER_ABOVE)
-            ax.set_xticks(range(len(run.systems)), run.systems, rotation=20 if len(run.systems) > 2 else 0,
-                          ha="right" if len(run.systems) > 2 else "center")
+            panel(ax, metric)
             ax.set_title(metric)
-            ax.set_ylabel("score")
-        svg = _to_svg(fig, "plot-dist")
-    return Plot("plot-dist", "Score distributions",
-                "Per-document scores of each system, one panel per metric (box: quartiles and median).", svg)
+        if finish is not None:
+            finish(fig, axes)
+        return _to_svg(fig, prefix)
+
+
+def _sketch_distributions(run: RunData) -> _Sketch | None:
+    metrics = [m for m in run.metrics if any(v is not None for s in run.systems for v in run.doc_scores(s, m))]
+    if not metrics:
+        return None
+    values = {m: {s: [float(v) for v in run.doc_scores(s, m) if v is not None] for s in run.systems} for m in metrics}
+    return _Sketch("plot-dist", "Score distributions",
+                   "Per-document scores of each system, one panel per metric (box: quartiles and median).",
+                   "distributions", {"systems": list(run.systems), "metrics": metrics, "values": values})
+
+
+def _draw_distributions(prefix: str, data: dict[str, Any]) -> str:
+    systems: list[str] = data["systems"]
+    colours = _colours(systems)
+
+    def panel(ax: Axes, metric: str) -> None:
+        for i, system in enumerate(systems):
+            values = data["values"][metric][system]
+            if not values:
+                continue
+            if len(values) > 1:
+                ax.boxplot([values], positions=[i], widths=0.55, showfliers=False,
+                           medianprops={"color": colours[system]}, boxprops={"color": "#666"},
+                           whiskerprops={"color": "#666"}, capprops={"color": "#666"})
+            offsets = [0.0] if len(values) == 1 else [(-0.18 + 0.36 * k / (len(values) - 1)) for k in range(len(values))]
+            many = len(values) > 100
+            ax.scatter([i + o for o in offsets], values, s=5 if many else 16, color=colours[system],
+                       alpha=0.3 if many else 0.8, zorder=1 if many else 3, rasterized=len(values) > RASTER_ABOVE)
+        ax.set_xticks(range(len(systems)), systems, rotation=20 if len(systems) > 2 else 0,
+                      ha="right" if len(systems) > 2 else "center")
+        ax.set_ylabel("score")
+
+    return _figure(data["metrics"], prefix, panel)
+
+
+def plot_distributions(run: RunData) -> Plot | None:
+    """Box plot and points of the per-document scores of every system, one panel per metric."""
+    return _drawn(_sketch_distributions(run))
+
+
+def _sketch_scatter(run: RunData, pair: tuple[str, str] | None, plot_id: str) -> _Sketch | None:
+    pair = pair or scatter_pair(run)
+    if pair is None:
+        return None
+    a, b = pair
+    metrics = [m for m in run.metrics if _known(run.doc_scores(a, m), run.doc_scores(b, m))[0]]
+    if not metrics:
+        return None
+    points = {m: [[str(d), float(x), float(y)] for d, x, y in zip(run.doc_ids, run.doc_scores(a, m), run.doc_scores(b, m))
+                  if x is not None and y is not None] for m in metrics}
+    return _Sketch(plot_id, f"Per document: {b} against {a}",
+                   f"Each point is one document; above the dashed diagonal {b} scored higher than {a}. Labels name the "
+                   f"documents where the two differ most.", "scatter", {"a": a, "b": b, "metrics": metrics, "points": points})
+
+
+def _draw_scatter(prefix: str, data: dict[str, Any]) -> str:
+    def panel(ax: Axes, metric: str) -> None:
+        pairs = data["points"][metric]
+        xs, ys = [p[1] for p in pairs], [p[2] for p in pairs]
+        lo, hi = min(xs + ys), max(xs + ys)
+        pad = (hi - lo) * 0.08 or 1.0
+        ax.plot([lo - pad, hi + pad], [lo - pad, hi + pad], color="#999", lw=1, ls="--", zorder=1)
+        ax.scatter(xs, ys, s=22, color="#1f77b4", zorder=3, rasterized=len(xs) > RASTER_ABOVE)
+        for doc_id, x, y in sorted(pairs, key=lambda p: -abs(p[2] - p[1]))[:MAX_LABELLED_POINTS]:
+            if x != y:
+                ax.annotate(doc_id[:16], (x, y), xytext=(3, 3), textcoords="offset points", fontsize=7)
+        ax.set_xlim(lo - pad, hi + pad)
+        ax.set_ylim(lo - pad, hi + pad)
+        ax.set_xlabel(data["a"])
+        ax.set_ylabel(data["b"])
+
+    return _figure(data["metrics"], prefix, panel, height=3.1)
 
 
 def plot_scatter(run: RunData, pair: tuple[str, str] | None = None, plot_id: str = "plot-scatter") -> Plot | None:
@@ -141,37 +215,16 @@ def plot_scatter(run: RunData, pair: tuple[str, str] | None = None, plot_id: str
     ``pair`` is ``(x system, y system)``; by default :func:`scatter_pair`. Only the documents farthest from the
     diagonal are labelled, so labels do not pile up.
     """
-    pair = pair or scatter_pair(run)
-    if pair is None:
-        return None
-    a, b = pair
-    metrics = [m for m in run.metrics if _known(run.doc_scores(a, m), run.doc_scores(b, m))[0]]
-    if not metrics:
-        return None
-    from matplotlib import rc_context
+    return _drawn(_sketch_scatter(run, pair, plot_id))
 
-    with rc_context(_RC):
-        fig, axes = _panels(metrics, height=3.1)
-        for ax, metric in zip(axes, metrics):
-            pairs = [(d, x, y) for d, x, y in zip(run.doc_ids, run.doc_scores(a, metric), run.doc_scores(b, metric))
-                     if x is not None and y is not None]
-            xs, ys = [p[1] for p in pairs], [p[2] for p in pairs]
-            lo, hi = min(xs + ys), max(xs + ys)
-            pad = (hi - lo) * 0.08 or 1.0
-            ax.plot([lo - pad, hi + pad], [lo - pad, hi + pad], color="#999", lw=1, ls="--", zorder=1)
-            ax.scatter(xs, ys, s=22, color="#1f77b4", zorder=3, rasterized=len(xs) > RASTER_ABOVE)
-            for doc_id, x, y in sorted(pairs, key=lambda p: -abs(p[2] - p[1]))[:MAX_LABELLED_POINTS]:
-                if x != y:
-                    ax.annotate(str(doc_id)[:16], (x, y), xytext=(3, 3), textcoords="offset points", fontsize=7)
-            ax.set_xlim(lo - pad, hi + pad)
-            ax.set_ylim(lo - pad, hi + pad)
-            ax.set_title(metric)
-            ax.set_xlabel(a)
-            ax.set_ylabel(b)
-        svg = _to_svg(fig, plot_id)
-    return Plot(plot_id, f"Per document: {b} against {a}",
-                f"Each point is one document; above the dashed diagonal {b} scored higher than {a}. Labels name the "
-                f"documents where the two differ most.", svg)
+
+def _sketch_scatters(run: RunData) -> list[_Sketch]:
+    if len(run.systems) < 2:
+        return []
+    baseline = run.systems[0]
+    sketches = [_sketch_scatter(run, (baseline, system), "plot-scatter" if i == 0 else f"plot-scatter-{i + 1}")
+                for i, system in enumerate(run.systems[1:])]
+    return [s for s in sketches if s is not None]
 
 
 def plot_scatters(run: RunData) -> list[Plot]:
@@ -182,51 +235,70 @@ def plot_scatters(run: RunData) -> list[Plot]:
         >>> [p.title for p in plot_scatters(load_run("tests/data/report/seed-demo"))]
         ['Per document: lead-3+norm against lead-3', 'Per document: smollm2-135m against lead-3']
     """
-    if len(run.systems) < 2:
-        return []
-    baseline = run.systems[0]
-    plots = [plot_scatter(run, (baseline, system), "plot-scatter" if i == 0 else f"plot-scatter-{i + 1}")
-             for i, system in enumerate(run.systems[1:])]
-    return [p for p in plots if p is not None]
+    return [s.drawn() for s in _sketch_scatters(run)]
+
+
+def _sketch_length(run: RunData) -> _Sketch | None:
+    points: dict[str, dict[str, list[list[float]]]] = {}
+    for metric in run.metrics:
+        known = {s: _known([summary_words(run, s, d) for d in run.doc_ids], run.doc_scores(s, metric)) for s in run.systems}
+        if any(xs for xs, _ys in known.values()):
+            points[metric] = {s: [xs, ys] for s, (xs, ys) in known.items()}
+    if not points:
+        return None
+    return _Sketch("plot-length", "Summary length vs score",
+                   "Each point is one summary; length counts whitespace-separated words.", "length",
+                   {"systems": list(run.systems), "metrics": list(points), "points": points})
+
+
+def _draw_length(prefix: str, data: dict[str, Any]) -> str:
+    colours = _colours(data["systems"])
+
+    def panel(ax: Axes, metric: str) -> None:
+        for system in data["systems"]:
+            xs, ys = data["points"][metric][system]
+            if xs:
+                ax.scatter(xs, ys, s=18, color=colours[system], alpha=0.85, label=system, rasterized=len(xs) > RASTER_ABOVE)
+        ax.set_xlabel("summary length (words)")
+        ax.set_ylabel("score")
+
+    def legend(fig: Figure, axes: list[Axes]) -> None:
+        handles, labels = axes[0].get_legend_handles_labels()
+        fig.legend(handles, labels, loc="outside lower center", ncols=min(len(labels), 4), frameon=False)
+
+    return _figure(data["metrics"], prefix, panel, finish=legend)
 
 
 def plot_length(run: RunData) -> Plot | None:
     """Summary length in words against score, one colour per system, one panel per metric."""
-    metrics = []
-    for metric in run.metrics:
-        if any(_known([summary_words(run, s, d) for d in run.doc_ids], run.doc_scores(s, metric))[0]
-               for s in run.systems):
-            metrics.append(metric)
-    if not metrics:
-        return None
-    from matplotlib import rc_context
-
-    with rc_context(_RC):
-        colours = _colours(run.systems)
-        fig, axes = _panels(metrics)
-        for ax, metric in zip(axes, metrics):
-            for system in run.systems:
-                xs, ys = _known([summary_words(run, system, d) for d in run.doc_ids], run.doc_scores(system, metric))
-                if xs:
-                    ax.scatter(xs, ys, s=18, color=colours[system], alpha=0.85, label=system,
-                               rasterized=len(xs) > RASTER_ABOVE)
-            ax.set_title(metric)
-            ax.set_xlabel("summary length (words)")
-            ax.set_ylabel("score")
-        handles, labels = axes[0].get_legend_handles_labels()
-        fig.legend(handles, labels, loc="outside lower center", ncols=min(len(labels), 4), frameon=False)
-        svg = _to_svg(fig, "plot-length")
-    return Plot("plot-length", "Summary length vs score",
-                "Each point is one summary; length counts whitespace-separated words.", svg)
+    return _drawn(_sketch_length(run))
 
 
-def render_plots(run: RunData) -> list[Plot]:
+_DRAW: dict[str, Callable[[str, dict[str, Any]], str]] = {
+    "distributions": _draw_distributions, "scatter": _draw_scatter, "length": _draw_length}
+
+
+def render_plots(run: RunData, *, cache: bool = False) -> list[Plot]:
     """Every plot the run's data allows (none without per-document scores).
+
+    With ``cache``, each plot's SVG is kept in the run folder's ``cache/plots.json`` under a hash of the
+    data it draws (and of the code and package versions, :func:`toolkit.runs.cache.cache_key`): a plot whose
+    data did not change is read back, not drawn, and matplotlib is not even imported.
 
     Example:
         >>> from toolkit.runs.report_data import load_run
         >>> [p.id for p in render_plots(load_run("tests/data/report/seed-demo"))]
         ['plot-dist', 'plot-scatter', 'plot-scatter-2', 'plot-length']
     """
-    plots = [plot_distributions(run), *plot_scatters(run), plot_length(run)]
-    return [p for p in plots if p is not None]
+    sketches = [s for s in (_sketch_distributions(run), *_sketch_scatters(run), _sketch_length(run)) if s is not None]
+    if not cache:
+        return [s.drawn() for s in sketches]
+    from toolkit.runs.cache import PLOTS_CACHE, cache_key, read_cache, write_cache
+
+    stored = read_cache(run.run_dir, PLOTS_CACHE)
+    keys = [cache_key("plot", s.id, s.kind, s.data, _RC, MAX_LABELLED_POINTS, RASTER_ABOVE) for s in sketches]
+    plots = [s.drawn(svg if isinstance(svg := stored.get(k), str) else None) for s, k in zip(sketches, keys)]
+    entries = {k: p.svg for k, p in zip(keys, plots)}
+    if entries != stored:  # only this report's plots are kept
+        write_cache(run.run_dir, PLOTS_CACHE, entries)
+    return plots
