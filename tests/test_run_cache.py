@@ -117,3 +117,54 @@ def test_the_code_fingerprint_changes_with_the_source(monkeypatch: pytest.Monkey
         assert cache.code_fingerprint() != before
     finally:
         cache.code_fingerprint.cache_clear()
+
+
+def _config(tmp_path: Path, resamples: int = 100) -> Any:
+    from toolkit import config_from_dict
+
+    docs = [{"id": "d1", "text": "Rain fell. Roads flooded.", "references": ["Rain flooded roads."]},
+            {"id": "d2", "text": "Prices rose. Shops were busy.", "references": ["Prices rose."]},
+            {"id": "d3", "text": "The river rose. Farms flooded. Roads closed.", "references": ["Farms flooded."]}]
+    data = tmp_path / "docs.jsonl"
+    data.write_text("".join(json.dumps(d) + "\n" for d in docs), encoding="utf-8")
+    return config_from_dict({"name": "demo", "data": {"path": str(data)}, "metrics": ["rouge1", "bleu"],
+                             "systems": [{"name": "lead", "model": "lead-1"}, {"name": "lead2", "model": "lead-2"}],
+                             "bootstrap": {"resamples": resamples}, "output_dir": str(tmp_path / "runs")})
+
+
+def _timeless(path: Path) -> str:
+    """A report with its run times (of the manifest: a warm run has its own) blanked out."""
+    import re
+
+    return re.sub(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\+00:00", "TIME", path.read_text(encoding="utf-8"))
+
+
+def test_a_warm_run_reads_results_and_plots_back(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import toolkit.scoring
+    from toolkit.runs.engine import run
+
+    first = run(_config(tmp_path), progress=False)
+    results, scores = (first.run_dir / "results.json").read_bytes(), (first.run_dir / "scores.jsonl").read_bytes()
+    report, markdown = _timeless(first.run_dir / "report.html"), _timeless(first.run_dir / "report.md")
+    assert first.results["comparisons"] and first.results["systems"]["lead"]["metrics"]["bleu"]["ci"]
+
+    def refuse(*args: Any, **kwargs: Any) -> Any:
+        raise AssertionError("scores were recomputed")
+
+    monkeypatch.setattr(toolkit.scoring, "score", refuse)  # corpus scores, intervals ...
+    monkeypatch.setattr(toolkit.scoring, "compare", refuse)  # ... and paired tests
+    refuse_drawing(monkeypatch)
+    second = run(_config(tmp_path), progress=False)
+    assert (second.run_dir / "results.json").read_bytes() == results
+    assert (second.run_dir / "scores.jsonl").read_bytes() == scores
+    assert _timeless(second.run_dir / "report.html") == report and _timeless(second.run_dir / "report.md") == markdown
+    assert second.results == first.results and second.signature == first.signature
+
+    # other settings: the results are computed again (and scoring is refused here)
+    with pytest.raises(AssertionError, match="scores were recomputed"):
+        run(_config(tmp_path, resamples=200), progress=False)
+    monkeypatch.undo()
+    (second.run_dir / "scores.jsonl").unlink()  # a file the results were written with is gone: recomputed
+    third = run(_config(tmp_path), progress=False)
+    assert (third.run_dir / "results.json").read_bytes() == results
+    assert (third.run_dir / "scores.jsonl").read_bytes() == scores

@@ -18,7 +18,8 @@ from typing import Any
 from toolkit.errors import InputError, RunDirError
 from toolkit.io import write_json, write_text
 from toolkit.runs import manifest as mf
-from toolkit.runs.collect import collect_results
+from toolkit.runs.cache import cached_results, results_key
+from toolkit.runs.collect import artefacts, collect_results
 from toolkit.runs.config import RUN_FORMAT_VERSION, RunConfig, dump_config
 from toolkit.runs.data import RunDocument, data_fingerprint, load_documents
 from toolkit.runs.executor_registry import make_executor
@@ -120,7 +121,7 @@ def run(
         >>> result.results["documents"], result.results["systems"]["lead"]["metrics"]["rouge1"]["score"]
         (2, 70.0)
         >>> sorted(p.name for p in result.run_dir.iterdir())  # doctest: +NORMALIZE_WHITESPACE
-        ['config.resolved.yaml', 'manifest.json', 'report.html', 'report.md', 'results.json', 'scored',
+        ['cache', 'config.resolved.yaml', 'manifest.json', 'report.html', 'report.md', 'results.json', 'scored',
          'scores.jsonl', 'summaries']
 
         ROUGE-1 F1 by hand: d1 "Rain fell." vs "Rain flooded roads.": P=1/2, R=1/3, F=0.4; d2 exact: F=1; mean 70.0.
@@ -164,15 +165,18 @@ def _run_locked(
             executor, run_dir, runs, docs, summaries.predictions, metrics=resolve_metrics(config.metrics),
             options=settings.metric_options(), glossary=glossary, bar=bars.task)
     data_sha = data_fingerprint(docs)
-    typed = collect_results(config, run_dir, runs, docs, summaries, units, glossary=glossary, normalised=normalised,
-                            data_sha=data_sha, notify=notify)
+    key = results_key(config, runs, summaries.predictions, summaries.fingerprints, units, glossary=glossary,
+                      normalised=normalised, data_sha=data_sha)  # unchanged inputs: results read back (cache.py)
+    typed, _ = cached_results(run_dir, key, lambda: collect_results(
+        config, run_dir, runs, docs, summaries, units, glossary=glossary, normalised=normalised, data_sha=data_sha,
+        notify=notify), artefacts=artefacts(config))
     write_results(run_dir / "results.json", typed)
     write_json(run_dir / "manifest.json", mf.run_manifest(
         config=config, config_path=config_path, results=typed, models=summaries.models, glossary=glossary,
         data_sha=data_sha, executor=getattr(executor, "name", config.executor), recomputed=recomputed,
         started=started, run_format=RUN_FORMAT_VERSION))
     notify("report")
-    write_report(run_dir)
+    write_report(run_dir, cache=True)  # plots whose data did not change are read back
     return RunResult(run_dir=run_dir, results=typed.to_dict(), signature=typed.run_signature, recomputed=recomputed)
 
 

@@ -34,7 +34,7 @@ except ImportError:  # Windows: no advisory locks; runs there are not protected 
 #: What ``toolkit run`` writes at the top of a run folder.
 RUN_ENTRIES = frozenset({
     "config.resolved.yaml", "manifest.json", "results.json", "scores.jsonl", "normalised.jsonl",
-    "report.md", "report.html", "summaries", "scored", ".write-test",
+    "report.md", "report.html", "summaries", "scored", ".write-test", "cache",
 })
 #: Sub-folders holding stage stores; they must be real folders inside the run folder.
 STORE_FOLDERS = ("summaries", "scored")
