@@ -168,18 +168,53 @@ def test_sentence_support_matches_the_minilm_encoder():
 
 
 def test_sentence_support_units_do_not_depend_on_the_batch():
+    from toolkit.scoring.sentence_support import clear_cache
+
     docs = [json.loads(line) for line in (SEED / "documents.jsonl").read_text(encoding="utf-8").splitlines()]
     preds = [" ".join(d["text"].split(". ")[:2]) + " Aliens landed." for d in docs]
     sources = [d["text"] for d in docs]
     options = dict(metrics=["support_sentence"], references=[["x"]] * len(docs), sources=sources)
+    clear_cache()
     whole = score(predictions=preds, bootstrap=0, **options)
     units = []
     for part in (slice(0, 3), slice(3, None)):
+        clear_cache()  # each part encodes its sentences afresh, in batches of its own
         units += json.loads(json.dumps(segment_units(predictions=preds[part], metrics=["support_sentence"],
                                                      references=[["x"]] * len(preds[part]), sources=sources[part])))
     joined = score(predictions=preds, bootstrap=0, units=units, **options)
     assert [r["support_sentence"] for r in joined.segments] == [r["support_sentence"] for r in whole.segments]
     assert 30 < whole["support_sentence"].score < 100
+
+
+def test_a_segment_aligns_alike_alone_and_among_others():
+    """Batch independence: a pair's rows do not depend on the pairs (and sentences) encoded with it."""
+    from toolkit.scoring.sentence_support import align_many, clear_cache, embed_sentences
+
+    docs = [json.loads(line) for line in (SEED / "documents.jsonl").read_text(encoding="utf-8").splitlines()]
+    pairs = [(" ".join(d["text"].split(". ")[1:3]) + " Aliens landed on Mars.", d["text"]) for d in docs]
+    clear_cache()
+    together = align_many(pairs)
+    for k in (0, len(pairs) - 1):
+        clear_cache()
+        assert align_many([pairs[k]]) == [together[k]]  # encoded alone: other batch-mates, other padding
+    clear_cache()
+    alone = embed_sentences(["Aliens landed on Mars."])
+    mixed = embed_sentences([d["text"][:400] for d in docs] + ["Aliens landed on Mars."])  # kept: not encoded again
+    assert (mixed[-1] == alone[0]).all()
+    clear_cache()
+    fresh = embed_sentences([d["text"][:400] for d in docs] + ["Aliens landed on Mars."])
+    assert abs(float(fresh[-1] @ alone[0]) - 1.0) < 1e-12  # another batch moves the last bits at most
+
+
+def test_sentence_support_repeated_call_uses_the_kept_vectors():
+    from toolkit.scoring.sentence_support import _CACHE, clear_cache, embed_sentences
+
+    clear_cache()
+    first = embed_sentences(["A cat sat.", "A dog ran."])
+    assert set(_CACHE) == {"A cat sat.", "A dog ran."}
+    again = embed_sentences(["A dog ran.", "A cat sat.", "A dog ran."])
+    assert (again[1] == first[0]).all() and (again[0] == again[2]).all() and again.shape == (3, 384)
+    assert embed_sentences([]).shape == (0, 384)
 
 
 def test_cli_jsonl_and_table(tmp_path, capsys):

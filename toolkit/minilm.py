@@ -51,8 +51,43 @@ def mean_pooled(model: Any, tokenizer: Any, texts: Sequence[str], *, batch_size:
                 list(texts[start : start + batch_size]), padding=True, truncation=True, max_length=MAX_TOKENS,
                 return_tensors="pt",
             ).to(device)
-            hidden = model(**batch).last_hidden_state
-            mask = batch["attention_mask"].unsqueeze(-1).to(hidden.dtype)
-            pooled = (hidden * mask).sum(1) / mask.sum(1).clamp(min=1e-9)
-            rows.append(torch.nn.functional.normalize(pooled, p=2, dim=-1).cpu())
+            rows.append(_pool(model, batch))
     return torch.cat(rows) if rows else torch.zeros((0, 384))
+
+
+def mean_pooled_ids(model: Any, ids: Sequence[Sequence[int]], *, pad_id: int, device: str = "cpu") -> Any:
+    """:func:`mean_pooled` of one batch of already tokenised texts (word-piece ids with [CLS] and [SEP]).
+
+    The batch is padded with ``pad_id`` to its longest text, as the tokenizer pads it, so the vectors equal
+    those of :func:`mean_pooled` on the same batch; tokenising once and batching texts of similar length
+    (little padding) is up to the caller.
+
+    Example:
+        >>> from transformers import AutoModel, AutoTokenizer
+        >>> folder = minilm_folder()
+        >>> model, tokenizer = AutoModel.from_pretrained(folder).eval(), AutoTokenizer.from_pretrained(folder)
+        >>> ids = tokenizer(["A cat sat.", "A dog ran far."])["input_ids"]
+        >>> a = mean_pooled_ids(model, ids, pad_id=tokenizer.pad_token_id)
+        >>> bool((a == mean_pooled(model, tokenizer, ["A cat sat.", "A dog ran far."], batch_size=2)).all())
+        True
+    """
+    import torch
+
+    width = max((len(row) for row in ids), default=0)
+    input_ids = torch.full((len(ids), width), pad_id, dtype=torch.long)
+    mask = torch.zeros((len(ids), width), dtype=torch.long)
+    for i, row in enumerate(ids):
+        input_ids[i, : len(row)] = torch.tensor(row, dtype=torch.long)
+        mask[i, : len(row)] = 1
+    batch = {"input_ids": input_ids, "token_type_ids": torch.zeros_like(input_ids), "attention_mask": mask}
+    with torch.inference_mode():
+        return _pool(model, {k: v.to(device) for k, v in batch.items()})
+
+
+def _pool(model: Any, batch: Any) -> Any:
+    import torch
+
+    hidden = model(**batch).last_hidden_state
+    mask = batch["attention_mask"].unsqueeze(-1).to(hidden.dtype)
+    pooled = (hidden * mask).sum(1) / mask.sum(1).clamp(min=1e-9)
+    return torch.nn.functional.normalize(pooled, p=2, dim=-1).cpu()

@@ -1,22 +1,24 @@
-"""Benchmark: the faithfulness metric set on 1,000 (summary, source) pairs, beside ROUGE-1 precision vs source.
+"""Benchmark: the whole faithfulness metric set on 1,000 (summary, source) pairs, beside ROUGE-1 precision vs source.
 
-Workload (real texts from ``tests/data/rouge/``, seeded): the system summaries of SummEval, REALSumm and
-Newsroom with their source articles, and the XSum/BBC references with theirs (about 190 real pairs), plus
-seeded variants of them (a few words dropped, a number changed, a sentence of another article appended:
-the kind of thing faithfulness should catch) up to ``--n`` summaries, every one distinct. Sources are
-shared by the summaries of one article (about 20 distinct articles), as in a meta-evaluation.
+Data (``../shared/data/summarization/``, real texts): the 80 SummEval dev summaries (16 systems x 5 CNN/DM
+articles), 75 REALSumm outputs (3 articles), 21 Newsroom outputs (3 articles) and the XSum (10) and BBC (5)
+references, each with its source article: 191 real pairs over 26 distinct sources. Seeded variants of them
+(a few words dropped, a number changed, a sentence of another article appended: what faithfulness should
+catch) fill the workload up to ``--n`` summaries, every one distinct; a source is shared by the summaries
+of its article (about 38 per source at 1,000; SummEval itself has 16 per source), as in a meta-evaluation.
 
-Times (wall clock, one process, models loaded and imports done first):
+Timed in one process, wall clock, imports done and MiniLM loaded first, every cache emptied before each row:
 
-* ``faithfulness, support_lexical, support_entity`` (the model-free set) through ``toolkit.scoring.score``
-  with its default 1,000 bootstrap resamples;
-* ``support_sentence`` (MiniLM, optional) alone, on the first ``--sentence-n`` summaries;
+* the whole set, ``faithfulness, support_lexical, support_entity, support_sentence``, in one
+  ``toolkit.scoring.score`` call with its default 1,000 bootstrap resamples (the 1-minute target);
+* its parts: the model-free set (``faithfulness, support_lexical, support_entity``) and ``support_sentence``;
+* ``support_sentence`` with all-distinct sources, on ``--distinct-n`` summaries: every source sentence
+  changed (one word dropped), so no source sentence is shared; its per-1,000 time is linear in the count;
 * the peer: rouge-score's ``RougeScorer(["rouge1"])`` precision of each summary against its source.
 
-The 1-minute-per-1,000 target is for the model-free set. The load average is recorded beside the numbers:
-the machine is shared. Run by hand:
+The load average is recorded beside the numbers: the machine is shared. Run by hand:
 
-    .venv/bin/python eval/bench/bench_faithfulness.py [--n 1000] [--sentence-n 200] [--out eval/bench/results/faithfulness.md]
+    .venv/bin/python eval/bench/bench_faithfulness.py [--n 1000] [--distinct-n 60] [--out eval/bench/results/faithfulness.md]
 """
 
 from __future__ import annotations
@@ -28,18 +30,20 @@ import platform
 import random
 import re
 import time
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import toolkit
 from toolkit.scoring import score
 
-DATA = Path(__file__).resolve().parents[2] / "tests" / "data" / "rouge"
-CORPORA = DATA.parent / "corpora"  # the test fixtures several modules share
+DATA = Path(__file__).resolve().parents[2] / ".." / "shared" / "data" / "summarization"
 MODEL_FREE = ["faithfulness", "support_lexical", "support_entity"]
+WHOLE = MODEL_FREE + ["support_sentence"]
 
 
 def _jsonl(name: str) -> list[dict]:
-    return [json.loads(x) for x in ((CORPORA if (CORPORA / name).exists() else DATA) / name).read_text(encoding="utf-8").splitlines() if x.strip()]
+    return [json.loads(x) for x in (DATA / name).read_text(encoding="utf-8").splitlines() if x.strip()]
 
 
 def real_pairs() -> list[tuple[str, str]]:
@@ -80,54 +84,92 @@ def workload(n: int, seed: int = 17) -> list[tuple[str, str]]:
     return out[:n]
 
 
-def _timed(fn):  # type: ignore[no-untyped-def]
+def distinct_sources(pairs: list[tuple[str, str]], seed: int = 17) -> list[tuple[str, str]]:
+    """The pairs with every source made distinct down to its sentences: one word of each sentence dropped."""
+    from toolkit.scoring.support import sentence_spans
+
+    rng = random.Random(seed)
+    out = []
+    for summary, source in pairs:
+        sentences = []
+        for a, b in sentence_spans(source):
+            words = source[a:b].split()
+            if len(words) > 2:
+                del words[rng.randrange(len(words) - 1)]
+            sentences.append(" ".join(words))
+        out.append((summary, " ".join(sentences)))
+    return out
+
+
+def _cold() -> None:
+    """Empty every cache the faithfulness metrics keep (sentence vectors, split and indexed sources)."""
+    from toolkit.scoring import mentions, sentence_support, support
+
+    sentence_support.clear_cache()
+    for fn in (support.stem, support._source_ngrams, support._source_words, mentions._source_index,
+               mentions._sentence_starts, mentions._word_cases):
+        fn.cache_clear()
+
+
+def _timed(fn: Callable[[], Any]) -> tuple[float, Any]:
+    _cold()
     start = time.perf_counter()
     result = fn()
     return time.perf_counter() - start, result
 
 
+def _score(pairs: list[tuple[str, str]], metrics: list[str], bootstrap: int = 1000) -> Any:
+    return score(predictions=[p for p, _ in pairs], references=[[s] for _, s in pairs], sources=[s for _, s in pairs],
+                 metrics=metrics, bootstrap=bootstrap)
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--n", type=int, default=1000)
-    ap.add_argument("--sentence-n", type=int, default=200)
+    ap.add_argument("--distinct-n", type=int, default=60, help="summaries for the all-distinct-sources row (0: skip)")
     ap.add_argument("--out", type=Path, default=None, help="also write the table (markdown) here")
     args = ap.parse_args()
     pairs = workload(args.n)
-    preds, sources = [p for p, _ in pairs], [s for _, s in pairs]
-    refs = [[s] for s in sources]
-    load_before = os.getloadavg()
 
     from rouge_score import rouge_scorer
 
     scorer = rouge_scorer.RougeScorer(["rouge1"])
     scorer.score("warm up", "warm up")
-    score(predictions=["warm up"], references=[["warm up"]], sources=["warm up"], metrics=MODEL_FREE + ["support_sentence"],
-          bootstrap=0)  # imports, NLTK stemmer, MiniLM weights
+    _score([("warm up", "warm up")], WHOLE, bootstrap=0)  # imports, NLTK stemmer, MiniLM weights
+    load_before = os.getloadavg()
     t_peer, _ = _timed(lambda: [scorer.score(s, p)["rouge1"].precision for p, s in pairs])
-    t_free, report = _timed(lambda: score(predictions=preds, references=refs, sources=sources, metrics=MODEL_FREE))
-    k = min(args.sentence_n, len(pairs))
-    t_sent, _ = _timed(lambda: score(predictions=preds[:k], references=refs[:k], sources=sources[:k],
-                                     metrics=["support_sentence"], bootstrap=0))
+    t_whole, report = _timed(lambda: _score(pairs, WHOLE))
+    t_free, _ = _timed(lambda: _score(pairs, MODEL_FREE))
+    t_sent, _ = _timed(lambda: _score(pairs, ["support_sentence"], bootstrap=0))
+    k = min(args.distinct_n, len(pairs))
+    t_distinct = _timed(lambda: _score(distinct_sources(pairs[:k]), ["support_sentence"], bootstrap=0))[0] if k else None
     load_after = os.getloadavg()
+
+    n = len(pairs)
     rows = [
-        ("faithfulness + support_lexical + support_entity (score, 1000 bootstrap)", len(pairs), t_free),
-        ("support_sentence (MiniLM, optional)", k, t_sent),
-        ("peer: rouge-score rouge1 precision vs source", len(pairs), t_peer),
+        (f"**whole set**: {' + '.join(WHOLE)} (one score call, 1,000 bootstrap)", n, t_whole),
+        ("model-free part: faithfulness + support_lexical + support_entity (1,000 bootstrap)", n, t_free),
+        ("support_sentence alone (MiniLM, float64)", n, t_sent),
     ]
+    if t_distinct is not None:
+        rows.append(("support_sentence, all-distinct sources (no source sentence shared)", k, t_distinct))
+    rows.append(("peer: rouge-score rouge1 precision vs source", n, t_peer))
     lines = ["| metrics | summaries | wall s | s per 1,000 summaries |", "|---|---|---|---|"]
     lines += [f"| {name} | {count} | {secs:.1f} | {1000 * secs / count:.1f} |" for name, count, secs in rows]
-    ratio = (t_free / len(pairs)) / (t_peer / len(pairs))
-    words = sum(len(p.split()) for p in preds) / len(preds)
+    words = sum(len(p.split()) for p, _ in pairs) / n
     text = "\n".join([
         "# Faithfulness benchmark (eval/bench/bench_faithfulness.py)",
         "",
         "\n".join(lines),
         "",
-        f"Model-free set / peer: {ratio:.1f}x the time of rouge-score's ROUGE-1 (which gives one number and no findings).",
-        f"Workload: {len(pairs)} distinct summaries ({words:.0f} words on average) over "
-        f"{len(set(sources))} distinct sources. faithfulness = {report['faithfulness'].score:.2f}.",
-        f"Load average (1, 5, 15 min) before: {', '.join(f'{x:.2f}' for x in load_before)}; after: "
-        f"{', '.join(f'{x:.2f}' for x in load_after)} ({os.cpu_count()} CPUs, shared machine).",
+        (f"Whole set / peer: {t_whole / t_peer:.1f}x the time of rouge-score's ROUGE-1 precision (one number, no "
+         f"findings); model-free part / peer: {t_free / t_peer:.1f}x."),
+        (f"Workload: {n} distinct summaries ({words:.0f} words on average) over {len({s for _, s in pairs})} "
+         "distinct sources, 191 of them real (SummEval, REALSumm, Newsroom, XSum, BBC from "
+         f"`../shared/data/summarization/`), the rest seeded variants. faithfulness = "
+         f"{report['faithfulness'].score:.2f}, support_sentence = {report['support_sentence'].score:.2f}."),
+        (f"Load average (1, 5, 15 min) before: {', '.join(f'{x:.2f}' for x in load_before)}; after: "
+         f"{', '.join(f'{x:.2f}' for x in load_after)} ({os.cpu_count()} CPUs, shared machine)."),
         f"python {platform.python_version()}, {platform.machine()}, toolkit {toolkit.__version__}.",
         "",
     ])

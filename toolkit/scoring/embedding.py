@@ -53,6 +53,7 @@ def _load() -> tuple[Any, Any]:
     tokenizer = AutoTokenizer.from_pretrained(folder, local_files_only=True)
     model = AutoModel.from_pretrained(folder, local_files_only=True, use_safetensors=True)
     model.double().eval()  # float64: see the module docstring
+    model.pooler = None  # the [CLS] pooler output is never used (mean pooling): skip computing it
     return tokenizer, model
 
 

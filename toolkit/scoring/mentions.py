@@ -145,10 +145,11 @@ def _dates(text: str) -> list[Mention]:
     return out
 
 
-def _sentence_starts(text: str) -> set[int]:
+@lru_cache(maxsize=512)
+def _sentence_starts(text: str) -> frozenset[int]:
     starts = {a for a, _ in sentence_spans(text)}
     # after an opening quote or bracket at a sentence start
-    return starts | {s + 1 for s in starts if text[s:s + 1] in "\"'“‘([" }
+    return frozenset(starts | {s + 1 for s in starts if text[s:s + 1] in "\"'“‘([" })
 
 
 def _is_common(word: str, lowered: set[str]) -> bool:
@@ -193,17 +194,30 @@ def _names(text: str, lowered: set[str], capitalised: set[str]) -> list[Mention]
     return out
 
 
+@lru_cache(maxsize=512)
+def _word_cases(text: str) -> tuple[frozenset[str], frozenset[str]]:
+    """Folded words of ``text`` seen in lower case, and those written capitalised other than sentence-first.
+
+    Kept per text (a source is read once for all of its summaries).
+    """
+    starts = _sentence_starts(text)
+    lowered, capitalised = set(), set()
+    for m in _WORD.finditer(text):
+        word = m.group()
+        if word.islower():
+            lowered.add(fold(word))
+        elif word[0].isupper() and m.start() not in starts:
+            capitalised.add(fold(word))
+    return frozenset(lowered), frozenset(capitalised)
+
+
 def _lowered_words(*texts: str) -> set[str]:
-    return {fold(m.group()) for text in texts for m in _WORD.finditer(text) if m.group().islower()}
+    return set().union(*(_word_cases(text)[0] for text in texts))
 
 
 def _capitalised_words(*texts: str) -> set[str]:
     """Folded words written capitalised other than as a sentence's first word."""
-    out: set[str] = set()
-    for text in texts:
-        starts = _sentence_starts(text)
-        out |= {fold(m.group()) for m in _WORD.finditer(text) if m.group()[0].isupper() and m.start() not in starts}
-    return out
+    return set().union(*(_word_cases(text)[1] for text in texts))
 
 
 def mentions(text: str, *, context: Sequence[str] = ()) -> list[Mention]:

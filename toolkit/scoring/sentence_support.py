@@ -17,8 +17,10 @@ decimals, so a value does not depend on the batch it was computed in (see ``tool
 
 from __future__ import annotations
 
+from collections import OrderedDict
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass
+from functools import lru_cache
 from typing import Any
 
 import numpy as np
@@ -29,6 +31,8 @@ from toolkit.scoring.support import STOPWORDS, sentence_spans, tokens
 VERSION = "sentence_support.v1"
 ROUND = 6  # decimals kept of each cosine (and support), so values do not depend on the batch
 BATCH = 64  # sentences per forward pass, sorted by word-piece length
+CACHE_SIZE = 20_000  # sentence vectors kept between calls (3 KB each)
+_CACHE: OrderedDict[str, np.ndarray] = OrderedDict()
 
 
 @dataclass(frozen=True)
@@ -63,8 +67,11 @@ class SentenceSupport:
 def embed_sentences(texts: Sequence[str]) -> np.ndarray:
     """Unit-length MiniLM embeddings ``(len(texts), 384)`` in float64, encoded in length-sorted batches.
 
-    Repeated texts are encoded once. Sorting by word-piece length keeps padding small; what padding is left
-    moves a vector in its last bits only (float64), below the 6 decimals kept of each cosine.
+    Each distinct text is encoded once and kept (up to :data:`CACHE_SIZE` texts, the least recently used
+    dropped first), so the sentences of a source shared by many summaries, in this call or a later one, are
+    encoded once. Texts are tokenised once, sorted by word-piece length and encoded :data:`BATCH` at a time,
+    which keeps padding small; what padding is left, like the batch a text shares, moves a vector in its
+    last bits only (float64, about 1e-16), far below the 6 decimals kept of each cosine.
     Raises ``ModelUnavailableError`` when the MiniLM package is missing.
 
     Example:
@@ -72,21 +79,32 @@ def embed_sentences(texts: Sequence[str]) -> np.ndarray:
         >>> v.shape, bool((v[0] == v[2]).all()), round(float(v[1] @ v[1]), 6)
         ((3, 384), True, 1.0)
     """
-    from toolkit.minilm import mean_pooled
+    from toolkit.minilm import mean_pooled_ids
     from toolkit.scoring.embedding import _load
 
     unique = list(dict.fromkeys(texts))
-    if not unique:
-        return np.zeros((0, 384))
-    tokenizer, model = _load()
-    lengths = [len(ids) for ids in tokenizer(unique, truncation=True, max_length=MAX_TOKENS)["input_ids"]]
-    order = sorted(range(len(unique)), key=lambda i: (lengths[i], unique[i]))
-    vectors = np.zeros((len(unique), 384))
-    for k in range(0, len(order), BATCH):
-        part = order[k : k + BATCH]
-        vectors[part] = mean_pooled(model, tokenizer, [unique[i] for i in part], batch_size=len(part)).double().numpy()
-    row = {text: i for i, text in enumerate(unique)}
-    return vectors[[row[text] for text in texts]]
+    found = {text: _CACHE[text] for text in unique if text in _CACHE}
+    missing = [text for text in unique if text not in found]
+    if missing:
+        tokenizer, model = _load()
+        ids = tokenizer(missing, truncation=True, max_length=MAX_TOKENS)["input_ids"]
+        order = sorted(range(len(missing)), key=lambda i: (len(ids[i]), missing[i]))
+        for k in range(0, len(order), BATCH):
+            part = order[k : k + BATCH]
+            vectors = mean_pooled_ids(model, [ids[i] for i in part], pad_id=tokenizer.pad_token_id).double().numpy()
+            found.update((missing[i], vector) for i, vector in zip(part, vectors))
+    for text in unique:
+        _CACHE[text] = found[text]
+        _CACHE.move_to_end(text)
+    while len(_CACHE) > CACHE_SIZE:
+        _CACHE.popitem(last=False)
+    return np.array([found[text] for text in texts]).reshape(len(texts), 384)
+
+
+def clear_cache() -> None:
+    """Forget the sentence vectors kept by :func:`embed_sentences` (and the split sources)."""
+    _CACHE.clear()
+    _split.cache_clear()
 
 
 def content_words(text: str) -> set[str]:
@@ -110,6 +128,13 @@ def split_with_spans(text: str) -> tuple[list[tuple[int, int]], list[str]]:
     return spans, [text[a:b] for a, b in spans]
 
 
+@lru_cache(maxsize=512)
+def _split(text: str) -> tuple[tuple[tuple[int, int], ...], tuple[str, ...], tuple[frozenset[str], ...]]:
+    """Sentence spans, sentences and their content words, kept per text (a source serves many summaries)."""
+    spans, sentences = split_with_spans(text)
+    return tuple(spans), tuple(sentences), tuple(frozenset(content_words(s)) for s in sentences)
+
+
 def align_many(pairs: Sequence[tuple[str, str]], *, model: bool = True) -> list[list[SentenceSupport]]:
     """Sentence support of several ``(summary, source)`` pairs, with one encoder pass over all sentences.
 
@@ -123,20 +148,16 @@ def align_many(pairs: Sequence[tuple[str, str]], *, model: bool = True) -> list[
         >>> rows[1].text, rows[1].overlap, rows[1].support < 0.5
         ('Dogs fly planes.', 0.0, True)
     """
-    split = [(split_with_spans(summary), split_with_spans(source)) for summary, source in pairs]
-    everything = [s for (_, sums), (_, srcs) in split for s in (*sums, *srcs)]
+    split = [(_split(summary), _split(source)) for summary, source in pairs]
+    everything = list(dict.fromkeys(s for (_, sums, _), (_, srcs, _) in split for s in (*sums, *srcs)))
     vectors = embed_sentences(everything) if model else np.zeros((len(everything), 1))
+    row_of = {text: i for i, text in enumerate(everything)}
     out: list[list[SentenceSupport]] = []
-    offset = 0
-    for (summary, source), ((sum_spans, sums), (src_spans, srcs)) in zip(pairs, split):
-        a = vectors[offset : offset + len(sums)]
-        b = vectors[offset + len(sums) : offset + len(sums) + len(srcs)]
-        offset += len(sums) + len(srcs)
+    for (sum_spans, sums, sum_content), (src_spans, srcs, src_content) in split:
+        a, b = vectors[[row_of[s] for s in sums]], vectors[[row_of[s] for s in srcs]]
         cos = np.round(a @ b.T, ROUND) if len(srcs) else np.zeros((len(sums), 0))
-        src_content = [content_words(s) for s in srcs]
         rows = []
-        for i, ((start, end), sentence) in enumerate(zip(sum_spans, sums)):
-            words = content_words(sentence)
+        for i, ((start, end), sentence, words) in enumerate(zip(sum_spans, sums, sum_content)):
             if not srcs:
                 rows.append(SentenceSupport(start, end, sentence, 0.0 if words else float("nan"), 0.0, 0.0, -1, -1, ""))
                 continue

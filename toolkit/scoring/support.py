@@ -49,6 +49,8 @@ def fold(text: str) -> str:
         >>> fold("Café Zoë")
         'cafe zoe'
     """
+    if text.isascii():  # no accents to strip: NFKD leaves ASCII as it is
+        return text.lower()
     decomposed = unicodedata.normalize("NFKD", text.lower())
     return "".join(c for c in decomposed if not unicodedata.combining(c))
 
