@@ -26,7 +26,6 @@ from typing import Any
 
 from toolkit.errors import InputError, RunDirError
 from toolkit.runs.results import RunResults
-from toolkit.runs.store import content_key
 
 CACHE_FOLDER = "cache"
 RESULTS_CACHE = "results.json"
@@ -71,23 +70,67 @@ def code_fingerprint() -> str:
 def cache_key(*parts: Any) -> str:
     """A key for cached work: its JSON-serialisable inputs, the cache version and :func:`code_fingerprint`.
 
+    Long lists are hashed in chunks, so a run of a million documents never holds their JSON at once.
+
     Example:
         >>> cache_key("scores", [1, 2]) == cache_key("scores", [1, 2]) != cache_key("scores", [1, 3])
         True
+        >>> cache_key({"a": list(range(5000))}) != cache_key({"a": list(range(4999))})
+        True
     """
-    return content_key(CACHE_VERSION, code_fingerprint(), *parts)
+    digest = hashlib.sha256()
+    _feed(digest, [CACHE_VERSION, code_fingerprint(), *parts])
+    return digest.hexdigest()[:32]
+
+
+_CHUNK = 1000  # list items serialised together while hashing
+
+
+def _dumps(value: Any) -> bytes:
+    return json.dumps(value, ensure_ascii=False, sort_keys=True, default=str).encode("utf-8")
+
+
+def _feed(digest: Any, value: Any, depth: int = 0) -> None:
+    """Hash ``value`` as JSON, walking the top levels of mappings and long lists (each part self-delimiting)."""
+    if depth < 4 and isinstance(value, Mapping):
+        digest.update(b"{")
+        for key in sorted(value, key=str):
+            digest.update(_dumps(str(key)) + b":")
+            _feed(digest, value[key], depth + 1)
+        digest.update(b"}")
+    elif depth < 4 and isinstance(value, (list, tuple)) and len(value) > _CHUNK:
+        digest.update(b"[")
+        for start in range(0, len(value), _CHUNK):
+            digest.update(_dumps(list(value[start:start + _CHUNK])))
+        digest.update(b"]")
+    else:
+        digest.update(_dumps(value))
 
 
 def results_key(
-    config: Any, runs: Iterable[Any], predictions: Mapping[str, list[str]], fingerprints: Mapping[str, str],
-    units: Mapping[str, list[dict[str, Any]]], *, glossary: Any, normalised: Mapping[str, Any], data_sha: str,
+    config: Any, runs: Iterable[Any], fingerprints: Mapping[str, str], *, glossary: Any, data_sha: str,
+    run_dir: str | Path,
 ) -> str:
-    """The :func:`cache_key` of a run's results: the whole config, the system runs, their summaries,
-    fingerprints and scoring units, the glossary, the normalised texts and the documents (``data_sha``)."""
-    return cache_key(
-        "results", config.model_dump(mode="json"), [(s.name, s.input, s.base) for s in runs], dict(predictions),
-        dict(fingerprints), dict(units), glossary.fingerprint if glossary is not None else None, dict(normalised),
-        data_sha)
+    """The :func:`cache_key` of a run's results: the whole config, the system runs and their fingerprints, the
+    glossary, the documents (``data_sha``) and the bytes of the stage stores the summaries, scoring units and
+    normalised texts are read from (``summaries/``, ``scored/``, ``normalised.jsonl``, rewritten in document
+    order by every run), hashed as files: a million documents cost seconds, not a JSON encoding of every unit."""
+    from toolkit.runs.normalise_stage import FILE as NORMALISED
+    from toolkit.runs.rundir import STORE_FOLDERS
+
+    root = Path(run_dir)
+    files = [p for folder in STORE_FOLDERS for p in sorted((root / folder).glob("*.jsonl"))] + [root / NORMALISED]
+    stores = {p.relative_to(root).as_posix(): _file_sha256(p) for p in files if p.is_file()}
+    return cache_key("results", config.model_dump(mode="json"), [(s.name, s.input, s.base) for s in runs],
+                     dict(fingerprints), glossary.fingerprint if glossary is not None else None, data_sha, stores)
+
+
+def _file_sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
 
 
 def _folder(run_dir: Path) -> Path:

@@ -165,8 +165,8 @@ def _run_locked(
             executor, run_dir, runs, docs, summaries.predictions, metrics=resolve_metrics(config.metrics),
             options=settings.metric_options(), glossary=glossary, bar=bars.task)
     data_sha = data_fingerprint(docs)
-    key = results_key(config, runs, summaries.predictions, summaries.fingerprints, units, glossary=glossary,
-                      normalised=normalised, data_sha=data_sha)  # unchanged inputs: results read back (cache.py)
+    key = results_key(config, runs, summaries.fingerprints, glossary=glossary, data_sha=data_sha,
+                      run_dir=run_dir)  # unchanged inputs (stores, settings, code): results read back (cache.py)
     typed, _ = cached_results(run_dir, key, lambda: collect_results(
         config, run_dir, runs, docs, summaries, units, glossary=glossary, normalised=normalised, data_sha=data_sha,
         notify=notify), artefacts=artefacts(config))
