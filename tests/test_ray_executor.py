@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from helpers.tiny_models import build_model  # tests/ is on sys.path (pytest's default import mode)
 
 from toolkit.errors import ConfigError, UnknownNameError
 from toolkit.runs.config import RayConfig
@@ -45,8 +46,6 @@ def ray_instance() -> Any:
 @pytest.fixture(scope="module")
 def tiny_llama(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The summarisation tests' tiny random Llama-style model and WordLevel tokenizer, saved to a folder."""
-    from test_summarization_tiny import build_model  # tests/ is on sys.path (pytest's default import mode)
-
     return build_model("llama", tmp_path_factory.mktemp("tiny") / "llama")
 
 

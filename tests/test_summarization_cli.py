@@ -72,7 +72,7 @@ def test_models_lists_builtins(capsys) -> None:
 
 
 def test_summarize_with_a_tiny_model_folder(tmp_path: Path, capsys) -> None:
-    from test_summarization_tiny import DOCS, build_model
+    from helpers.tiny_models import DOCS, build_model
 
     folder = build_model("bart", tmp_path / "bart")
     src = tmp_path / "docs.jsonl"

@@ -1,6 +1,6 @@
 """Warm runs load no model, precision ``exact``/``fast``, and progress per document (issue 18).
 
-Tiny random models built by ``tests/test_summarization_tiny.py`` (Llama-style, BART, T5) go through the
+Tiny random models built by ``tests/helpers/tiny_models.py`` (Llama-style, BART, T5) go through the
 real loading code; the model cache is a temporary folder (``TOOLKIT_CACHE_DIR``).
 """
 
@@ -15,7 +15,7 @@ import pytest
 pytest.importorskip("torch")
 pytest.importorskip("transformers")
 
-from test_summarization_tiny import DOCS, build_model, long_document  # noqa: E402  (tests/ is on sys.path)
+from helpers.tiny_models import DOCS, build_model, long_document  # noqa: E402  (tests/ is on sys.path)
 
 from toolkit import config_from_dict  # noqa: E402
 from toolkit.errors import ConfigError  # noqa: E402
