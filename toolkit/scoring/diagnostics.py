@@ -15,9 +15,10 @@ import math
 import re
 from collections import Counter
 from collections.abc import Sequence
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 
 from toolkit.scoring.base import MetricInfo, MetricSpec, ScoringContext, SegmentStats, mean_stats, shared_units
+from toolkit.scoring.dictable import AsDict
 
 _CJK = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uac00-\ud7af"
 _TOKEN = re.compile(rf"[{_CJK}]|[^\W_{_CJK}]+(?:['’][^\W_{_CJK}]+)*")
@@ -68,7 +69,7 @@ def _ngrams(tokens: Sequence[str], n: int) -> list[tuple[str, ...]]:
 
 
 @dataclass(frozen=True)
-class Diagnostics:
+class Diagnostics(AsDict):
     """Diagnostics of one summary against its source (``nan`` where undefined, e.g. an empty summary)."""
 
     length: float
@@ -80,10 +81,6 @@ class Diagnostics:
     novel_3gram: float
     repeated_2gram: float
     repeated_3gram: float
-
-    def to_dict(self) -> dict[str, float]:
-        """Plain dict of the fields."""
-        return asdict(self)
 
 
 def _novel(source: Sequence[str], summary: Sequence[str], n: int) -> float:

@@ -21,10 +21,11 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
+from toolkit.scoring.dictable import AsDict
 from toolkit.scoring.support import STOPWORDS, fold, sentence_spans, tokens
 
 MENTIONS_VERSION = "mentions.v1"
@@ -60,7 +61,7 @@ _NAME = re.compile(rf"{_NAME_WORD}(?:(?:\s+(?:of|de|du|da|del|der|van|von|al|bin
 
 
 @dataclass(frozen=True)
-class Mention:
+class Mention(AsDict):
     """A name, number or date of a text.
 
     Attributes:
@@ -76,10 +77,6 @@ class Mention:
     end: int
     text: str
     key: str
-
-    def to_dict(self) -> dict[str, Any]:
-        """Plain-JSON form."""
-        return asdict(self)
 
 
 def _value_key(value: float) -> str:

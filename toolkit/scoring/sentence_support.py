@@ -19,24 +19,25 @@ from __future__ import annotations
 
 from collections import OrderedDict
 from collections.abc import Sequence
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from functools import lru_cache
-from typing import Any
 
 import numpy as np
 
 from toolkit.minilm import MAX_TOKENS
+from toolkit.scoring.dictable import AsDict
 from toolkit.scoring.support import STOPWORDS, sentence_spans, tokens
 
 VERSION = "sentence_support.v1"
 ROUND = 6  # decimals kept of each cosine (and support), so values do not depend on the batch
-BATCH = 64  # sentences per forward pass, sorted by word-piece length
+BATCH = 64  # at most this many sentences per forward pass (sorted by word-piece length) ...
+BATCH_TOKENS = 1024  # ... and at most this many word pieces, padding included: intermediates stay in cache
 CACHE_SIZE = 20_000  # sentence vectors kept between calls (3 KB each)
 _CACHE: OrderedDict[str, np.ndarray] = OrderedDict()
 
 
 @dataclass(frozen=True)
-class SentenceSupport:
+class SentenceSupport(AsDict):
     """A summary sentence and its best-supporting source sentence.
 
     Attributes:
@@ -59,19 +60,16 @@ class SentenceSupport:
     evidence_end: int
     evidence: str
 
-    def to_dict(self) -> dict[str, Any]:
-        """Plain-JSON form."""
-        return asdict(self)
-
 
 def embed_sentences(texts: Sequence[str]) -> np.ndarray:
     """Unit-length MiniLM embeddings ``(len(texts), 384)`` in float64, encoded in length-sorted batches.
 
     Each distinct text is encoded once and kept (up to :data:`CACHE_SIZE` texts, the least recently used
     dropped first), so the sentences of a source shared by many summaries, in this call or a later one, are
-    encoded once. Texts are tokenised once, sorted by word-piece length and encoded :data:`BATCH` at a time,
-    which keeps padding small; what padding is left, like the batch a text shares, moves a vector in its
-    last bits only (float64, about 1e-16), far below the 6 decimals kept of each cosine.
+    encoded once. Texts are tokenised once, sorted by word-piece length and encoded in batches of at most
+    :data:`BATCH` texts and :data:`BATCH_TOKENS` word pieces, which keeps padding small; what padding is
+    left, like the batch a text shares, moves a vector in its last bits only (float64, about 1e-16), far
+    below the 6 decimals kept of each cosine.
     Raises ``ModelUnavailableError`` when the MiniLM package is missing.
 
     Example:
@@ -89,8 +87,7 @@ def embed_sentences(texts: Sequence[str]) -> np.ndarray:
         tokenizer, model = _load()
         ids = tokenizer(missing, truncation=True, max_length=MAX_TOKENS)["input_ids"]
         order = sorted(range(len(missing)), key=lambda i: (len(ids[i]), missing[i]))
-        for k in range(0, len(order), BATCH):
-            part = order[k : k + BATCH]
+        for part in _batches([len(ids[i]) for i in order], order):
             vectors = mean_pooled_ids(model, [ids[i] for i in part], pad_id=tokenizer.pad_token_id).double().numpy()
             found.update((missing[i], vector) for i, vector in zip(part, vectors))
     for text in unique:
@@ -99,6 +96,17 @@ def embed_sentences(texts: Sequence[str]) -> np.ndarray:
     while len(_CACHE) > CACHE_SIZE:
         _CACHE.popitem(last=False)
     return np.array([found[text] for text in texts]).reshape(len(texts), 384)
+
+
+def _batches(lengths: Sequence[int], order: Sequence[int]) -> list[list[int]]:
+    """``order`` (sorted by ascending ``lengths``) cut into batches of at most BATCH texts and BATCH_TOKENS pieces."""
+    out: list[list[int]] = []
+    for i, length in zip(order, lengths):
+        if out and len(out[-1]) < BATCH and (len(out[-1]) + 1) * length <= BATCH_TOKENS:
+            out[-1].append(i)
+        else:
+            out.append([i])
+    return out
 
 
 def clear_cache() -> None:
