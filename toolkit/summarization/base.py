@@ -19,6 +19,7 @@ from toolkit.summarization.batching import (
     torch_threads,
 )
 from toolkit.summarization.chunking import split_text
+from toolkit.summarization.kvcache import cache_kwargs
 from toolkit.summarization.records import GenerationSettings, Summary
 
 ENGINE = "summarize-engine.v1"
@@ -196,8 +197,8 @@ class GenerativeSummarizer(Summarizer):
         if budget < MIN_BUDGET:
             raise ConfigError(
                 [
-                    f"max_new_tokens: {self.settings.max_new_tokens} new tokens plus a {self._overhead()}-token "
-                    f"prompt leave {budget} of the {context}-token context for the document; lower it"
+                    (f"max_new_tokens: {self.settings.max_new_tokens} new tokens plus a {self._overhead()}-token "
+                    f"prompt leave {budget} of the {context}-token context for the document; lower it")
                 ]
             )
         return budget
@@ -253,6 +254,7 @@ class GenerativeSummarizer(Summarizer):
                     from transformers import StoppingCriteriaList
 
                     extra["stopping_criteria"] = StoppingCriteriaList([_FinishWatcher(self.eos_ids, finish)])
+                extra.update(cache_kwargs(self.model, self.settings.num_beams))  # no per-step cat: same tokens
                 torch.manual_seed(self.settings.seed)
                 generated = self.model.generate(
                     input_ids=ids.to(self.device),
