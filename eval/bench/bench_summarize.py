@@ -11,7 +11,9 @@ Variants, each in its own subprocess (so peak RSS is its own):
 - ``ours-fp32-b8``: ``Summarizer.summarize`` (length-sorted batches of 8, left padding), float32.
 - ``ours-bf16-b8``: the same in bfloat16; ``ours-<dtype>-b<N>`` for other batch sizes.
 - ``exact-b<N>``: ``load_summarizer(..., precision="exact")`` (float32), batches of N (issue 18).
-- ``fast``: ``precision="fast"`` (bfloat16 on CPU, batches of at least 16); ``fast-b<N>`` for batches of N >= 16.
+- ``fast``: ``precision="fast"`` (float32 on this CPU, batches of at least 16); ``fast-b<N>`` for batches of N >= 16.
+- ``<variant>-dyncache``: the same with transformers' own key/value cache (``torch.cat`` every step) instead of
+  ``toolkit.summarization.kvcache`` (issue 18: what the growing cache gains, texts identical).
 
 The load average (``uptime``) is recorded before and after the run and per variant: the dev machine is
 shared, so absolute numbers move with it; ratios measured in one run are what to compare.
@@ -89,8 +91,10 @@ def parse_variant(variant: str) -> tuple[str, str, int]:
     """``(precision, dtype setting, batch size)`` of a variant name.
 
     ``ours-bf16-b32`` -> ("exact", "bfloat16", 32); ``naive`` -> ("exact", "float32", 1);
-    ``exact-b8`` -> ("exact", "auto", 8); ``fast`` -> ("fast", "auto", 16).
+    ``exact-b8`` -> ("exact", "auto", 8); ``fast`` -> ("fast", "auto", 16). A ``-dyncache`` suffix (run by
+    :func:`run_variant`) keeps transformers' own key/value cache instead of ``summarization.kvcache``.
     """
+    variant = variant.removesuffix("-dyncache")
     if variant == "naive":
         return "exact", "float32", 1
     if variant.startswith(("exact", "fast")):
@@ -107,6 +111,10 @@ def run_variant(variant: str, docs_path: str, threads: int, limit: int | None = 
 
     torch.set_num_threads(threads)
     os.environ["TOOLKIT_NUM_THREADS"] = str(threads)
+    if variant.endswith("-dyncache"):  # the path before summarization.kvcache (torch.cat every step)
+        from toolkit.summarization import base
+
+        base.cache_kwargs = lambda *args: {}
     docs = json.loads(Path(docs_path).read_text())[:limit]
     precision, dtype, batch_size = parse_variant(variant)
     s = load_summarizer("smollm2-135m", settings={"max_new_tokens": NEW_TOKENS, "dtype": dtype}, device="cpu",
@@ -278,10 +286,10 @@ def main() -> None:
     parser.add_argument("--_load")
     a = parser.parse_args()
     if a.matmul:
-        before = subprocess.run(["uptime"], capture_output=True, text=True).stdout.strip()
+        before = subprocess.run(["uptime"], capture_output=True, text=True, check=False).stdout.strip()
         result = matmul_paths(a.threads, 5)
         result.update(uptime_before=before,
-                      uptime_after=subprocess.run(["uptime"], capture_output=True, text=True).stdout.strip())
+                      uptime_after=subprocess.run(["uptime"], capture_output=True, text=True, check=False).stdout.strip())
         Path(a.out).parent.mkdir(parents=True, exist_ok=True)
         Path(a.out).write_text(json.dumps(result, indent=1))
         print(json.dumps(result, indent=1))
@@ -295,14 +303,18 @@ def main() -> None:
 
     from transformers import AutoTokenizer
 
-    from toolkit.summarization.gguf_default import GGUF_SHA256, cache_dir_for, cache_root
+    from toolkit.summarization.gguf_default import (
+        GGUF_SHA256,
+        cache_dir_for,
+        cache_root,
+    )
 
     tokenizer = AutoTokenizer.from_pretrained(cache_dir_for(GGUF_SHA256, cache_root()))
     docs = make_documents(Path(a.data), a.docs, lambda t: len(tokenizer(t, add_special_tokens=False)["input_ids"]))
     lengths = [len(tokenizer(d, add_special_tokens=False)["input_ids"]) for d in docs]
     report: dict = {"docs": len(docs), "doc_tokens_mean": sum(lengths) / len(lengths), "threads": a.threads,
                     "new_tokens": NEW_TOKENS, "cpu": os.cpu_count()}
-    report["uptime_before"] = subprocess.run(["uptime"], capture_output=True, text=True).stdout.strip()
+    report["uptime_before"] = subprocess.run(["uptime"], capture_output=True, text=True, check=False).stdout.strip()
     with tempfile.TemporaryDirectory() as tmp:
         docs_file = Path(tmp) / "docs.json"
         docs_file.write_text(json.dumps(docs))
@@ -318,7 +330,7 @@ def main() -> None:
             write_report(report, runs, a.out, a.threads)
             print(f"{variant}: {r['tokens_per_s']:.1f} new tok/s, {r['seconds']:.1f} s, peak {r['peak_rss_mb']:.0f} MB, "
                   f"load avg {r['load_before']:.1f}->{r['load_after']:.1f}", file=sys.stderr)
-    report["uptime_after"] = subprocess.run(["uptime"], capture_output=True, text=True).stdout.strip()
+    report["uptime_after"] = subprocess.run(["uptime"], capture_output=True, text=True, check=False).stdout.strip()
     write_report(report, runs, a.out, a.threads)
     print(f"uptime before: {report['uptime_before']}\nuptime after:  {report['uptime_after']}")
     for key in ("cold_load", "warm_load"):
