@@ -69,15 +69,15 @@ def embed_sentences(texts: Sequence[str]) -> np.ndarray:
     encoded once. Texts are tokenised once, sorted by word-piece length and encoded in batches of at most
     :data:`BATCH` texts and :data:`BATCH_TOKENS` word pieces, which keeps padding small; what padding is
     left, like the batch a text shares, moves a vector in its last bits only (float64, about 1e-16), far
-    below the 6 decimals kept of each cosine.
-    Raises ``ModelUnavailableError`` when the MiniLM package is missing.
+    below the 6 decimals kept of each cosine. Batches run on torch's thread count of threads, one each
+    (:func:`toolkit.minilm.mean_pooled_batches`). Raises ``ModelUnavailableError`` when the MiniLM package is missing.
 
     Example:
         >>> v = embed_sentences(["A cat sat.", "A dog ran far away.", "A cat sat."])
         >>> v.shape, bool((v[0] == v[2]).all()), round(float(v[1] @ v[1]), 6)
         ((3, 384), True, 1.0)
     """
-    from toolkit.minilm import mean_pooled_ids
+    from toolkit.minilm import mean_pooled_batches
     from toolkit.scoring.embedding import _load
 
     unique = list(dict.fromkeys(texts))
@@ -87,9 +87,10 @@ def embed_sentences(texts: Sequence[str]) -> np.ndarray:
         tokenizer, model = _load()
         ids = tokenizer(missing, truncation=True, max_length=MAX_TOKENS)["input_ids"]
         order = sorted(range(len(missing)), key=lambda i: (len(ids[i]), missing[i]))
-        for part in _batches([len(ids[i]) for i in order], order):
-            vectors = mean_pooled_ids(model, [ids[i] for i in part], pad_id=tokenizer.pad_token_id).double().numpy()
-            found.update((missing[i], vector) for i, vector in zip(part, vectors))
+        parts = _batches([len(ids[i]) for i in order], order)
+        pooled = mean_pooled_batches(model, [[ids[i] for i in part] for part in parts], pad_id=tokenizer.pad_token_id)
+        for part, vectors in zip(parts, pooled):
+            found.update((missing[i], vector) for i, vector in zip(part, vectors.double().numpy()))
     for text in unique:
         _CACHE[text] = found[text]
         _CACHE.move_to_end(text)
