@@ -1,6 +1,6 @@
 """Meta-evaluate the faithfulness metrics on the dev SummEval sample and write eval/metaeval/faithfulness.md.
 
-Run from the repository root (about a minute on 2 cores, most of it MiniLM for ``support_sentence``):
+Run from the repository root (about 15 s on 2 cores, most of it MiniLM for ``support_sentence``):
 
     .venv/bin/python eval/metaeval/faithfulness_table.py [--data ../shared/data] [--resamples 1000] [--seed 0]
 
