@@ -139,6 +139,18 @@ def _settings(settings: ScoringSettings | None, **given: Any) -> ScoringSettings
     return ScoringSettings.build(settings, **given)
 
 
+def _resolve(metrics: Sequence[str] | str | None, settings: ScoringSettings | None, *, sources: Sequence[str] | None,
+             glossary: Any, extra_problems: Sequence[str] = (), paired: bool = False,
+             **given: Any) -> tuple[list[str], ScoringSettings]:
+    """The metric names (default :data:`DEFAULT_METRICS`) and the settings of one call (``settings`` with the
+    keywords ``given``), checked together: an unknown name raises UnknownNameError, every other problem one
+    ConfigError (``extra_problems`` first)."""
+    names = resolve_metrics(metrics if metrics is not None else DEFAULT_METRICS)
+    built = _settings(settings, **given)
+    _check_settings(names, built, sources=sources, glossary=glossary, extra_problems=extra_problems, paired=paired)
+    return names, built
+
+
 def _in_id_order(seg: SegmentStats, order: Any) -> SegmentStats:
     """The same statistics with rows in resampling order (corpus values do not change)."""
     return replace(seg, stats=seg.stats[order]) if len(seg.stats) else seg
@@ -223,10 +235,9 @@ def score(
         >>> round(rep["rouge1"].score, 4), round(rep["bleu"].score, 4)
         (83.3333, 53.7285)
     """
-    names = resolve_metrics(metrics if metrics is not None else DEFAULT_METRICS)
-    settings = _settings(settings, rouge_mode=rouge_mode, stem=stem, multi_ref=multi_ref, lsum_split=lsum_split,
-                         target_lang=target_lang, term_protocol=term_protocol, resamples=bootstrap, seed=seed)
-    _check_settings(names, settings, sources=sources, glossary=glossary)
+    names, settings = _resolve(metrics, settings, sources=sources, glossary=glossary, rouge_mode=rouge_mode, stem=stem,
+                               multi_ref=multi_ref, lsum_split=lsum_split, target_lang=target_lang,
+                               term_protocol=term_protocol, resamples=bootstrap, seed=seed)
     preds, refs, seg_ids = _check_inputs(predictions, references, sources, ids)
     messages = _warn_empty(preds, seg_ids, "predictions")
     ctx = _context(preds, refs, seg_ids, settings, sources, glossary, _given_units(units, seg_ids, "predictions"))
@@ -297,10 +308,9 @@ def segment_units(
         >>> [joined[m].score == whole[m].score for m in ("rouge1", "bleu")]
         [True, True]
     """
-    names = resolve_metrics(metrics if metrics is not None else DEFAULT_METRICS)
-    settings = _settings(settings, rouge_mode=rouge_mode, stem=stem, multi_ref=multi_ref, lsum_split=lsum_split,
-                         target_lang=target_lang, term_protocol=term_protocol)
-    _check_settings(names, settings, sources=sources, glossary=glossary)
+    names, settings = _resolve(metrics, settings, sources=sources, glossary=glossary, rouge_mode=rouge_mode, stem=stem,
+                               multi_ref=multi_ref, lsum_split=lsum_split, target_lang=target_lang,
+                               term_protocol=term_protocol)
     preds, refs, seg_ids = _check_inputs(predictions, references, sources, ids)
     ctx = _context(preds, refs, seg_ids, settings, sources, glossary, {})
     _compute_all(ctx, names)
@@ -368,14 +378,11 @@ def compare(
         >>> same.p_value("rouge1", "a_copy"), same.rows["rouge1"][1].verdict
         (1.0, 'no difference')
     """
-    names = resolve_metrics(metrics if metrics is not None else DEFAULT_METRICS)
-    settings = _settings(settings, rouge_mode=rouge_mode, stem=stem, multi_ref=multi_ref, lsum_split=lsum_split,
-                         target_lang=target_lang, term_protocol=term_protocol, method=method, resamples=resamples,
-                         seed=seed, p_value=p_value)
-    problems = []
-    if len(systems) < 2:
-        problems.append(f"systems: need at least two systems to compare (got {len(systems)})")
-    _check_settings(names, settings, sources=sources, glossary=glossary, extra_problems=problems, paired=True)
+    few = [f"systems: need at least two systems to compare (got {len(systems)})"] if len(systems) < 2 else []
+    names, settings = _resolve(metrics, settings, sources=sources, glossary=glossary, extra_problems=few, paired=True,
+                               rouge_mode=rouge_mode, stem=stem, multi_ref=multi_ref, lsum_split=lsum_split,
+                               target_lang=target_lang, term_protocol=term_protocol, method=method,
+                               resamples=resamples, seed=seed, p_value=p_value)
     n_samples = settings.samples()
 
     per_system: dict[str, dict[str, SegmentStats]] = {}
