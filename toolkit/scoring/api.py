@@ -261,6 +261,11 @@ def score(
             n_segments=len(preds),
             extra=seg.corpus_extra,
         )
+    return ScoreReport(corpus=corpus, segments=tuple(segment_rows(seg_ids, all_stats)), warnings=tuple(messages))
+
+
+def segment_rows(seg_ids: Sequence[str], all_stats: Mapping[str, SegmentStats]) -> list[dict[str, Any]]:
+    """One row per segment: ``id``, then each metric's value and its extra columns (``rouge1_p``, ...)."""
     rows = []
     for i, seg_id in enumerate(seg_ids):
         row: dict[str, Any] = {"id": seg_id}
@@ -269,7 +274,7 @@ def score(
             for column, values in seg.segment_extra.items():
                 row[column] = float(values[i])
         rows.append(row)
-    return ScoreReport(corpus=corpus, segments=tuple(rows), warnings=tuple(messages))
+    return rows
 
 
 def segment_units(
