@@ -30,6 +30,7 @@ from toolkit.runs.report import write_report
 from toolkit.runs.results import write_results
 from toolkit.runs.rundir import check_inputs_outside, locked_run_dir, run_inputs
 from toolkit.runs.score_stage import run_scores
+from toolkit.runs.streamed import can_stream, run_streamed
 from toolkit.runs.summarise_stage import run_summaries
 from toolkit.runs.systems import system_runs
 
@@ -141,12 +142,23 @@ def _run_locked(
     started = mf.now_iso()
     notify = on_stage or (lambda name: None)
     _prepare_run_dir(config, run_dir)
+    runs = system_runs(config)
+    if can_stream(config, runs):  # shard by shard: the driver never holds the corpus (issue 19, streamed.py)
+        made = executor is None
+        executor = executor or make_executor(config.executor, config.ray)
+        write_text(run_dir / "config.resolved.yaml", dump_config(config))
+        with StageProgress(progress) as bars:
+            streamed = run_streamed(config, run_dir, executor, bar=bars.task, notify=notify, runs=runs)
+        if made and hasattr(executor, "close"):
+            executor.close()  # a Ray executor's actors, kept for the whole run
+        return _finish(config, run_dir, streamed.results, models=streamed.models, glossary=None,
+                       data_sha=streamed.data_sha, executor=executor, recomputed=streamed.recomputed,
+                       started=started, config_path=config_path, notify=notify)
     docs = load_documents(config.data, limit=config.limit)
     _require_references(config, docs)
     executor = executor or make_executor(config.executor, config.ray)
     write_text(run_dir / "config.resolved.yaml", dump_config(config))
     glossary = _load_glossary(config)  # once per run; tasks carry it (it pickles without its index)
-    runs = system_runs(config)
     recomputed: dict[str, int] = {}
     normalised: dict[str, dict[str, Any]] = {}
     with StageProgress(progress) as bars:
@@ -170,9 +182,19 @@ def _run_locked(
     typed, _ = cached_results(run_dir, key, lambda: collect_results(
         config, run_dir, runs, docs, summaries, units, glossary=glossary, normalised=normalised, data_sha=data_sha,
         notify=notify), artefacts=artefacts(config))
+    return _finish(config, run_dir, typed, models=summaries.models, glossary=glossary, data_sha=data_sha,
+                   executor=executor, recomputed=recomputed, started=started, config_path=config_path, notify=notify)
+
+
+def _finish(
+    config: RunConfig, run_dir: Path, typed: Any, *, models: dict[str, Any], glossary: Any, data_sha: str,
+    executor: Executor, recomputed: dict[str, int], started: str, config_path: str | None,
+    notify: Callable[[str], None],
+) -> RunResult:
+    """Write results.json, the manifest and the report of a run whose results are ``typed``."""
     write_results(run_dir / "results.json", typed)
     write_json(run_dir / "manifest.json", mf.run_manifest(
-        config=config, config_path=config_path, results=typed, models=summaries.models, glossary=glossary,
+        config=config, config_path=config_path, results=typed, models=models, glossary=glossary,
         data_sha=data_sha, executor=getattr(executor, "name", config.executor), recomputed=recomputed,
         started=started, run_format=RUN_FORMAT_VERSION))
     notify("report")

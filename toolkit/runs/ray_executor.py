@@ -1,17 +1,20 @@
-"""Run a stage's batch task on a Ray cluster with Ray Data ``map_batches`` over an actor pool.
+"""Run a run's batch tasks on a Ray cluster, on one pool of actors kept for the whole run.
 
 The engine hands :meth:`RayExecutor.map_batches` the documents still to do (stored ones are filtered out
 before), and stores each ``(batch, rows)`` pair as it is yielded, so results stream back and are saved
 incrementally, exactly as with :class:`toolkit.runs.executors.LocalExecutor`.
 
-How the work is laid out (the Ray Data batch-inference pattern):
+How the work is laid out (Ray Data's batch-inference pattern, with actors that outlive a stage; Ray Data's
+``map_batches`` starts a new actor pool for every dataset, ~9 s and a model load each):
 
-- one actor per ``ray.num_actors``, each holding one copy of the task; the task is pickled without its
-  loaded model (see ``SummarizeTask.__getstate__``) and each actor calls ``setup()`` once, so a model is
-  loaded once per actor, on a GPU when ``ray.num_gpus_per_actor`` > 0;
-- ``ray.batch_size`` documents per call;
-- rows travel as JSON strings, one column, so that nested values (edit lists, settings dicts, ``None``)
-  never go through Arrow type inference and the stored rows are byte-identical to the local executor's.
+- ``ray.num_actors`` actors, created once per run; each sets a task up (``setup()``) the first time it
+  meets it and keeps it, keyed by the task's fingerprint, so a model is loaded once per actor per run, on
+  a GPU when ``ray.num_gpus_per_actor`` > 0, and every stage and shard reuses it; the task is pickled
+  without its loaded model (see ``SummarizeTask.__getstate__``) and put in the object store once;
+- ``ray.batch_size`` documents per call, at most :data:`IN_FLIGHT_PER_ACTOR` calls in flight per actor
+  (memory stays bounded whatever the corpus size; the input may be a generator);
+- rows travel as JSON strings, so that nested values (edit lists, settings dicts, ``None``) never go
+  through Arrow type inference and the stored rows are byte-identical to the local executor's.
 
 ``ray.init`` connects to ``ray.address`` when set, else to ``RAY_ADDRESS`` when set, else does what Ray does
 with no address (join a cluster started on this machine by ``ray start``, or start a local instance); a Ray
@@ -20,10 +23,11 @@ instance already started in this process (``ray.init`` by the caller) is reused.
 
 from __future__ import annotations
 
+import contextlib
+import itertools
 import json
-import logging
 import os
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from typing import TYPE_CHECKING, Any
 
 from toolkit.errors import ConfigError, ToolkitError
@@ -33,6 +37,7 @@ if TYPE_CHECKING:
     from toolkit.runs.executors import BatchTask
 
 INSTALL_HINT = "executor 'ray' needs the ray extra: pip install -e '.[ray]'"
+IN_FLIGHT_PER_ACTOR = 2  # batches sent to an actor ahead of its results: bounded memory, no idle actor
 
 
 def probe_ray_address(address: str, source: str, timeout: float | None = None) -> None:
@@ -89,39 +94,59 @@ def import_ray() -> Any:
     return ray
 
 
-class _TaskActor:
-    """Ray Data callable class: one task instance per actor, set up once, then called per batch.
+class _Worker:
+    """A Ray actor created once per run: it keeps every task it has set up (keyed by the task's fingerprint,
+    so a model stays loaded across stages and shards) and runs batches of JSON rows through them.
 
-    A task's exception is sent back as data (an ``error`` column) instead of killing the actor: Ray would
-    otherwise retry a failed set-up and drop the original error, and the driver could not re-raise a
+    A task's exception is sent back as data (``{"error": ...}``) instead of killing the actor: Ray would
+    otherwise restart it and drop the original error, and the driver could not re-raise a
     :class:`ToolkitError` with its one-line message.
     """
 
-    def __init__(self, task: "BatchTask", cwd: str) -> None:
-        self.task = task
-        self.error = _set_up(task, cwd)  # reported to the driver with the first batch
+    def __init__(self, cwd: str) -> None:
+        self.cwd = cwd
+        self.tasks: dict[str, Any] = {}
+        self.errors: dict[str, str | None] = {}
 
-    def __call__(self, batch: dict[str, Any]) -> dict[str, Any]:
-        import numpy as np
+    def describe(self, task: Any) -> dict[str, Any]:
+        return _describe_on_worker(task, self.cwd)
 
-        index = np.asarray(batch["index"], dtype=np.int64)
-        error = self.error
-        rows: list[dict[str, Any]] = []
-        if error is None:
-            items = [json.loads(text) for text in batch["row"]]
-            try:
-                rows = self.task(items)
-                if len(rows) != len(items):
-                    raise RuntimeError(f"{type(self.task).__name__} returned {len(rows)} rows for a batch of {len(items)}")
-            except Exception as exc:  # noqa: BLE001 - re-raised on the driver
-                error = _describe_error(exc)
+    def run(self, key: str, shipped: list[Any], rows: list[str]) -> dict[str, Any]:
+        """Rows (JSON text) through the task ``key``; ``shipped[0]`` is the task's object ref, fetched and
+        set up the first time this actor meets ``key``."""
+        if key not in self.errors:
+            import ray
+
+            task = ray.get(shipped[0])
+            self.errors[key] = _set_up(task, self.cwd)
+            self.tasks[key] = task
+        error = self.errors[key]
         if error is not None:
-            return {"index": index[:1], "row": np.array(["null"], dtype=object), "error": np.array([error], dtype=object)}
-        return {
-            "index": index,
-            "row": np.array([json.dumps(row, ensure_ascii=False) for row in rows], dtype=object),
-            "error": np.array([""] * len(rows), dtype=object),
-        }
+            return {"error": error}
+        items = [json.loads(text) for text in rows]
+        try:
+            out = self.tasks[key](items)
+            if len(out) != len(items):
+                raise RuntimeError(f"{type(self.tasks[key]).__name__} returned {len(out)} rows for a batch of {len(items)}")
+        except Exception as exc:  # noqa: BLE001 - re-raised on the driver
+            return {"error": _describe_error(exc)}
+        return {"rows": [json.dumps(row, ensure_ascii=False) for row in out]}
+
+
+def task_key(task: Any) -> str:
+    """A task's fingerprint: sha256 of its pickled state (without loaded models or hooks, see ``__getstate__``).
+
+    Example:
+        >>> from toolkit.runs.stages import ScoreTask
+        >>> task_key(ScoreTask(["rouge1"], {}, None)) == task_key(ScoreTask(["rouge1"], {}, None))
+        True
+        >>> task_key(ScoreTask(["rouge1"], {}, None)) == task_key(ScoreTask(["bleu"], {}, None))
+        False
+    """
+    import hashlib
+    import pickle
+
+    return hashlib.sha256(pickle.dumps(task, protocol=4)).hexdigest()
 
 
 def _set_up(task: Any, cwd: str) -> str | None:
@@ -197,19 +222,16 @@ def actor_resources(options: "RayConfig") -> dict[str, float]:
     return resources
 
 
-def _block(items: Sequence[dict[str, Any]], start: int, size: int) -> Any:
-    """One input block of exactly one batch, so each result comes back as soon as its batch is done."""
-    import pyarrow as pa
-
-    chunk = items[start : start + size]
-    return pa.table({
-        "index": pa.array(range(start, start + len(chunk)), type=pa.int64()),
-        "row": pa.array([json.dumps(row, ensure_ascii=False) for row in chunk], type=pa.string()),
-    })
-
-
 class RayExecutor:
-    """Maps a batch task over documents with Ray Data ``map_batches`` on a pool of actors.
+    """Maps batch tasks over documents on a pool of Ray actors created once and kept for the whole run.
+
+    The pool (``ray.num_actors`` actors with ``ray.num_cpus_per_actor`` / ``ray.num_gpus_per_actor`` each) is
+    created on first use. Every stage and shard of a run goes through the same actors, and each actor keeps
+    each task it has set up, keyed by :func:`task_key`: a summariser's model is loaded once per actor per
+    run, not once per stage or shard. At most :data:`IN_FLIGHT_PER_ACTOR` batches per actor are in flight,
+    so the object store and the driver hold a bounded number of rows whatever the corpus size. The actors
+    end with :meth:`close` (the engine calls it at the end of a run); the process's executors of the same
+    shape share one pool (see :class:`_Pool`).
 
     Args:
         options: the config's ``ray`` section (address, num_actors, batch_size, num_cpus_per_actor,
@@ -239,66 +261,130 @@ class RayExecutor:
             probe_ray_address(address, "ray.address" if self.options.address else "RAY_ADDRESS")
             ray.init(address=address, log_to_driver=False)
 
-    def describe(self, task: Any) -> dict[str, Any]:
-        """``task.describe()`` run as a Ray task with an actor's resources, so on the device actors get.
+    def _pool(self) -> list[Any]:
+        """The actors of this process's pool, created on first use (see :class:`_Pool`)."""
+        self._connect()
+        return _POOL.actors(self._ray, self.options)
 
-        The fingerprint names the device and dtype the actors will use; describing loads no model (it is
-        computed from the model's files). The worker exits after the call (``max_calls=1``).
+    def close(self) -> None:
+        """End the pool's actors (their models go with them); a later call creates a new pool."""
+        _POOL.close(self._ray)
+
+    def describe(self, task: Any) -> dict[str, Any]:
+        """``task.describe()`` run on one of the run's actors, so on the device the batches will use.
+
+        The fingerprint names the device and dtype the actors use; describing loads no model (it is
+        computed from the model's files).
 
         Raises:
             ToolkitError: of the class and with the message the task raised (e.g. a model not found there).
         """
-        self._connect()
-        ray = self._ray
-        probe = ray.remote(max_calls=1, **actor_resources(self.options))(_describe_on_worker)
-        result = ray.get(probe.remote(task, os.getcwd()))
+        result = self._ray.get(self._pool()[0].describe.remote(task))
         if "error" in result:
             _raise_task_error(result["error"])
         return result
 
     def map_batches(
-        self, task: "BatchTask", batches: Sequence[Sequence[dict[str, Any]]]
+        self, task: "BatchTask", batches: Iterable[Sequence[dict[str, Any]]]
     ) -> Iterator[tuple[Sequence[dict[str, Any]], list[dict[str, Any]]]]:
-        """Run ``task`` over every row of ``batches`` on the actor pool, yielding results as they complete.
+        """Run ``task`` over every row of ``batches`` on the actors, yielding results as they complete.
 
-        The engine's batches are flattened and re-batched by ``ray.batch_size``; each yielded pair is
-        ``(the input rows of one Ray batch, their result rows)`` in the same order, batches in any order.
+        ``batches`` may be a generator: rows are re-batched by ``ray.batch_size`` as they are read, and
+        at most :data:`IN_FLIGHT_PER_ACTOR` batches per actor are sent ahead of the results. Each yielded
+        pair is ``(the input rows of one Ray batch, their result rows)`` in the same order, batches in any
+        order. Nothing is started when there is nothing to do.
 
         Raises:
             ToolkitError: of the class and with the message a task raised inside an actor (e.g. a model
                 that cannot be loaded there).
             RuntimeError: any other error a task raised in an actor (its traceback in a note).
         """
-        items = [row for batch in batches for row in batch]
-        if not items:
+        chunks = _rebatched(batches, self.options.batch_size)
+        first = next(chunks, None)
+        if first is None:
             return
-        self._connect()
         ray = self._ray
-        opts = self.options
-        size = min(opts.batch_size, len(items))
-        # The engine draws its own progress bars as batches come back: switch Ray Data's bars and
-        # per-dataset INFO lines off while this runs (a dataset copies the context when it is created).
-        context = ray.data.DataContext.get_current()
-        logger = logging.getLogger("ray.data")
-        saved_bars, saved_level = context.enable_progress_bars, logger.level
-        context.enable_progress_bars = False
-        logger.setLevel(max(logger.getEffectiveLevel(), logging.WARNING))
-        try:
-            dataset = ray.data.from_arrow([_block(items, start, size) for start in range(0, len(items), size)])
-            results = dataset.map_batches(
-                _TaskActor,
-                fn_constructor_args=(task, os.getcwd()),
-                batch_size=size,
-                batch_format="numpy",
-                compute=ray.data.ActorPoolStrategy(size=opts.num_actors),
-                **actor_resources(opts),
-            )
-            for out in results.iter_batches(batch_size=None, batch_format="numpy"):
-                for text in out["error"]:
-                    if text:
-                        _raise_task_error(text)
-                indices = [int(i) for i in out["index"]]
-                yield [items[i] for i in indices], [json.loads(text) for text in out["row"]]
-        finally:
-            context.enable_progress_bars = saved_bars
-            logger.setLevel(saved_level)
+        actors = self._pool()
+        key = task_key(task)
+        shipped = [_POOL.shipped(ray, key, task)]  # in a list: Ray passes the ref, an actor fetches it once
+        pending: dict[Any, tuple[int, list[dict[str, Any]]]] = {}
+        load = [0] * len(actors)
+        limit = IN_FLIGHT_PER_ACTOR * len(actors)
+        todo: Iterator[list[dict[str, Any]]] = itertools.chain([first], chunks)
+        exhausted = False
+        while pending or not exhausted:
+            while not exhausted and len(pending) < limit:
+                chunk = next(todo, None)
+                if chunk is None:
+                    exhausted = True
+                    break
+                at = min(range(len(actors)), key=load.__getitem__)
+                ref = actors[at].run.remote(key, shipped, [json.dumps(row, ensure_ascii=False) for row in chunk])
+                pending[ref] = (at, chunk)
+                load[at] += 1
+            if not pending:
+                break
+            [done], _ = ray.wait(list(pending), num_returns=1)
+            at, chunk = pending.pop(done)
+            load[at] -= 1
+            out = ray.get(done)
+            if "error" in out:
+                _raise_task_error(out["error"])
+            yield chunk, [json.loads(text) for text in out["rows"]]
+
+
+def _rebatched(batches: Iterable[Sequence[dict[str, Any]]], size: int) -> Iterator[list[dict[str, Any]]]:
+    """The rows of ``batches`` in lists of ``size`` (the last may be shorter), read lazily."""
+    chunk: list[dict[str, Any]] = []
+    for batch in batches:
+        for row in batch:
+            chunk.append(row)
+            if len(chunk) == size:
+                yield chunk
+                chunk = []
+    if chunk:
+        yield chunk
+
+
+class _Pool:
+    """The one actor pool of this process, shared by every :class:`RayExecutor` with the same shape.
+
+    One pool at a time: actors reserve their CPUs and GPUs, so a second pool beside the first could wait
+    forever for resources on a small cluster (an executor left unreferenced still holds its actors until
+    collected). An executor asking for another shape (actor count or resources) replaces the pool, and a
+    new Ray instance (``ray.shutdown`` then ``ray.init``) starts a new one.
+    """
+
+    def __init__(self) -> None:
+        self.shape: tuple[Any, ...] | None = None
+        self.list: list[Any] = []
+        self.refs: dict[str, Any] = {}  # task key -> object ref of the pickled task
+
+    @staticmethod
+    def _instance(ray: Any) -> tuple[str, str]:
+        context = ray.get_runtime_context()
+        return context.get_node_id(), context.get_job_id()
+
+    def actors(self, ray: Any, options: "RayConfig") -> list[Any]:
+        shape = (self._instance(ray), options.num_actors, tuple(sorted(actor_resources(options).items())), os.getcwd())
+        if shape != self.shape or not self.list:
+            self.close(ray)
+            worker = ray.remote(**actor_resources(options))(_Worker)
+            self.list = [worker.remote(os.getcwd()) for _ in range(options.num_actors)]
+            self.shape = shape
+        return self.list
+
+    def shipped(self, ray: Any, key: str, task: Any) -> Any:
+        if key not in self.refs:
+            self.refs[key] = ray.put(task)
+        return self.refs[key]
+
+    def close(self, ray: Any) -> None:
+        if self.list and ray.is_initialized() and self.shape is not None and self.shape[0] == self._instance(ray):
+            for actor in self.list:
+                with contextlib.suppress(Exception):  # an actor that is gone already
+                    ray.kill(actor)
+        self.list, self.refs, self.shape = [], {}, None
+
+
+_POOL = _Pool()

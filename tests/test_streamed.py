@@ -1,0 +1,98 @@
+"""A run streamed shard by shard (issue 19) writes what the in-memory engine writes: results.json, scores.jsonl
+and the stores, byte for byte; it resumes document by document; every streamable metric's corpus value,
+extras and interval equal score()'s."""
+
+from __future__ import annotations
+
+import contextlib
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from toolkit.runs.config import config_from_dict
+
+ROOT = Path(__file__).resolve().parents[1]
+METRICS = ["rouge1", "rouge2", "rougeL", "rougeLsum", "rouge1_p", "rougeL_r", "bleu", "chrf", "chrf++", "ter"]
+
+
+def _docs(path: Path) -> Path:
+    rows = [json.loads(line) for line in (ROOT / "eval" / "dev" / "news.jsonl").read_text(encoding="utf-8").splitlines()]
+    extra = [{**row, "id": f"{row['id']}-2", "text": row["text"].split("\n")[0], "references": row["references"][:1]}
+             for row in rows[:9]]
+    with path.open("w", encoding="utf-8") as handle:
+        for row in rows + extra:
+            handle.write(json.dumps({"id": row["id"], "text": row["text"], "references": row["references"]}) + "\n")
+    return path
+
+
+def _config(tmp_path: Path, out: str, **extra: Any) -> Any:
+    return config_from_dict({
+        "name": "s", "data": {"path": str(_docs(tmp_path / "docs.jsonl"))}, "batch_size": 4,
+        "systems": [{"name": "lead-3", "model": "lead-3"}], "metrics": METRICS,
+        "bootstrap": {"resamples": 200, "seed": 7}, "output_dir": str(tmp_path / out), **extra,
+    })
+
+
+def _files(run_dir: Path) -> dict[str, str]:
+    names = ["results.json", "scores.jsonl", "scored/lead-3.jsonl"]
+    out = {name: (run_dir / name).read_text(encoding="utf-8") for name in names}
+    out["summaries"] = [{k: v for k, v in json.loads(line).items() if k not in ("seconds", "elapsed")}
+                        for line in (run_dir / "summaries" / "lead-3.jsonl").read_text(encoding="utf-8").splitlines()]
+    return out
+
+
+def test_streamed_run_equals_the_in_memory_run_and_resumes(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from toolkit.runs import engine, streamed
+    from toolkit.runs.engine import run
+
+    monkeypatch.setattr(streamed, "SHARD_DOCUMENTS", 4)  # 35 documents: 9 shards, the last of 3
+    used: list[bool] = []
+    real = engine.can_stream
+    monkeypatch.setattr(engine, "can_stream", lambda c, r: used.append(real(c, r)) or used[-1])
+    first = run(_config(tmp_path, "streamed"), progress=False)
+    assert used == [True] and first.recomputed == {"summarise:lead-3": 35, "score": 35}
+    monkeypatch.setattr(engine, "can_stream", lambda c, r: False)
+    whole = run(_config(tmp_path, "memory"), progress=False)
+    assert first.results == whole.results and first.signature == whole.signature
+    assert _files(first.run_dir) == _files(whole.run_dir)
+    assert first.results["documents"] == 35 and set(first.results["systems"]["lead-3"]["metrics"]) == set(METRICS)
+
+    # an interrupted run: the stores hold 10 documents (in completion order, one torn line), no results
+    monkeypatch.setattr(engine, "can_stream", real)
+    for name in ("summaries/lead-3.jsonl", "scored/lead-3.jsonl"):
+        path = first.run_dir / name
+        lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
+        path.write_text("".join(lines[20:30][::-1]) + lines[0][:15], encoding="utf-8")
+    (first.run_dir / "results.json").unlink()
+    resumed = run(_config(tmp_path, "streamed"), progress=False)
+    assert resumed.recomputed == {"summarise:lead-3": 25, "score": 25}
+    assert _files(resumed.run_dir) == _files(whole.run_dir)
+
+
+def test_merged_shard_stats_equal_score(monkeypatch: pytest.MonkeyPatch) -> None:
+    from toolkit.runs.shard_stats import SystemStats, corpus_results, shard_stats
+    from toolkit.scoring import score, segment_units
+    from toolkit.scoring.settings import ScoringSettings
+
+    rows = [json.loads(line) for line in (ROOT / "eval" / "dev" / "news.jsonl").read_text(encoding="utf-8").splitlines()]
+    preds = [". ".join(r["text"].split(". ")[:2]) for r in rows] + ["", "x"]
+    refs = [r["references"] for r in rows] + [["a b"], ["x", "y z"]]
+    ids = [str(i) for i in range(len(preds))][::-1]
+    for settings in (ScoringSettings(resamples=300, seed=3), ScoringSettings(resamples=100, p_value="sacrebleu", stem=True)):
+        units = segment_units(predictions=preds, references=refs, metrics=METRICS, ids=ids, settings=settings)
+        whole = score(predictions=preds, references=refs, metrics=METRICS, ids=ids, settings=settings)
+        collected = SystemStats(METRICS)
+        segments = []
+        for lo in range(0, len(preds), 5):
+            hi = lo + 5
+            with pytest.warns(UserWarning) if "" in preds[lo:hi] else contextlib.nullcontext():
+                stats, shard_rows = shard_stats(predictions=preds[lo:hi], references=refs[lo:hi], ids=ids[lo:hi],
+                                                units=units[lo:hi], metrics=METRICS, settings=settings)
+            collected.add(stats, refs[lo:hi])
+            segments += shard_rows
+        merged = corpus_results(collected.merged(settings), ids, settings)
+        assert {m: r.to_dict() for m, r in merged.items()} == {m: r.to_dict() for m, r in whole.corpus.items()}
+        assert segments == whole.segment_rows()
+

@@ -1,0 +1,183 @@
+"""Corpus scores from per-segment statistics gathered shard by shard: numpy arrays, never every row at once.
+
+A streamed run (:mod:`toolkit.runs.streamed`) scores each shard's stored units into ``SegmentStats``
+(:func:`shard_stats`); :class:`SystemStats` keeps only their arrays (the statistics rows, the segment scores
+and the per-segment extra columns: some 30 float64 a document for ROUGE-1/2/L + BLEU), and
+:meth:`SystemStats.merged` rebuilds each metric's ``SegmentStats`` over the whole corpus exactly as one
+in-memory call computes it: the mean of the concatenated segment values (ROUGE), sacreBLEU's corpus score
+from the rows summed in document order, as ``sacrebleu.utils.sum_of_lists`` sums them (BLEU, chrF, TER).
+:func:`corpus_results` then adds the bootstrap intervals (one draw for every metric, in id order).
+Only metrics whose corpus value is built that way can stream (:func:`streamable`); tests/test_streamed.py
+checks every one against ``score()``.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+import numpy as np
+
+from toolkit.scoring.base import SegmentStats, mean_stats
+from toolkit.scoring.records import MetricResult, ScoreReport
+from toolkit.scoring.settings import ScoringSettings
+
+SACREBLEU = ("bleu", "chrf", "chrf++", "ter")
+
+
+def _rouge_names() -> set[str]:
+    from toolkit.scoring.rouge.metric import VARIANTS
+
+    return {v + suffix for v in VARIANTS for suffix in ("", "_p", "_r")}
+
+
+def streamable(metrics: Sequence[str], settings: ScoringSettings) -> bool:
+    """Whether every metric's corpus value can be rebuilt from shards (ROUGE outside ``rouge155`` mode, whose
+    printed averages need every segment; BLEU, chrF, chrF++, TER).
+
+    Example:
+        >>> streamable(["rouge1", "rougeL", "bleu"], ScoringSettings()), streamable(["terms"], ScoringSettings())
+        (True, False)
+    """
+    rouge = _rouge_names()
+    return all(m in SACREBLEU or (m in rouge and settings.rouge_mode != "rouge155") for m in metrics)
+
+
+def shard_stats(
+    *, predictions: Sequence[str], references: Sequence[Sequence[str]], ids: Sequence[str],
+    units: Sequence[Mapping[str, Any]], metrics: Sequence[str], settings: ScoringSettings,
+    sources: Sequence[str] | None = None,
+) -> tuple[dict[str, SegmentStats], list[dict[str, Any]]]:
+    """The ``SegmentStats`` of each metric on one shard (from its stored units), and its ``scores.jsonl`` rows
+    (``{"id", metric: value, extra column: value}``, as ``score(...).segment_rows()`` gives them)."""
+    from toolkit.scoring.api import (
+        _check_inputs,
+        _check_settings,
+        _compute_all,
+        _context,
+        _given_units,
+        _warn_empty,
+    )
+
+    _check_settings(metrics, settings, sources=sources, glossary=None)
+    preds, refs, seg_ids = _check_inputs(predictions, references, sources, ids)
+    _warn_empty(preds, seg_ids, "predictions")
+    ctx = _context(preds, refs, seg_ids, settings, sources, None, _given_units(units, seg_ids, "predictions"))
+    stats = _compute_all(ctx, metrics)
+    rows = []
+    for i, seg_id in enumerate(seg_ids):
+        row: dict[str, Any] = {"id": seg_id}
+        for name, seg in stats.items():
+            row[name] = float(seg.segment_scores[i])
+            for column, values in seg.segment_extra.items():
+                row[column] = float(values[i])
+        rows.append(row)
+    return stats, ScoreReport(corpus={}, segments=rows).segment_rows()
+
+
+class SystemStats:
+    """One system's statistics arrays of every metric, gathered shard by shard.
+
+    Example:
+        >>> from toolkit.scoring import segment_units
+        >>> preds, refs = ["a cat sat", "the dog", "a bird flew"], [["a cat sat down"], ["a dog"], ["birds fly"]]
+        >>> units = segment_units(predictions=preds, references=refs, metrics=["rouge1", "bleu"])
+        >>> collected = SystemStats(["rouge1", "bleu"])
+        >>> for lo, hi in ((0, 2), (2, 3)):
+        ...     stats, _ = shard_stats(predictions=preds[lo:hi], references=refs[lo:hi], ids=[str(i) for i in range(lo, hi)],
+        ...                            units=units[lo:hi], metrics=["rouge1", "bleu"], settings=ScoringSettings())
+        ...     collected.add(stats, refs[lo:hi])
+        >>> from toolkit.scoring import score
+        >>> whole = score(predictions=preds, references=refs, metrics=["rouge1", "bleu"], bootstrap=0)
+        >>> merged = collected.merged(ScoringSettings())
+        >>> [merged[m].corpus_score == whole[m].score for m in ("rouge1", "bleu")]
+        [True, True]
+    """
+
+    def __init__(self, metrics: Sequence[str]) -> None:
+        self.metrics = list(metrics)
+        self.rows: dict[str, list[np.ndarray]] = {m: [] for m in self.metrics}
+        self.scores: dict[str, list[np.ndarray]] = {m: [] for m in self.metrics}
+        self.extra: dict[str, dict[str, list[np.ndarray]]] = {m: {} for m in self.metrics}
+        self.signatures: dict[str, str] = {}
+        self.nrefs: set[int] = set()
+        self.n = 0
+
+    def add(self, stats: Mapping[str, SegmentStats], references: Sequence[Sequence[str]]) -> None:
+        """One shard's statistics (from :func:`shard_stats`) and its references (their counts set BLEU's nrefs)."""
+        self.nrefs |= {len([r for r in refs if r is not None]) for refs in references}
+        for name in self.metrics:
+            seg = stats[name]
+            self.rows[name].append(np.asarray(seg.stats))
+            self.scores[name].append(np.asarray(seg.segment_scores, dtype=np.float64))
+            for column, values in seg.segment_extra.items():
+                self.extra[name].setdefault(column, []).append(np.asarray(values, dtype=np.float64))
+            self.signatures.setdefault(name, seg.signature)
+        self.n += len(references)
+
+    def merged(self, settings: ScoringSettings) -> dict[str, SegmentStats]:
+        """Each metric's ``SegmentStats`` over every shard added, as one call over the corpus computes it."""
+        return {name: self._merged(name, settings) for name in self.metrics}
+
+    def _merged(self, name: str, settings: ScoringSettings) -> SegmentStats:
+        scores = np.concatenate(self.scores[name]) if self.scores[name] else np.zeros(0)
+        extra = {c: np.concatenate(parts) for c, parts in self.extra[name].items()}
+        if name in SACREBLEU:
+            return _sacrebleu_merged(name, np.concatenate(self.rows[name]), scores, self.nrefs, settings)
+        corpus_extra: dict[str, Any] = {}
+        if not name.endswith(("_p", "_r")):  # ROUGE F: the means of P and R beside it, as rouge.metric gives
+            p, r = extra.get(f"{name}_p"), extra.get(f"{name}_r")
+            if p is not None and r is not None:
+                corpus_extra = {"precision": float(p.mean()) if p.size else math.nan,
+                                "recall": float(r.mean()) if r.size else math.nan}
+        return mean_stats(scores, self.signatures[name], segment_extra=extra, corpus_extra=corpus_extra)
+
+
+def _sacrebleu_merged(name: str, rows: np.ndarray, scores: np.ndarray, nrefs: set[int], settings: ScoringSettings) -> SegmentStats:
+    """sacreBLEU's corpus result of the concatenated rows: the column sums in document order (sum_of_lists),
+    in the type of the first value (int for BLEU and chrF, float for TER)."""
+    from toolkit.scoring.sacrebleu_metrics import _KINDS, make_metric
+
+    metric = make_metric(name, target_lang=settings.target_lang)
+    metric.num_refs = next(iter(nrefs)) if len(nrefs) == 1 else -1
+    if len(rows) == 1:
+        sums: list[Any] = rows[0].tolist()
+    elif np.issubdtype(rows.dtype, np.integer):
+        sums = [int(v) for v in rows.sum(axis=0)]
+    else:  # floats added left to right from 0.0, as sum_of_lists adds them
+        sums = [float(v) for v in np.cumsum(rows.astype(np.float64), axis=0)[-1]]
+    corpus = metric._compute_score_from_stats(sums)
+
+    def aggregate(total: np.ndarray) -> float:
+        return float(metric._compute_score_from_stats(total).score)
+
+    extra: dict[str, Any] = {}
+    if _KINDS[name] == "bleu":
+        extra = {"counts": [int(c) for c in corpus.counts], "totals": [int(t) for t in corpus.totals],
+                 "precisions": [float(p) for p in corpus.precisions], "bp": float(corpus.bp),
+                 "sys_len": int(corpus.sys_len), "ref_len": int(corpus.ref_len)}
+    elif _KINDS[name] == "ter":
+        extra = {"num_edits": float(corpus.num_edits), "ref_length": float(corpus.ref_length)}
+    return SegmentStats(stats=rows, aggregate=aggregate, corpus_score=float(corpus.score), segment_scores=scores,
+                        signature=f"{name}|{metric.get_signature().format()}", resample_dtype=np.float32,
+                        corpus_extra=extra)
+
+
+def corpus_results(
+    merged: Mapping[str, SegmentStats], ids: Sequence[str], settings: ScoringSettings,
+) -> dict[str, MetricResult]:
+    """Each metric's corpus result with its bootstrap interval, as ``score()`` builds it."""
+    from toolkit.scoring.api import _full_signature, _in_id_order
+    from toolkit.scoring.registry import get_metric
+    from toolkit.scoring.stats import bootstrap_cis, resample_order
+
+    order = resample_order(ids)
+    segs = list(merged.values())
+    cis = bootstrap_cis([_in_id_order(seg, order) for seg in segs], resamples=settings.ci_resamples,
+                        seed=settings.seed, float32_parity=settings.p_value == "sacrebleu") if settings.ci_resamples > 0 else [
+        None] * len(segs)
+    return {name: MetricResult(name=name, score=seg.corpus_score, ci=ci, signature=_full_signature(seg.signature, settings.ci_tag()),
+                               higher_is_better=get_metric(name).info.higher_is_better, n_segments=len(ids),
+                               extra=seg.corpus_extra)
+            for (name, seg), ci in zip(merged.items(), cis)}
