@@ -40,7 +40,6 @@ MODULES_WITHOUT_EXAMPLE = {
     "toolkit.runs.executors", "toolkit.runs.report_cli", "toolkit.runs.sections",
     "toolkit.runs.systems", "toolkit.scoring.embedding", "toolkit.scoring.rouge.metric",
     "toolkit.scoring.rouge.sides",
-    "toolkit.terminology.cedict",
 }
 
 
