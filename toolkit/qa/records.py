@@ -1,4 +1,5 @@
-"""QA results: one :class:`Finding` per problem, :class:`QAResult` for a whole call. Standard library only."""
+"""QA results: one :class:`Finding` per problem, :class:`QAResult` for a whole call (standard library and
+:class:`~toolkit.terminology.jsonform.JsonRecord`)."""
 
 from __future__ import annotations
 
@@ -6,25 +7,23 @@ from collections import Counter
 from dataclasses import dataclass
 from typing import Any
 
+from toolkit.terminology.jsonform import JsonRecord
+
 #: MQM severities a finding can carry.
 SEVERITIES = ("minor", "major")
 
 
 @dataclass(frozen=True)
-class Evidence:
+class Evidence(JsonRecord):
     """The source span a finding compares against (character offsets into the source, end exclusive)."""
 
     start: int
     end: int
     text: str
 
-    def to_dict(self) -> dict[str, Any]:
-        """Return the evidence as a JSON-ready dict."""
-        return {"start": self.start, "end": self.end, "text": self.text}
-
 
 @dataclass(frozen=True)
-class Finding:
+class Finding(JsonRecord):
     """One QA problem in one target segment. Offsets are characters of that segment, end exclusive.
 
     Attributes:
@@ -54,18 +53,8 @@ class Finding:
     suggestion: str = ""
 
     def to_dict(self) -> dict[str, Any]:
-        """Return the finding as a JSON-ready dict (``evidence`` as a dict or None)."""
-        return {
-            "check": self.check,
-            "severity": self.severity,
-            "start": self.start,
-            "end": self.end,
-            "text": self.text,
-            "message": self.message,
-            "confidence": round(self.confidence, 4),
-            "evidence": None if self.evidence is None else self.evidence.to_dict(),
-            "suggestion": self.suggestion,
-        }
+        """Return the finding as a JSON-ready dict (``evidence`` as a dict or None, confidence to 4 places)."""
+        return {**super().to_dict(), "confidence": round(self.confidence, 4)}
 
 
 @dataclass(frozen=True)

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+
+from toolkit.terminology.jsonform import JsonRecord
 
 __all__ = ["ENTRY_TYPES", "GlossaryEntry", "Term"]
 
@@ -12,7 +13,7 @@ ENTRY_TYPES = ("person", "place", "org", "other")
 
 
 @dataclass(frozen=True)
-class GlossaryEntry:
+class GlossaryEntry(JsonRecord):
     """One concept of a glossary: the canonical English term and its other renderings.
 
     Attributes:
@@ -42,18 +43,7 @@ class GlossaryEntry:
     note: str = ""
     line: int | None = field(default=None, compare=False)
 
-    def to_dict(self) -> dict[str, Any]:
-        """Return the entry as a JSON-ready dict (lists for the ``|`` fields)."""
-        return {
-            "id": self.id,
-            "canonical": self.canonical,
-            "variants": list(self.variants),
-            "alternatives": list(self.alternatives),
-            "source": self.source,
-            "type": self.type,
-            "case_sensitive": self.case_sensitive,
-            "note": self.note,
-        }
+    not_in_dict = ("line",)  # to_dict: every other field, lists for the ``|`` fields
 
 
 #: The name the public API documents for a glossary entry.

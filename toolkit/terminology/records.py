@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from toolkit.terminology.entries import ENTRY_TYPES, GlossaryEntry, Term
+from toolkit.terminology.jsonform import JsonRecord
 from toolkit.terminology.validate import entries_from_records
 
 __all__ = ["ENTRY_TYPES", "MATCH_KINDS", "Edit", "EntryStat", "Glossary", "GlossaryEntry", "Normalization", "Suspect",
@@ -89,7 +90,7 @@ class Glossary:
 
 
 @dataclass(frozen=True)
-class TermMatch:
+class TermMatch(JsonRecord):
     """One glossary term found in a text. Offsets are characters of the original text, end exclusive.
 
     Attributes:
@@ -122,24 +123,9 @@ class TermMatch:
     possessive: str = ""
     plural: bool = False
 
-    def to_dict(self) -> dict[str, Any]:
-        """Return the match as a JSON-ready dict."""
-        return {
-            "start": self.start,
-            "end": self.end,
-            "text": self.text,
-            "canonical": self.canonical,
-            "entry": self.entry,
-            "kind": self.kind,
-            "score": self.score,
-            "term": self.term,
-            "possessive": self.possessive,
-            "plural": self.plural,
-        }
-
 
 @dataclass(frozen=True)
-class Edit:
+class Edit(JsonRecord):
     """One rewrite made by normalisation, with its span in the old and in the new text.
 
     Example:
@@ -159,22 +145,9 @@ class Edit:
     entry: str
     kind: str
 
-    def to_dict(self) -> dict[str, Any]:
-        """Return the edit as a JSON-ready dict."""
-        return {
-            "old_start": self.old_start,
-            "old_end": self.old_end,
-            "new_start": self.new_start,
-            "new_end": self.new_end,
-            "before": self.before,
-            "after": self.after,
-            "entry": self.entry,
-            "kind": self.kind,
-        }
-
 
 @dataclass(frozen=True)
-class Normalization:
+class Normalization(JsonRecord):
     """The result of :func:`toolkit.terminology.normalize`: the new text and its audit log.
 
     Example:
@@ -190,13 +163,7 @@ class Normalization:
     original: str = field(default="", repr=False)
     reported: tuple[TermMatch, ...] = ()
 
-    def to_dict(self) -> dict[str, Any]:
-        """Return ``{"text", "edits", "reported"}`` (``reported``: fuzzy matches left unchanged)."""
-        return {
-            "text": self.text,
-            "edits": [e.to_dict() for e in self.edits],
-            "reported": [m.to_dict() for m in self.reported],
-        }
+    not_in_dict = ("original",)  # to_dict: {"text", "edits", "reported"} (reported: fuzzy matches left unchanged)
 
 
 @dataclass(frozen=True)
@@ -244,7 +211,7 @@ class Suspect:
 
 
 @dataclass(frozen=True)
-class EntryStat:
+class EntryStat(JsonRecord):
     """How one glossary entry fared in one segment."""
 
     entry: str
@@ -255,21 +222,9 @@ class EntryStat:
     leaked: bool
     surfaces: tuple[str, ...] = ()
 
-    def to_dict(self) -> dict[str, Any]:
-        """Return the detail as a JSON-ready dict."""
-        return {
-            "entry": self.entry,
-            "canonical": self.canonical,
-            "in_source": self.in_source,
-            "in_prediction": self.in_prediction,
-            "correct": self.correct,
-            "leaked": self.leaked,
-            "surfaces": list(self.surfaces),
-        }
-
 
 @dataclass(frozen=True)
-class TermStats:
+class TermStats(JsonRecord):
     """Per-segment sufficient statistics of term accuracy (summed by :func:`term_accuracy`).
 
     Attributes:
@@ -288,20 +243,9 @@ class TermStats:
     found: int
     details: tuple[EntryStat, ...] = ()
 
-    def to_dict(self) -> dict[str, Any]:
-        """Return the counts and details as a JSON-ready dict."""
-        return {
-            "expected": self.expected,
-            "correct": self.correct,
-            "leaked": self.leaked,
-            "extra": self.extra,
-            "found": self.found,
-            "details": [d.to_dict() for d in self.details],
-        }
-
 
 @dataclass(frozen=True)
-class TermAccuracy:
+class TermAccuracy(JsonRecord):
     """Corpus-level term accuracy, a pure function of the per-segment :class:`TermStats`.
 
     Percentages are 0-100; ``None`` where the denominator is 0.
@@ -327,23 +271,6 @@ class TermAccuracy:
     found: int
     per_entry: tuple[dict[str, Any], ...] = ()
     signature: str = ""
-
-    def to_dict(self) -> dict[str, Any]:
-        """Return the scores, counts and per-entry detail as a JSON-ready dict."""
-        return {
-            "accuracy": self.accuracy,
-            "variant_leak_rate": self.variant_leak_rate,
-            "recall": self.recall,
-            "precision": self.precision,
-            "segments": self.segments,
-            "expected": self.expected,
-            "correct": self.correct,
-            "leaked": self.leaked,
-            "extra": self.extra,
-            "found": self.found,
-            "per_entry": [dict(p) for p in self.per_entry],
-            "signature": self.signature,
-        }
 
     def to_frame(self) -> Any:
         """Return the per-entry detail as a pandas DataFrame (one row per entry)."""

@@ -20,8 +20,9 @@ from typing import Any
 
 from toolkit.errors import GlossaryError, escape_controls, shown
 from toolkit.limits import MAX_TERM_CHARS, MAX_TERMS_PER_ENTRY
-from toolkit.terminology.glossary_io import KNOWN_COLUMNS, RawGlossary, RawRecord
 from toolkit.terminology.entries import ENTRY_TYPES, GlossaryEntry
+from toolkit.terminology.glossary_io import KNOWN_COLUMNS, RawGlossary, RawRecord
+from toolkit.terminology.jsonform import JsonRecord
 from toolkit.terminology.textnorm import fold_term
 
 _TYPE_ALIASES = {
@@ -40,7 +41,7 @@ _NO = {"no", "n", "false", "0", ""}
 
 
 @dataclass(frozen=True)
-class Issue:
+class Issue(JsonRecord):
     """One validation finding: ``severity`` is ``error`` or ``warning``."""
 
     severity: str
@@ -49,6 +50,8 @@ class Issue:
     entry: str
     message: str
     item: int = 0
+
+    not_in_dict = ("item",)  # to_dict: severity, file, line, entry, message
 
     @property
     def where(self) -> str:
@@ -60,16 +63,6 @@ class Issue:
     def __str__(self) -> str:
         entry = f" entry '{self.entry}':" if self.entry else ""
         return f"{self.where}:{entry} {self.message}"
-
-    def to_dict(self) -> dict[str, Any]:
-        """Return the issue as a JSON-ready dict."""
-        return {
-            "severity": self.severity,
-            "file": self.file,
-            "line": self.line,
-            "entry": self.entry,
-            "message": self.message,
-        }
 
 
 def _split(value: Any) -> tuple[str, ...]:
