@@ -51,9 +51,9 @@ class JsonRecord:
         names = _NAMES.get(type(self))
         if names is None:
             names = _NAMES[type(self)] = tuple(f.name for f in fields(self) if f.name not in self.not_in_dict)  # type: ignore[arg-type]
-        values = self.__dict__  # a dataclass without slots keeps its fields here
+        values = self.__dict__  # a dataclass without slots keeps its fields here (init=False ones: on the class)
         out: dict[str, Any] = {}
         for name in names:
-            v = values[name]
+            v = values[name] if name in values else getattr(self, name)
             out[name] = v if type(v) in _PLAIN else _json_value(v)
         return out

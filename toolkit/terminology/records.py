@@ -167,13 +167,15 @@ class Normalization(JsonRecord):
 
 
 @dataclass(frozen=True)
-class Suspect:
+class Suspect(JsonRecord):
     """A name check's finding: a span that reads as a bad rendering of a name (for review).
 
     Attributes:
         start, end: span in the checked text (characters, end exclusive).
         text: the span's surface.
         reason: why it was flagged, in words.
+        kind: always ``suspect`` (not a constructor argument): tells a suspect from a :class:`TermMatch` in
+            one list (``toolkit terms`` output).
         confidence: how sure the check is (0-1); findings under the caller's threshold are not reported.
         suggestion: the likely correct rendering (the glossary's canonical term, or the standard
             romanisation of the source name), or ``""`` when none is known.
@@ -192,22 +194,10 @@ class Suspect:
     end: int
     text: str
     reason: str
+    kind: str = field(default="suspect", init=False, repr=False, compare=False)
     confidence: float = 1.0
     suggestion: str = ""
     check: str = "pinyin"
-
-    def to_dict(self) -> dict[str, Any]:
-        """Return the suspect as a JSON-ready dict (``kind`` is always ``suspect``)."""
-        return {
-            "start": self.start,
-            "end": self.end,
-            "text": self.text,
-            "reason": self.reason,
-            "kind": "suspect",
-            "confidence": self.confidence,
-            "suggestion": self.suggestion,
-            "check": self.check,
-        }
 
 
 @dataclass(frozen=True)
