@@ -148,6 +148,7 @@ class GenerativeSummarizer(Summarizer):
         self.settings = settings
         self.device = device
         self.dtype = dtype
+        self._prepare()
         eos = self.model.generation_config.eos_token_id
         if eos is None:
             eos = self.tokenizer.eos_token_id
@@ -159,6 +160,9 @@ class GenerativeSummarizer(Summarizer):
         self.last_stats: dict[str, float] = {}
 
     # -- what subclasses provide -------------------------------------------------------------
+    def _prepare(self) -> None:
+        """Set up what the prompt needs (model, tokenizer and settings are known; budgets not yet)."""
+
     @abstractmethod
     def _prompt_ids(self, text: str) -> list[int]:
         """Token ids fed to the model for one document (prompt included)."""

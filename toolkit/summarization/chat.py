@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import hashlib
 import re
-from typing import Any
 
 from toolkit.errors import ConfigError, UnknownNameError
 from toolkit.summarization.base import GenerativeSummarizer
@@ -80,14 +79,11 @@ class ChatSummarizer(GenerativeSummarizer):
     kind = "chat"
     left_pad = True
 
-    def __init__(
-        self, name: str, loaded: Any, settings: Any, *, device: str, dtype: str, precision: str = "exact"
-    ) -> None:
-        self._prompt, self._system, self._user = resolve_prompt(settings.prompt)
-        self._has_template = bool(getattr(loaded.tokenizer, "chat_template", None))
-        super().__init__(name, loaded, settings, device=device, dtype=dtype, precision=precision)
+    def _prepare(self) -> None:
+        self._prompt, self._system, self._user = resolve_prompt(self.settings.prompt)
+        self._has_template = bool(getattr(self.tokenizer, "chat_template", None))
         if self.model.config.is_encoder_decoder:
-            raise ConfigError([f"model: '{name}' is an encoder-decoder model; it needs the seq2seq backend"])
+            raise ConfigError([f"model: '{self.name}' is an encoder-decoder model; it needs the seq2seq backend"])
 
     @property
     def prompt_name(self) -> str:

@@ -36,11 +36,8 @@ class Seq2SeqSummarizer(GenerativeSummarizer):
     kind = "seq2seq"
     left_pad = False
 
-    def __init__(
-        self, name: str, loaded: Any, settings: Any, *, device: str, dtype: str, precision: str = "exact"
-    ) -> None:
-        self.prefix = task_prefix(loaded.model.config)
-        super().__init__(name, loaded, settings, device=device, dtype=dtype, precision=precision)
+    def _prepare(self) -> None:
+        self.prefix = task_prefix(self.model.config)
 
     @property
     def prompt_name(self) -> str:
