@@ -21,6 +21,7 @@ from toolkit.metaeval.correlate import CORRELATIONS, RESAMPLING, check_name, cor
 from toolkit.metaeval.paired import PAIRED_TESTS, paired_test
 from toolkit.metaeval.items import MetaItem
 from toolkit.metaeval.metrics import ScoringOptions, _segment_scores, corpus_system_scores, higher_is_better, resolve
+from toolkit.scoring.dictable import AsDict
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -31,7 +32,7 @@ _LEVEL_SETS = {"both": ("system", "summary"), "all": ("system", "summary", "glob
 
 
 @dataclass(frozen=True)
-class CorrelationRow:
+class CorrelationRow(AsDict):
     """One cell of a meta-evaluation table.
 
     Attributes:
@@ -58,13 +59,9 @@ class CorrelationRow:
     n_documents: int
     negated: bool = False
 
-    def to_dict(self) -> dict[str, Any]:
-        """Plain-JSON form."""
-        return dict(self.__dict__)
-
 
 @dataclass(frozen=True)
-class PairedTestRow:
+class PairedTestRow(AsDict):
     """A paired test of ``metric_a`` against ``metric_b`` for one dimension, level and coefficient."""
 
     metric_a: str
@@ -79,10 +76,6 @@ class PairedTestRow:
     method: str
     alternative: str
     resamples: int
-
-    def to_dict(self) -> dict[str, Any]:
-        """Plain-JSON form."""
-        return dict(self.__dict__)
 
 
 @dataclass(frozen=True)
@@ -340,7 +333,7 @@ def meta_evaluate(
                         lvl, corr, metric_mats[a], metric_mats[b], human_mats[dim],
                         method=test, alternative=alternative, resamples=max(resamples, 1), seed=seed,
                     )
-                    tests.append(PairedTestRow(a, b, dim, lvl, corr, t.value_a, t.value_b, t.delta, t.p_value, t.method, t.alternative, t.resamples))
+                    tests.append(PairedTestRow(a, b, dim, lvl, corr, **t.to_dict()))
     signature = (
         f"metaeval|boot:{resampling},{resamples}|ci:95%percentile|seed:{seed}"
         f"|test:{test},{alternative}|negate-lower-is-better:{'yes' if negate_lower_is_better else 'no'}"

@@ -14,13 +14,14 @@ from dataclasses import dataclass
 import numpy as np
 
 from toolkit.metaeval.correlate import _finite, _pair, _resample_indices, _take, check_name, level_values
+from toolkit.scoring.dictable import AsDict
 
 PAIRED_TESTS = ("perm-both", "perm-inputs", "perm-systems", "boot-inputs", "boot-systems", "boot-both")
 ALTERNATIVES = ("greater", "two-sided", "less")
 
 
 @dataclass(frozen=True)
-class PairedTest:
+class PairedTest(AsDict):
     """Whether metric A correlates better with the humans than metric B.
 
     Attributes:
@@ -40,18 +41,6 @@ class PairedTest:
     method: str
     alternative: str
     resamples: int
-
-    def to_dict(self) -> dict[str, float | int | str | None]:
-        """Plain-JSON form."""
-        return {
-            "value_a": self.value_a,
-            "value_b": self.value_b,
-            "delta": self.delta,
-            "p_value": self.p_value,
-            "method": self.method,
-            "alternative": self.alternative,
-            "resamples": self.resamples,
-        }
 
 
 def _standardize(x: np.ndarray) -> np.ndarray:
