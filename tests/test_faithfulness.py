@@ -217,6 +217,28 @@ def test_sentence_support_repeated_call_uses_the_kept_vectors():
     assert embed_sentences([]).shape == (0, 384)
 
 
+def test_batches_on_threads_equal_one_batch_at_a_time_and_restore_torch_threads():
+    import torch
+
+    from toolkit.minilm import mean_pooled_batches
+    from toolkit.scoring.embedding import _load
+    from toolkit.scoring.sentence_support import _batches
+
+    tokenizer, model = _load()
+    texts = ["A cat sat.", "The council closed the road after the flood.", "Rain.", "Police said the fire was out."]
+    ids = tokenizer(texts)["input_ids"]
+    batches = [[ids[0], ids[2]], [ids[1]], [ids[3]]]
+    threads = torch.get_num_threads()
+    pooled = mean_pooled_batches(model, batches, pad_id=tokenizer.pad_token_id, workers=3)
+    assert torch.get_num_threads() == threads
+    inline = mean_pooled_batches(model, batches, pad_id=tokenizer.pad_token_id, workers=1)
+    assert [tuple(p.shape) for p in pooled] == [(2, 384), (1, 384), (1, 384)]
+    assert all(float((a - b).abs().max()) < 1e-14 for a, b in zip(pooled, inline))
+    # sorted by length, cut at 64 texts or 512 word pieces (padding included)
+    assert _batches([10] * 70, list(range(70))) == [list(range(51)), list(range(51, 70))]
+    assert _batches([5, 5, 300], [0, 1, 2]) == [[0, 1], [2]]
+
+
 def test_cli_jsonl_and_table(tmp_path, capsys):
     hyp, src = tmp_path / "h.jsonl", tmp_path / "s.jsonl"
     hyp.write_text(json.dumps({"id": "a", "text": "Merkel met 300 people in Paris."}) + "\n"

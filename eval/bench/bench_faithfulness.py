@@ -14,11 +14,14 @@ Timed in one process, wall clock, imports done and MiniLM loaded first, every ca
 * its parts: the model-free set (``faithfulness, support_lexical, support_entity``) and ``support_sentence``;
 * ``support_sentence`` with all-distinct sources, on ``--distinct-n`` summaries: every source sentence
   changed (one word dropped), so no source sentence is shared; its per-1,000 time is linear in the count;
+* ``support_sentence`` on the first ``--old-n`` summaries, now and with the previous batching (64 texts a
+  batch whatever their length, torch's threads splitting every product, nothing kept between calls); the
+  values are the same, only the time differs;
 * the peer: rouge-score's ``RougeScorer(["rouge1"])`` precision of each summary against its source.
 
 The load average is recorded beside the numbers: the machine is shared. Run by hand:
 
-    .venv/bin/python eval/bench/bench_faithfulness.py [--n 1000] [--distinct-n 60] [--out eval/bench/results/faithfulness.md]
+    .venv/bin/python eval/bench/bench_faithfulness.py [--n 1000] [--distinct-n 40] [--old-n 200] [--out eval/bench/results/faithfulness.md]
 """
 
 from __future__ import annotations
@@ -111,6 +114,22 @@ def _cold() -> None:
         fn.cache_clear()
 
 
+def _previous_batching(fn: Callable[[], float]) -> float:
+    """``fn()`` with the batching before this benchmark's changes: 64 texts a batch, torch's threads per product."""
+    import functools
+
+    from toolkit import minilm
+    from toolkit.scoring import sentence_support
+
+    kept = minilm.mean_pooled_batches, sentence_support.BATCH, sentence_support.BATCH_TOKENS
+    minilm.mean_pooled_batches = functools.partial(kept[0], workers=1)
+    sentence_support.BATCH, sentence_support.BATCH_TOKENS = 64, 1 << 30
+    try:
+        return fn()
+    finally:
+        minilm.mean_pooled_batches, sentence_support.BATCH, sentence_support.BATCH_TOKENS = kept
+
+
 def _timed(fn: Callable[[], Any]) -> tuple[float, Any]:
     _cold()
     start = time.perf_counter()
@@ -126,7 +145,8 @@ def _score(pairs: list[tuple[str, str]], metrics: list[str], bootstrap: int = 10
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--n", type=int, default=1000)
-    ap.add_argument("--distinct-n", type=int, default=60, help="summaries for the all-distinct-sources row (0: skip)")
+    ap.add_argument("--distinct-n", type=int, default=40, help="summaries for the all-distinct-sources row (0: skip)")
+    ap.add_argument("--old-n", type=int, default=200, help="summaries for the previous-batching rows (0: skip)")
     ap.add_argument("--out", type=Path, default=None, help="also write the table (markdown) here")
     args = ap.parse_args()
     pairs = workload(args.n)
@@ -143,6 +163,9 @@ def main() -> None:
     t_sent, _ = _timed(lambda: _score(pairs, ["support_sentence"], bootstrap=0))
     k = min(args.distinct_n, len(pairs))
     t_distinct = _timed(lambda: _score(distinct_sources(pairs[:k]), ["support_sentence"], bootstrap=0))[0] if k else None
+    m = min(args.old_n, len(pairs))
+    t_new_m = _timed(lambda: _score(pairs[:m], ["support_sentence"], bootstrap=0))[0] if m else None
+    t_old_m = _previous_batching(lambda: _timed(lambda: _score(pairs[:m], ["support_sentence"], bootstrap=0))[0]) if m else None
     load_after = os.getloadavg()
 
     n = len(pairs)
@@ -153,6 +176,10 @@ def main() -> None:
     ]
     if t_distinct is not None:
         rows.append(("support_sentence, all-distinct sources (no source sentence shared)", k, t_distinct))
+    if t_new_m is not None and t_old_m is not None:
+        rows.append((f"support_sentence, first {m} summaries", m, t_new_m))
+        rows.append((f"support_sentence, first {m} summaries, previous batching ({t_old_m / t_new_m:.1f}x the time)",
+                     m, t_old_m))
     rows.append(("peer: rouge-score rouge1 precision vs source", n, t_peer))
     lines = ["| metrics | summaries | wall s | s per 1,000 summaries |", "|---|---|---|---|"]
     lines += [f"| {name} | {count} | {secs:.1f} | {1000 * secs / count:.1f} |" for name, count, secs in rows]
@@ -165,7 +192,7 @@ def main() -> None:
         (f"Whole set / peer: {t_whole / t_peer:.1f}x the time of rouge-score's ROUGE-1 precision (one number, no "
          f"findings); model-free part / peer: {t_free / t_peer:.1f}x."),
         (f"Workload: {n} distinct summaries ({words:.0f} words on average) over {len({s for _, s in pairs})} "
-         "distinct sources, 191 of them real (SummEval, REALSumm, Newsroom, XSum, BBC from "
+         f"distinct sources, {len(set(pairs) & set(real_pairs()))} of them real (SummEval, REALSumm, Newsroom, XSum, BBC from "
          f"`../shared/data/summarization/`), the rest seeded variants. faithfulness = "
          f"{report['faithfulness'].score:.2f}, support_sentence = {report['support_sentence'].score:.2f}."),
         (f"Load average (1, 5, 15 min) before: {', '.join(f'{x:.2f}' for x in load_before)}; after: "

@@ -11,12 +11,14 @@ source sentence with the highest support; the sentence support of a summary is t
 of their best support, x100. This is the lexical-and-embedding analogue of SummaC-ZS's sentence-pair
 maximum (Laban et al. 2022, "SummaC", TACL), without an NLI model.
 
-Sentences are encoded in float64 batches sorted by word-piece length; cosines and supports are rounded to 6
-decimals, so a value does not depend on the batch it was computed in (see ``toolkit.scoring.embedding``).
+Sentences are encoded in float64 batches sorted by word-piece length, each distinct sentence once (vectors are
+kept across calls: a source serves all of its summaries); cosines and supports are rounded to 6 decimals, so a
+value does not depend on the batch it was computed in (see ``toolkit.scoring.embedding``).
 """
 
 from __future__ import annotations
 
+import threading
 from collections import OrderedDict
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -31,9 +33,10 @@ from toolkit.scoring.support import STOPWORDS, sentence_spans, tokens
 VERSION = "sentence_support.v1"
 ROUND = 6  # decimals kept of each cosine (and support), so values do not depend on the batch
 BATCH = 64  # at most this many sentences per forward pass (sorted by word-piece length) ...
-BATCH_TOKENS = 1024  # ... and at most this many word pieces, padding included: intermediates stay in cache
+BATCH_TOKENS = 512  # ... and at most this many word pieces, padding included (small: intermediates stay in cache)
 CACHE_SIZE = 20_000  # sentence vectors kept between calls (3 KB each)
 _CACHE: OrderedDict[str, np.ndarray] = OrderedDict()
+_LOCK = threading.Lock()  # one caller at a time encodes and updates the kept vectors
 
 
 @dataclass(frozen=True)
@@ -69,18 +72,22 @@ def embed_sentences(texts: Sequence[str]) -> np.ndarray:
     encoded once. Texts are tokenised once, sorted by word-piece length and encoded in batches of at most
     :data:`BATCH` texts and :data:`BATCH_TOKENS` word pieces, which keeps padding small; what padding is
     left, like the batch a text shares, moves a vector in its last bits only (float64, about 1e-16), far
-    below the 6 decimals kept of each cosine. Batches run on torch's thread count of threads, one each
-    (:func:`toolkit.minilm.mean_pooled_batches`). Raises ``ModelUnavailableError`` when the MiniLM package is missing.
+    below the 6 decimals kept of each cosine. Batches run side by side, one thread each
+    (:func:`toolkit.minilm.mean_pooled_batches`). Raises ``ModelUnavailableError`` when MiniLM is missing.
 
     Example:
         >>> v = embed_sentences(["A cat sat.", "A dog ran far away.", "A cat sat."])
         >>> v.shape, bool((v[0] == v[2]).all()), round(float(v[1] @ v[1]), 6)
         ((3, 384), True, 1.0)
     """
+    with _LOCK:
+        return _embed(list(dict.fromkeys(texts)), texts)
+
+
+def _embed(unique: list[str], texts: Sequence[str]) -> np.ndarray:
     from toolkit.minilm import mean_pooled_batches
     from toolkit.scoring.embedding import _load
 
-    unique = list(dict.fromkeys(texts))
     found = {text: _CACHE[text] for text in unique if text in _CACHE}
     missing = [text for text in unique if text not in found]
     if missing:
@@ -111,8 +118,14 @@ def _batches(lengths: Sequence[int], order: Sequence[int]) -> list[list[int]]:
 
 
 def clear_cache() -> None:
-    """Forget the sentence vectors kept by :func:`embed_sentences` (and the split sources)."""
-    _CACHE.clear()
+    """Forget the sentence vectors kept by :func:`embed_sentences` (and the split sources).
+
+    Example:
+        >>> clear_cache(); len(_CACHE)
+        0
+    """
+    with _LOCK:
+        _CACHE.clear()
     _split.cache_clear()
 
 
