@@ -11,7 +11,8 @@ from __future__ import annotations
 import json
 import warnings
 from pathlib import Path
-from typing import Annotated, Any, Optional
+from collections.abc import Callable
+from typing import Annotated, Any, Optional, TypeVar
 
 import click
 import typer
@@ -21,6 +22,8 @@ from toolkit.inputs import Segments, align_systems, read_hypotheses, read_refere
 
 __all__ = ["Segments", "read_hypotheses", "read_references", "read_sources", "register", "render_comparison",
            "render_report"]
+
+T = TypeVar("T")
 
 _EPILOG_SCORE = (
     "Examples:  toolkit score --hyp sys.en --ref ref.en --metrics bleu,chrf,ter --target-lang en\n\n"
@@ -60,9 +63,14 @@ def _table(header: list[str], rows: list[list[str]]) -> str:
     return "\n".join(lines)
 
 
-def _echo_warnings(caught: list[warnings.WarningMessage]) -> None:
+def _echoing_warnings(call: Callable[[], T]) -> T:
+    """``call()``, with every warning it raises printed to stderr as one ``warning: ...`` line."""
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        result = call()
     for w in caught:
         click.echo(f"warning: {w.message}", err=True)
+    return result
 
 
 def render_report(report: Any, *, segments: bool) -> str:
@@ -150,11 +158,8 @@ def register(app: typer.Typer) -> None:
         settings = opt.scoring_settings(rouge_mode=rouge_mode, stem=stem, multi_ref=multi_ref, lsum_split=lsum_split,
                                         target_lang=target_lang, term_protocol=term_protocol, resamples=bootstrap,
                                         seed=seed)
-        with warnings.catch_warnings(record=True) as caught:
-            warnings.simplefilter("always")
-            report = score(predictions=hyps.texts, references=refs, metrics=names, sources=sources,
-                           glossary=_load_glossary(glossary), settings=settings, ids=hyps.ids)
-        _echo_warnings(caught)
+        report = _echoing_warnings(lambda: score(predictions=hyps.texts, references=refs, metrics=names, sources=sources,
+                                                 glossary=_load_glossary(glossary), settings=settings, ids=hyps.ids))
         if fmt == "json":
             click.echo(json.dumps(report.to_dict(segments=segments), ensure_ascii=False, indent=2))
         else:
@@ -192,11 +197,8 @@ def register(app: typer.Typer) -> None:
         settings = opt.scoring_settings(rouge_mode=rouge_mode, stem=stem, multi_ref=multi_ref, lsum_split=lsum_split,
                                         target_lang=target_lang, term_protocol=term_protocol, method=method,
                                         resamples=resamples, seed=seed, p_value=p_value)
-        with warnings.catch_warnings(record=True) as caught:
-            warnings.simplefilter("always")
-            result = compare(systems=by_system, references=refs, metrics=names, sources=sources,
-                             glossary=_load_glossary(glossary), settings=settings, ids=first.ids)
-        _echo_warnings(caught)
+        result = _echoing_warnings(lambda: compare(systems=by_system, references=refs, metrics=names, sources=sources,
+                                                   glossary=_load_glossary(glossary), settings=settings, ids=first.ids))
         if fmt == "json":
             click.echo(json.dumps(result.to_dict(), ensure_ascii=False, indent=2))
         else:
