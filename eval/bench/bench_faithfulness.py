@@ -10,7 +10,9 @@ of its article (about 38 per source at 1,000; SummEval itself has 16 per source)
 Timed in one process, wall clock, imports done and MiniLM loaded first, every cache emptied before each row:
 
 * the whole set, ``faithfulness, support_lexical, support_entity, support_sentence``, in one
-  ``toolkit.scoring.score`` call with its default 1,000 bootstrap resamples (the 1-minute target);
+  ``toolkit.scoring.score`` call with its default 1,000 bootstrap resamples (the 1-minute target), ``--repeat``
+  times from cold caches (the median is reported, every run listed: other jobs on the machine move a
+  single run by up to 2x);
 * its parts: the model-free set (``faithfulness, support_lexical, support_entity``) and ``support_sentence``;
 * ``support_sentence`` with all-distinct sources, on ``--distinct-n`` summaries: every source sentence
   changed (one word dropped), so no source sentence is shared; its per-1,000 time is linear in the count;
@@ -21,7 +23,7 @@ Timed in one process, wall clock, imports done and MiniLM loaded first, every ca
 
 The load average is recorded beside the numbers: the machine is shared. Run by hand:
 
-    .venv/bin/python eval/bench/bench_faithfulness.py [--n 1000] [--distinct-n 40] [--old-n 200] [--out eval/bench/results/faithfulness.md]
+    .venv/bin/python eval/bench/bench_faithfulness.py [--n 1000] [--repeat 3] [--distinct-n 40] [--old-n 200] [--out eval/bench/results/faithfulness.md]
 """
 
 from __future__ import annotations
@@ -32,6 +34,7 @@ import os
 import platform
 import random
 import re
+import statistics
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -146,6 +149,7 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--n", type=int, default=1000)
     ap.add_argument("--distinct-n", type=int, default=40, help="summaries for the all-distinct-sources row (0: skip)")
+    ap.add_argument("--repeat", type=int, default=3, help="runs of the whole set (the median is reported)")
     ap.add_argument("--old-n", type=int, default=200, help="summaries for the previous-batching rows (0: skip)")
     ap.add_argument("--out", type=Path, default=None, help="also write the table (markdown) here")
     args = ap.parse_args()
@@ -158,7 +162,10 @@ def main() -> None:
     _score([("warm up", "warm up")], WHOLE, bootstrap=0)  # imports, NLTK stemmer, MiniLM weights
     load_before = os.getloadavg()
     t_peer, _ = _timed(lambda: [scorer.score(s, p)["rouge1"].precision for p, s in pairs])
-    t_whole, report = _timed(lambda: _score(pairs, WHOLE))
+    runs = [_timed(lambda: _score(pairs, WHOLE)) for _ in range(max(args.repeat, 1))]
+    report = runs[0][1]
+    whole = sorted(t for t, _ in runs)
+    t_whole = statistics.median(whole)
     t_free, _ = _timed(lambda: _score(pairs, MODEL_FREE))
     t_sent, _ = _timed(lambda: _score(pairs, ["support_sentence"], bootstrap=0))
     k = min(args.distinct_n, len(pairs))
@@ -170,7 +177,8 @@ def main() -> None:
 
     n = len(pairs)
     rows = [
-        (f"**whole set**: {' + '.join(WHOLE)} (one score call, 1,000 bootstrap)", n, t_whole),
+        ((f"**whole set**: {' + '.join(WHOLE)} (one score call, 1,000 bootstrap; median of {len(whole)} runs: "
+          f"{', '.join(f'{t:.1f}' for t in whole)} s)"), n, t_whole),
         ("model-free part: faithfulness + support_lexical + support_entity (1,000 bootstrap)", n, t_free),
         ("support_sentence alone (MiniLM, float64)", n, t_sent),
     ]

@@ -17,9 +17,10 @@ with a bootstrap CI and a signature:
       faithfulness = (support_lexical + entity) / 2,   entity = support_entity, or 100 without mentions
 
   (a summary with no name, number or date has none to get wrong). It needs no model. Sentence support is
-  left out of it: on 1,000 summaries it alone would cost minutes on a 2-core CPU, and it agrees less with
-  SummEval's consistency ratings than the other two (``eval/metaeval/faithfulness.md``, which also says how
-  the formula was chosen).
+  left out of it: it needs the MiniLM model (about a minute per 1,000 summaries on a shared 2-core CPU,
+  ``eval/bench/results/faithfulness.md``, against about a second for the other three), and it agrees less
+  with SummEval's consistency ratings than the other two (``eval/metaeval/faithfulness.md``, which also
+  says how the formula was chosen).
 
 The per-segment work is stored as units (``segment_units``), so batched scoring gives one call's values.
 """
