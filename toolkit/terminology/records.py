@@ -55,7 +55,7 @@ class Glossary:
             >>> import pickle
             >>> g = Glossary.from_records([{"canonical": "Jin Xiangjun"}]); _ = g.fingerprint
             >>> copy = pickle.loads(pickle.dumps(g))
-            >>> copy == g, copy._cache, copy.fingerprint == g.fingerprint
+            >>> copy == g, dict(copy._cache), copy.fingerprint == g.fingerprint
             (True, {}, True)
         """
         return {"entries": self.entries, "path": self.path}
