@@ -113,7 +113,7 @@ def run_streamed(
     recomputed["score"] = 0
     advance_summaries = {s.name: bar(f"summarise {s.name}", scan.documents, 0) for s in runs}
     advance_score = bar("score", scan.documents * len(runs), 0)
-    collected = {s.name: SystemStats(metrics) for s in runs}
+    collected = {s.name: SystemStats(metrics, capacity=scan.documents) for s in runs}
     ids: list[str] = []
     digest = DataDigest()
     parts = {s.name: run_dir / f".scores.{s.name}.part" for s in runs}
@@ -131,7 +131,8 @@ def run_streamed(
                                   shard_ids, config.batch_size)
                 todo = len(plan.todo) + len(plan.copies)
                 recomputed[f"summarise:{system.name}"] += todo
-                advance_summaries[system.name](len(shard) - todo)
+                if len(shard) > todo:  # stored before: the bar starts there (no empty ticks)
+                    advance_summaries[system.name](len(shard) - todo)
                 if execute(executor, plan, summaries, advance_summaries):
                     loaded.add(system.name)
                 keys = {d.id: content_key(fingerprints[system.name], d.text) for d in shard}
@@ -139,7 +140,8 @@ def run_streamed(
             groups, copies = plan_scores(scored, runs, shard, predictions, metrics, settings_key)
             todo = sum(len(items) for items in groups.values())
             recomputed["score"] += todo
-            advance_score(len(shard) * len(runs) - todo)
+            if len(shard) * len(runs) > todo:
+                advance_score(len(shard) * len(runs) - todo)
             for name, rows in by_system(copies).items():
                 scored[name].append(rows)
             for missing, items in groups.items():
