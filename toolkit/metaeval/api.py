@@ -17,11 +17,11 @@ import numpy as np
 
 from toolkit._version import __version__
 from toolkit.errors import InputError
+from toolkit.jsonrecord import JsonRecord
 from toolkit.metaeval.correlate import CORRELATIONS, RESAMPLING, check_name, correlate, estimate
-from toolkit.metaeval.paired import PAIRED_TESTS, paired_test
 from toolkit.metaeval.items import MetaItem
 from toolkit.metaeval.metrics import ScoringOptions, _segment_scores, corpus_system_scores, higher_is_better, resolve
-from toolkit.scoring.dictable import AsDict
+from toolkit.metaeval.paired import PAIRED_TESTS, paired_test
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -32,7 +32,7 @@ _LEVEL_SETS = {"both": ("system", "summary"), "all": ("system", "summary", "glob
 
 
 @dataclass(frozen=True)
-class CorrelationRow(AsDict):
+class CorrelationRow(JsonRecord):
     """One cell of a meta-evaluation table.
 
     Attributes:
@@ -61,7 +61,7 @@ class CorrelationRow(AsDict):
 
 
 @dataclass(frozen=True)
-class PairedTestRow(AsDict):
+class PairedTestRow(JsonRecord):
     """A paired test of ``metric_a`` against ``metric_b`` for one dimension, level and coefficient."""
 
     metric_a: str

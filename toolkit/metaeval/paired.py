@@ -13,15 +13,15 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from toolkit.jsonrecord import JsonRecord
 from toolkit.metaeval.correlate import _finite, _pair, _resample_indices, _take, check_name, level_values
-from toolkit.scoring.dictable import AsDict
 
 PAIRED_TESTS = ("perm-both", "perm-inputs", "perm-systems", "boot-inputs", "boot-systems", "boot-both")
 ALTERNATIVES = ("greater", "two-sided", "less")
 
 
 @dataclass(frozen=True)
-class PairedTest(AsDict):
+class PairedTest(JsonRecord):
     """Whether metric A correlates better with the humans than metric B.
 
     Attributes:

@@ -1,5 +1,5 @@
 """QA results: one :class:`Finding` per problem, :class:`QAResult` for a whole call (standard library and
-:class:`~toolkit.terminology.jsonform.JsonRecord`)."""
+:class:`~toolkit.jsonrecord.JsonRecord`)."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from collections import Counter
 from dataclasses import dataclass
 from typing import Any
 
-from toolkit.terminology.jsonform import JsonRecord
+from toolkit.jsonrecord import JsonRecord
 
 #: MQM severities a finding can carry.
 SEVERITIES = ("minor", "major")

@@ -17,8 +17,8 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from toolkit.jsonrecord import JsonRecord
 from toolkit.scoring.base import MetricInfo, MetricSpec, ScoringContext, SegmentStats, mean_stats, shared_units
-from toolkit.scoring.dictable import AsDict
 
 _CJK = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uac00-\ud7af"
 _TOKEN = re.compile(rf"[{_CJK}]|[^\W_{_CJK}]+(?:['’][^\W_{_CJK}]+)*")
@@ -69,7 +69,7 @@ def _ngrams(tokens: Sequence[str], n: int) -> list[tuple[str, ...]]:
 
 
 @dataclass(frozen=True)
-class Diagnostics(AsDict):
+class Diagnostics(JsonRecord):
     """Diagnostics of one summary against its source (``nan`` where undefined, e.g. an empty summary)."""
 
     length: float

@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
-from toolkit.scoring.dictable import AsDict
+from toolkit.jsonrecord import JsonRecord
 from toolkit.scoring.support import STOPWORDS, fold, sentence_spans, tokens
 
 MENTIONS_VERSION = "mentions.v1"
@@ -61,7 +61,7 @@ _NAME = re.compile(rf"{_NAME_WORD}(?:(?:\s+(?:of|de|du|da|del|der|van|von|al|bin
 
 
 @dataclass(frozen=True)
-class Mention(AsDict):
+class Mention(JsonRecord):
     """A name, number or date of a text.
 
     Attributes:

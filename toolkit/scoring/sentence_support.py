@@ -26,8 +26,8 @@ from functools import lru_cache
 
 import numpy as np
 
+from toolkit.jsonrecord import JsonRecord
 from toolkit.minilm import MAX_TOKENS
-from toolkit.scoring.dictable import AsDict
 from toolkit.scoring.support import STOPWORDS, sentence_spans, tokens
 
 VERSION = "sentence_support.v1"
@@ -40,7 +40,7 @@ _LOCK = threading.Lock()  # one caller at a time encodes and updates the kept ve
 
 
 @dataclass(frozen=True)
-class SentenceSupport(AsDict):
+class SentenceSupport(JsonRecord):
     """A summary sentence and its best-supporting source sentence.
 
     Attributes:

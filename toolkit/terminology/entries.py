@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from toolkit.terminology.jsonform import JsonRecord
+from toolkit.jsonrecord import JsonRecord
 
 __all__ = ["ENTRY_TYPES", "GlossaryEntry", "Term"]
 

@@ -11,8 +11,8 @@ from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from toolkit.jsonrecord import JsonRecord
 from toolkit.terminology.entries import ENTRY_TYPES, GlossaryEntry, Term
-from toolkit.terminology.jsonform import JsonRecord
 from toolkit.terminology.validate import entries_from_records
 
 __all__ = ["ENTRY_TYPES", "MATCH_KINDS", "Edit", "EntryStat", "Glossary", "GlossaryEntry", "Normalization", "Suspect",

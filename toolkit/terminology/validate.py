@@ -19,10 +19,10 @@ from dataclasses import dataclass
 from typing import Any
 
 from toolkit.errors import GlossaryError, escape_controls, shown
+from toolkit.jsonrecord import JsonRecord
 from toolkit.limits import MAX_TERM_CHARS, MAX_TERMS_PER_ENTRY
 from toolkit.terminology.entries import ENTRY_TYPES, GlossaryEntry
 from toolkit.terminology.glossary_io import KNOWN_COLUMNS, RawGlossary, RawRecord
-from toolkit.terminology.jsonform import JsonRecord
 from toolkit.terminology.textnorm import fold_term
 
 _TYPE_ALIASES = {

@@ -1,4 +1,6 @@
-"""``to_dict()`` of the terminology records, declared once (standard library only)."""
+"""``to_dict()`` of every record the toolkit returns (terminology, QA, scoring, meta-evaluation), declared once.
+
+Standard library only, on the ground floor, so that every package can use it."""
 
 from __future__ import annotations
 
