@@ -91,8 +91,14 @@ def run_case(n: int, executor: str, workdir: Path) -> dict[str, Any]:
         threading.Thread(target=sample, daemon=True).start()
     rss_before = _rss_mb()
     marks: list[tuple[str, float]] = []
+    rss_at: dict[str, float] = {}
+
+    def on_stage(name: str) -> None:
+        marks.append((name, time.perf_counter()))
+        rss_at[name] = _rss_mb()  # peak so far: at "report", the peak of the run's stages without the report
+
     started = time.perf_counter()
-    result = run(config, fresh=True, progress=False, on_stage=lambda name: marks.append((name, time.perf_counter())))
+    result = run(config, fresh=True, progress=False, on_stage=on_stage)
     seconds = time.perf_counter() - started
     stop.set()
     marks.append(("end", started + seconds))
@@ -101,6 +107,8 @@ def run_case(n: int, executor: str, workdir: Path) -> dict[str, Any]:
         result.results, dict) and "systems" in result.results else None
     return {"n": n, "executor": executor, "seconds": round(seconds, 1), "docs_per_s": round(n / seconds, 1),
             "driver_peak_rss_mb": round(_rss_mb(), 1), "rss_before_run_mb": round(rss_before, 1),
+            "peak_before_report_mb": round(rss_at.get("report", float("nan")), 1),
+            "streamed": bool(json.loads((result.run_dir / "manifest.json").read_text(encoding="utf-8")).get("recomputed")),
             "object_store_peak_mib": store_peak[0] if executor == "ray" else None, "stages": stages,
             "scores": scores}
 

@@ -95,11 +95,12 @@ class SystemStats:
         [True, True]
     """
 
-    def __init__(self, metrics: Sequence[str]) -> None:
+    def __init__(self, metrics: Sequence[str], capacity: int | None = None) -> None:
         self.metrics = list(metrics)
-        self.rows: dict[str, list[np.ndarray]] = {m: [] for m in self.metrics}
-        self.scores: dict[str, list[np.ndarray]] = {m: [] for m in self.metrics}
-        self.extra: dict[str, dict[str, list[np.ndarray]]] = {m: {} for m in self.metrics}
+        self.capacity = capacity  # documents expected: arrays allocated once at that size (no copies, no holes)
+        self.rows: dict[str, _Column] = {}
+        self.scores: dict[str, _Column] = {}
+        self.extra: dict[str, dict[str, _Column]] = {m: {} for m in self.metrics}
         self.signatures: dict[str, str] = {}
         self.nrefs: set[int] = set()
         self.n = 0
@@ -109,10 +110,10 @@ class SystemStats:
         self.nrefs |= {len([r for r in refs if r is not None]) for refs in references}
         for name in self.metrics:
             seg = stats[name]
-            self.rows[name].append(np.asarray(seg.stats))
-            self.scores[name].append(np.asarray(seg.segment_scores, dtype=np.float64))
+            self.rows.setdefault(name, _Column(self.capacity)).append(np.asarray(seg.stats))
+            self.scores.setdefault(name, _Column(self.capacity)).append(np.asarray(seg.segment_scores, dtype=np.float64))
             for column, values in seg.segment_extra.items():
-                self.extra[name].setdefault(column, []).append(np.asarray(values, dtype=np.float64))
+                self.extra[name].setdefault(column, _Column(self.capacity)).append(np.asarray(values, dtype=np.float64))
             self.signatures.setdefault(name, seg.signature)
         self.n += len(references)
 
@@ -121,10 +122,10 @@ class SystemStats:
         return {name: self._merged(name, settings) for name in self.metrics}
 
     def _merged(self, name: str, settings: ScoringSettings) -> SegmentStats:
-        scores = np.concatenate(self.scores[name]) if self.scores[name] else np.zeros(0)
-        extra = {c: np.concatenate(parts) for c, parts in self.extra[name].items()}
+        scores = self.scores[name].values() if name in self.scores else np.zeros(0)
+        extra = {c: column.values() for c, column in self.extra[name].items()}
         if name in SACREBLEU:
-            return _sacrebleu_merged(name, np.concatenate(self.rows[name]), scores, self.nrefs, settings)
+            return _sacrebleu_merged(name, self.rows[name].values(), scores, self.nrefs, settings)
         corpus_extra: dict[str, Any] = {}
         if not name.endswith(("_p", "_r")):  # ROUGE F: the means of P and R beside it, as rouge.metric gives
             p, r = extra.get(f"{name}_p"), extra.get(f"{name}_r")
@@ -132,6 +133,34 @@ class SystemStats:
                 corpus_extra = {"precision": float(p.mean()) if p.size else math.nan,
                                 "recall": float(r.mean()) if r.size else math.nan}
         return mean_stats(scores, self.signatures[name], segment_extra=extra, corpus_extra=corpus_extra)
+
+
+class _Column:
+    """Rows appended shard by shard into one array: allocated once when the capacity is known, else grown."""
+
+    def __init__(self, capacity: int | None) -> None:
+        self.capacity = capacity
+        self.parts: list[np.ndarray] = []
+        self.array: np.ndarray | None = None
+        self.n = 0
+
+    def append(self, values: np.ndarray) -> None:
+        if self.capacity is None or (self.array is None and self.parts):
+            self.parts.append(values)
+            return
+        if self.array is None:
+            self.array = np.empty((self.capacity, *values.shape[1:]), dtype=values.dtype)
+        if self.n + len(values) > self.capacity or values.dtype != self.array.dtype or values.shape[1:] != self.array.shape[1:]:
+            self.parts = [self.array[: self.n], values]  # more rows, or another dtype, than expected: grow
+            self.array = None
+            return
+        self.array[self.n : self.n + len(values)] = values
+        self.n += len(values)
+
+    def values(self) -> np.ndarray:
+        if self.array is not None:
+            return self.array[: self.n]
+        return np.concatenate(self.parts) if self.parts else np.zeros(0)
 
 
 def _sacrebleu_merged(name: str, rows: np.ndarray, scores: np.ndarray, nrefs: set[int], settings: ScoringSettings) -> SegmentStats:
