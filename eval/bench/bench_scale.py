@@ -9,7 +9,8 @@ Each run is ``toolkit.runs.engine.run`` of one system (``lead-3``), metrics roug
 bleu, 1,000 bootstrap resamples (seed 12345), in a fresh process and a fresh run folder, so the peak RSS
 (``ru_maxrss``) is the driver's: loading the data, the stages, corpus values, CIs and the report.
 On Ray (``--ray``) a local instance with 2 CPUs is started in the driver process and its object store's
-peak is sampled with ``ray._private.internal_api.memory_summary`` (stats only). The load average
+peak is sampled every second from /proc (the raylet's shared memory, RssShmem: the object store's pages
+touched; ``memory_summary`` needs grpc, not installed here), with the actors' summed RSS. The load average
 (``uptime``) is recorded with every row: the machine is shared.
 
 Run by hand:
@@ -50,6 +51,29 @@ def write_documents(path: Path, n: int) -> None:
             out.write(json.dumps({"id": f"d{i:07d}", "text": text, "references": doc["references"][:1]}) + "\n")
 
 
+def _ray_memory_mib() -> tuple[float | None, float]:
+    """(the raylet's shared memory, the actors' summed RSS) in MiB, from /proc; (None, 0) without a raylet."""
+    out = subprocess.run(["ps", "-eo", "pid=,ppid=,args="], capture_output=True, text=True, check=False).stdout
+    children: dict[int, list[tuple[int, str]]] = {}
+    for line in out.splitlines():
+        parts = line.split(None, 2)
+        children.setdefault(int(parts[1]), []).append((int(parts[0]), parts[2] if len(parts) > 2 else ""))
+    shmem, workers, todo = None, 0.0, [os.getpid()]
+    while todo:
+        for pid, cmd in children.get(todo.pop(), []):
+            todo.append(pid)
+            try:
+                status = Path(f"/proc/{pid}/status").read_text(encoding="utf-8")
+            except OSError:
+                continue
+            fields = {k: v for k, _, v in (line.partition(":") for line in status.splitlines())}
+            if "raylet" in cmd.split(" ", 1)[0]:
+                shmem = int(fields.get("RssShmem", "0 kB").split()[0]) / 1024
+            elif cmd.startswith("ray::_Worker"):
+                workers += int(fields.get("VmRSS", "0 kB").split()[0]) / 1024
+    return shmem, workers
+
+
 def _rss_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
@@ -57,6 +81,8 @@ def _rss_mb() -> float:
 def run_case(n: int, executor: str, workdir: Path) -> dict[str, Any]:
     from toolkit.runs.config import config_from_dict
     from toolkit.runs.engine import run
+    from toolkit.runs.streamed import can_stream
+    from toolkit.runs.systems import system_runs
 
     data = workdir / "docs.jsonl"
     write_documents(data, n)
@@ -68,6 +94,7 @@ def run_case(n: int, executor: str, workdir: Path) -> dict[str, Any]:
         "output_dir": str(workdir / "out"),
     })
     store_peak: list[float | None] = [None]  # None: no sample was read
+    actors_peak = [0.0]
     stop = threading.Event()
     if executor == "ray":
         import ray
@@ -75,18 +102,14 @@ def run_case(n: int, executor: str, workdir: Path) -> dict[str, Any]:
         ray.init(address="local", num_cpus=2, include_dashboard=False, log_to_driver=False)
 
         def sample() -> None:
-            from ray._private.internal_api import memory_summary
-
-            while not stop.wait(2.0):
-                try:
-                    text = memory_summary(stats_only=True)
-                except Exception as exc:  # noqa: BLE001 - sampling is best effort; a miss leaves the peak as it was
-                    print(f"object-store sample failed: {exc}", file=sys.stderr)
-                    continue
-                for line in text.splitlines():
-                    if "Plasma memory usage" in line:
-                        value = float(line.split("usage")[1].split("MiB")[0])
-                        store_peak[0] = value if store_peak[0] is None else max(store_peak[0], value)
+            # ray's memory_summary needs grpc (not installed here): read the processes instead. The object
+            # store lives in the raylet as shared memory (RssShmem: its pages touched); the actors are the
+            # ray::_Worker processes. Both are this driver's descendants (the driver started the instance).
+            while not stop.wait(1.0):
+                shmem, workers = _ray_memory_mib()
+                if shmem is not None:
+                    store_peak[0] = shmem if store_peak[0] is None else max(store_peak[0], shmem)
+                    actors_peak[0] = max(actors_peak[0], workers)
 
         threading.Thread(target=sample, daemon=True).start()
     rss_before = _rss_mb()
@@ -108,8 +131,9 @@ def run_case(n: int, executor: str, workdir: Path) -> dict[str, Any]:
     return {"n": n, "executor": executor, "seconds": round(seconds, 1), "docs_per_s": round(n / seconds, 1),
             "driver_peak_rss_mb": round(_rss_mb(), 1), "rss_before_run_mb": round(rss_before, 1),
             "peak_before_report_mb": round(rss_at.get("report", float("nan")), 1),
-            "streamed": bool(json.loads((result.run_dir / "manifest.json").read_text(encoding="utf-8")).get("recomputed")),
-            "object_store_peak_mib": store_peak[0] if executor == "ray" else None, "stages": stages,
+            "streamed": can_stream(config, system_runs(config)),
+            "object_store_peak_mib": store_peak[0] if executor == "ray" else None,
+            "actors_peak_rss_mib": actors_peak[0] if executor == "ray" else None, "stages": stages,
             "scores": scores}
 
 
@@ -147,16 +171,20 @@ def to_markdown(rows: list[dict[str, Any]], args: argparse.Namespace) -> str:
          f"{platform.python_version()}. One system (lead-3), 1,000 bootstrap resamples, a fresh process and run "
          "folder per row; peak RSS is the driver process's ru_maxrss."),
         "",
-        "| documents | executor | seconds | docs/s | driver peak RSS MB | RSS before run MB | object store peak MiB | load before -> after |",
-        "|---:|---|---:|---:|---:|---:|---:|---|",
+        ("| documents | executor | streamed | seconds | docs/s | driver peak RSS MB | driver peak before report MB | "
+         "RSS before run MB | object store peak MiB | actors' RSS peak MiB | load before -> after |"),
+        "|---:|---|---|---:|---:|---:|---:|---:|---:|---:|---|",
     ]
     for r in rows:
         if "error" in r:
-            lines.append(f"| {r['n']:,} | {r['executor']} | {r['error']} | | | | | {r['load_before']} -> {r['load_after']} |")
+            lines.append(f"| {r['n']:,} | {r['executor']} | | {r['error']} | | | | | | | {r['load_before']} -> {r['load_after']} |")
             continue
         store = "" if r["executor"] != "ray" else ("no sample" if r["object_store_peak_mib"] is None else r["object_store_peak_mib"])
-        lines.append(f"| {r['n']:,} | {r['executor']} | {r['seconds']} | {r['docs_per_s']} | {r['driver_peak_rss_mb']} | "
-                     f"{r['rss_before_run_mb']} | {store} | {r['load_before']} -> {r['load_after']} |")
+        actors = "" if r["executor"] != "ray" else round(r.get("actors_peak_rss_mib") or 0, 1)
+        store = store if isinstance(store, str) else round(store, 1)
+        lines.append(f"| {r['n']:,} | {r['executor']} | {'yes' if r.get('streamed') else 'no'} | {r['seconds']} | "
+                     f"{r['docs_per_s']} | {r['driver_peak_rss_mb']} | {r.get('peak_before_report_mb', '')} | "
+                     f"{r['rss_before_run_mb']} | {store} | {actors} | {r['load_before']} -> {r['load_after']} |")
     lines += ["", "Stage times (s, from one stage's start to the next):", ""]
     lines += [f"- {r['n']:,} {r['executor']}: " + ", ".join(f"{k} {v}" for k, v in r["stages"].items())
               for r in rows if "stages" in r]

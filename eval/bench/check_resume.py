@@ -28,7 +28,7 @@ from typing import Any
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
-from bench_scale import METRICS, ROOT, write_documents  # noqa: E402
+from bench_scale import METRICS, ROOT, write_documents
 
 OUT = HERE / "results" / "scale_resume.md"
 

@@ -27,6 +27,8 @@ from toolkit._version import __version__
 from toolkit.errors import InputError
 from toolkit.io import atomic_writer
 from toolkit.runs import manifest as mf
+from toolkit.runs.cache import cached_results, results_key
+from toolkit.runs.collect import artefacts
 from toolkit.runs.config import RunConfig
 from toolkit.runs.data import DataDigest, iter_document_shards, scan_documents
 from toolkit.runs.executors import Executor
@@ -173,8 +175,11 @@ def run_streamed(
             handle.close()
         for path in parts.values():
             path.unlink(missing_ok=True)
-    return Streamed(_results(config, runs, collected, ids, settings, fingerprints, digest.hexdigest()),
-                    recomputed, models, digest.hexdigest())
+    data_sha = digest.hexdigest()
+    key = results_key(config, runs, fingerprints, glossary=None, data_sha=data_sha, run_dir=run_dir)
+    typed, _ = cached_results(run_dir, key, lambda: _results(config, runs, collected, ids, settings, fingerprints, data_sha),
+                              artefacts=artefacts(config))  # the cache the in-memory engine keeps (cache.py)
+    return Streamed(typed, recomputed, models, data_sha)
 
 
 def _stored(store: IndexedStore, doc_id: str, key: str) -> dict[str, Any]:
