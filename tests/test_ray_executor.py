@@ -257,3 +257,48 @@ def test_cli_executor_option_runs_the_config_on_ray(tmp_path: Path, ray_instance
     assert json.loads((run_dir / "manifest.json").read_text(encoding="utf-8"))["executor"] == "ray"
     assert json.loads((run_dir / "results.json").read_text(encoding="utf-8")) == local
     assert len(_read_jsonl(run_dir / "scored" / "lead-2.jsonl")) == len(_read_jsonl(run_dir / "scored" / "lead-2+norm.jsonl")) == 7
+
+
+@needs_ray
+@pytest.mark.slow
+def test_streamed_run_on_ray_equals_local_with_one_pool_for_every_shard(
+    tmp_path: Path, ray_instance: Any, tiny_llama: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Issue 19: a run streamed in shards gives the same results.json and stores on Ray as locally, and the
+    Ray actors are created once for the run: each sets the summariser (and the scorer) up once, whatever the
+    number of shards."""
+    from toolkit.runs import streamed
+    from toolkit.runs.config import config_from_dict
+    from toolkit.runs.engine import run
+    from toolkit.runs.ray_executor import _POOL, RayExecutor
+
+    monkeypatch.setattr(streamed, "SHARD_DOCUMENTS", 3)  # 7 seed documents: 3 shards
+
+    def config(executor: str) -> Any:
+        return config_from_dict({
+            "name": "ray-streamed", "data": {"path": str(SEED_DOCS)},
+            "systems": [{"name": "tiny", "model": str(tiny_llama), "generation": {"max_new_tokens": 8, "dtype": "float32"}}],
+            "metrics": ["rouge1", "rougeL", "bleu", "ter"], "bootstrap": {"resamples": 200, "seed": 7},
+            "batch_size": 2, "executor": executor, "ray": {"num_actors": 2, "batch_size": 2},
+            "output_dir": str(tmp_path / executor),
+        })
+
+    local = run(config("local"), progress=False)
+    ray_config = config("ray")
+    executor = RayExecutor(ray_config.ray)
+    remote = run(ray_config, progress=False, executor=executor)
+    assert remote.recomputed == local.recomputed == {"summarise:tiny": 7, "score": 7}
+    assert _streamed_outputs(remote.run_dir) == _streamed_outputs(local.run_dir)
+    assert remote.results == local.results and remote.signature == local.signature
+    set_up = ray_instance.get([actor.set_up.remote() for actor in _POOL.list])
+    assert len(set_up) == 2 and all(sorted(kinds.values()) == ["ScoreTask", "SummarizeTask"] for kinds in set_up)
+    executor.close()
+    assert _POOL.list == []
+
+
+def _streamed_outputs(run_dir: Path) -> dict[str, Any]:
+    """A streamed run's files, as written (document order; timing dropped from the summaries)."""
+    return {"results": (run_dir / "results.json").read_text(encoding="utf-8"),
+            "scores": (run_dir / "scores.jsonl").read_text(encoding="utf-8"),
+            "scored": (run_dir / "scored" / "tiny.jsonl").read_text(encoding="utf-8"),
+            "summaries": _without_timing(_read_jsonl(run_dir / "summaries" / "tiny.jsonl"))}

@@ -70,6 +70,14 @@ def test_streamed_run_equals_the_in_memory_run_and_resumes(tmp_path: Path, monke
     assert resumed.recomputed == {"summarise:lead-3": 25, "score": 25}
     assert _files(resumed.run_dir) == _files(whole.run_dir)
 
+    # a warm run computes nothing: its results (intervals included) are read back from the run's cache
+    def no_scoring(*args: Any, **kwargs: Any) -> Any:
+        raise AssertionError("a warm run computed corpus results")
+
+    monkeypatch.setattr(streamed, "corpus_results", no_scoring)
+    warm = run(_config(tmp_path, "streamed"), progress=False)
+    assert warm.recomputed == {"summarise:lead-3": 0, "score": 0} and warm.results == whole.results
+
 
 def test_merged_shard_stats_equal_score(monkeypatch: pytest.MonkeyPatch) -> None:
     from toolkit.runs.shard_stats import SystemStats, corpus_results, shard_stats

@@ -111,6 +111,10 @@ class _Worker:
     def describe(self, task: Any) -> dict[str, Any]:
         return _describe_on_worker(task, self.cwd)
 
+    def set_up(self) -> dict[str, str]:
+        """Task key -> the task's class, for every task this actor has set up (each once)."""
+        return {key: type(task).__name__ for key, task in self.tasks.items()}
+
     def run(self, key: str, shipped: list[Any], rows: list[str]) -> dict[str, Any]:
         """Rows (JSON text) through the task ``key``; ``shipped[0]`` is the task's object ref, fetched and
         set up the first time this actor meets ``key``."""

@@ -201,7 +201,20 @@ def _write_score_rows(handle: Any, rows: Sequence[dict[str, Any]], system: str, 
 
 
 def _join(target: Path, parts: Sequence[Path]) -> None:
-    """``target`` written atomically as the concatenation of ``parts``, a block at a time."""
+    """``target`` written atomically as the concatenation of ``parts``, a block at a time; left untouched when
+    it holds those bytes already (its stamp then still matches the results cache: a warm run is a hit)."""
+    import hashlib
+
+    def sha(paths: Sequence[Path]) -> str:
+        digest = hashlib.sha256()
+        for path in paths:
+            with open(path, "rb") as handle:
+                for block in iter(lambda: handle.read(1 << 20), b""):
+                    digest.update(block)
+        return digest.hexdigest()
+
+    if target.is_file() and not target.is_symlink() and sha([target]) == sha(parts):
+        return
     with atomic_writer(target) as out:
         for part in parts:
             with open(part, encoding="utf-8") as handle:
