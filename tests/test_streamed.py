@@ -43,6 +43,7 @@ def _files(run_dir: Path) -> dict[str, str]:
     return out
 
 
+@pytest.mark.slow  # about a minute or two each: four runs / two settings x every metric; make test-slow, CI
 def test_streamed_run_equals_the_in_memory_run_and_resumes(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     from toolkit.runs import engine, streamed
     from toolkit.runs.engine import run
@@ -79,6 +80,7 @@ def test_streamed_run_equals_the_in_memory_run_and_resumes(tmp_path: Path, monke
     assert warm.recomputed == {"summarise:lead-3": 0, "score": 0} and warm.results == whole.results
 
 
+@pytest.mark.slow  # about a minute or two each: four runs / two settings x every metric; make test-slow, CI
 def test_merged_shard_stats_equal_score(monkeypatch: pytest.MonkeyPatch) -> None:
     from toolkit.runs.shard_stats import SystemStats, corpus_results, shard_stats
     from toolkit.scoring import score, segment_units
