@@ -37,7 +37,7 @@ ALL_MODULES = sorted(
 MODULES_WITHOUT_EXAMPLE = {
     "toolkit.cli.app", "toolkit.cli.faith_cmds", "toolkit.cli.meta_cmds", "toolkit.cli.qa_cmds",
     "toolkit.cli.summarize_cmds", "toolkit.cli.terms_cmds", "toolkit.metaeval.convert",
-    "toolkit.runs.executors", "toolkit.runs.report_cli", "toolkit.runs.sections",
+    "toolkit.runs.report_cli", "toolkit.runs.sections",
     "toolkit.runs.systems", "toolkit.scoring.embedding", "toolkit.scoring.rouge.metric",
     "toolkit.scoring.rouge.sides",
 }

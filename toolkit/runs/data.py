@@ -17,6 +17,7 @@ from typing import Any
 
 from toolkit.errors import InputError
 from toolkit.runs.config import DataConfig
+from toolkit.runs.executors import chunks
 from toolkit.runs.readers import iter_rows
 
 
@@ -111,14 +112,7 @@ def iter_document_shards(cfg: DataConfig, shard_size: int, *, limit: int | None 
     """
     if shard_size < 1:
         raise ValueError(f"shard_size must be at least 1 (got {shard_size})")
-    shard: list[RunDocument] = []
-    for doc in iter_documents(cfg, limit=limit):
-        shard.append(doc)
-        if len(shard) == shard_size:
-            yield shard
-            shard = []
-    if shard:
-        yield shard
+    yield from chunks(iter_documents(cfg, limit=limit), shard_size)
 
 
 def load_documents(cfg: DataConfig, *, limit: int | None = None) -> list[RunDocument]:

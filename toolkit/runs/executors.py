@@ -7,7 +7,7 @@ callable class: built once per worker (``setup``), then called on each batch.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from typing import Any, Protocol
 
 
@@ -59,4 +59,21 @@ class LocalExecutor:
 def batched(items: Sequence[Any], size: int) -> list[list[Any]]:
     """Split ``items`` into lists of at most ``size``."""
     return [list(items[i : i + size]) for i in range(0, len(items), size)]
+
+
+def chunks(items: Iterable[Any], size: int) -> Iterator[list[Any]]:
+    """The items of ``items`` in lists of ``size`` (the last may be shorter), read lazily.
+
+    Example:
+        >>> list(chunks(iter(range(5)), 2))
+        [[0, 1], [2, 3], [4]]
+    """
+    chunk: list[Any] = []
+    for item in items:
+        chunk.append(item)
+        if len(chunk) == size:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk
 

@@ -31,6 +31,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from typing import TYPE_CHECKING, Any
 
 from toolkit.errors import ConfigError, ToolkitError
+from toolkit.runs.executors import chunks
 
 if TYPE_CHECKING:
     from toolkit.runs.config import RayConfig
@@ -303,8 +304,9 @@ class RayExecutor:
                 that cannot be loaded there).
             RuntimeError: any other error a task raised in an actor (its traceback in a note).
         """
-        chunks = _rebatched(batches, self.options.batch_size)
-        first = next(chunks, None)
+        # rows re-batched by ray.batch_size as they are read
+        rebatched = chunks((row for batch in batches for row in batch), self.options.batch_size)
+        first = next(rebatched, None)
         if first is None:
             return
         ray = self._ray
@@ -314,7 +316,7 @@ class RayExecutor:
         pending: dict[Any, tuple[int, list[dict[str, Any]]]] = {}
         load = [0] * len(actors)
         limit = IN_FLIGHT_PER_ACTOR * len(actors)
-        todo: Iterator[list[dict[str, Any]]] = itertools.chain([first], chunks)
+        todo: Iterator[list[dict[str, Any]]] = itertools.chain([first], rebatched)
         exhausted = False
         while pending or not exhausted:
             while not exhausted and len(pending) < limit:
@@ -335,19 +337,6 @@ class RayExecutor:
             if "error" in out:
                 _raise_task_error(out["error"])
             yield chunk, [json.loads(text) for text in out["rows"]]
-
-
-def _rebatched(batches: Iterable[Sequence[dict[str, Any]]], size: int) -> Iterator[list[dict[str, Any]]]:
-    """The rows of ``batches`` in lists of ``size`` (the last may be shorter), read lazily."""
-    chunk: list[dict[str, Any]] = []
-    for batch in batches:
-        for row in batch:
-            chunk.append(row)
-            if len(chunk) == size:
-                yield chunk
-                chunk = []
-    if chunk:
-        yield chunk
 
 
 class _Pool:

@@ -58,6 +58,7 @@ def shard_stats(
         _context,
         _given_units,
         _warn_empty,
+        segment_rows,
     )
 
     _check_settings(metrics, settings, sources=sources, glossary=None)
@@ -65,15 +66,7 @@ def shard_stats(
     _warn_empty(preds, seg_ids, "predictions")
     ctx = _context(preds, refs, seg_ids, settings, sources, None, _given_units(units, seg_ids, "predictions"))
     stats = _compute_all(ctx, metrics)
-    rows = []
-    for i, seg_id in enumerate(seg_ids):
-        row: dict[str, Any] = {"id": seg_id}
-        for name, seg in stats.items():
-            row[name] = float(seg.segment_scores[i])
-            for column, values in seg.segment_extra.items():
-                row[column] = float(values[i])
-        rows.append(row)
-    return stats, ScoreReport(corpus={}, segments=rows).segment_rows()
+    return stats, ScoreReport(corpus={}, segments=tuple(segment_rows(seg_ids, stats))).segment_rows()
 
 
 class SystemStats:
