@@ -104,10 +104,11 @@ def check_not_device(path: Path) -> None:
         InputError: naming the path.
 
     Example:
-        >>> check_not_device(Path("/dev/zero"))
+        >>> import os
+        >>> check_not_device(Path(os.devnull))
         Traceback (most recent call last):
         ...
-        toolkit.errors.InputError: /dev/zero: is a device, not a file; give a file path (or - for stdin)
+        toolkit.errors.InputError: ...: is a device, not a file; give a file path (or - for stdin)
     """
     import stat
 
