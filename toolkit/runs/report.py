@@ -8,10 +8,12 @@ sorts the tables.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from pathlib import Path
 
 from toolkit.io import write_text
+from toolkit.runs import report_limits as limits
 from toolkit.runs.report_data import (
     RunData,
     best_systems,
@@ -25,9 +27,6 @@ from toolkit.runs.report_data import (
 )
 
 __all__ = ["render_markdown", "write_report"]
-
-#: Documents shown one by one in the HTML report; the rest are counted (the tables cover all of them).
-MAX_DOCUMENTS = 200
 
 
 def _md(value: object) -> str:
@@ -157,15 +156,21 @@ def _documents_md(run: RunData) -> list[str]:
     if not run.doc_ids or not run.systems:
         return ["No per-document results."]
     headers = ["Document", "System"] + [_md(m) for m in run.metrics] + ["Words"]
+    shown = min(len(run.doc_ids), limits.TABLE_DOCUMENTS)  # the first documents in run order (report_limits)
+    columns = {(s, m): run.score_column(s, m)[:shown].tolist() for s in run.systems for m in run.metrics}
+    words = {s: run.word_column(s)[:shown].tolist() for s in run.systems}
     rows = []
-    for doc_id in run.doc_ids:
+    for i, doc_id in enumerate(run.doc_ids[:shown]):
         for system in run.systems:
-            text = run.summary_text(system, doc_id)
+            cells = [columns[(system, m)][i] for m in run.metrics]
             rows.append([_md(doc_id), _md(system)]
-                        + [fmt(run.scores.get((doc_id, system, m)), metric_digits(run, m)) for m in run.metrics]
-                        + [str(len(text.split())) if text is not None else "-"])
-    return [_md_table(headers, rows, [False, False] + [True] * (len(run.metrics) + 1)),
-            "", "Sources, normalised texts with highlighted edits, and the summaries are in report.html."]
+                        + [fmt(None if math.isnan(v) else v, metric_digits(run, m)) for v, m in zip(cells, run.metrics)]
+                        + [str(words[system][i]) if words[system][i] >= 0 else "-"])
+    note = "Sources, normalised texts with highlighted edits, and the summaries are in report.html."
+    if shown < len(run.doc_ids):
+        note = (f"{shown:,} of {len(run.doc_ids):,} documents shown (the first in run order); every document's "
+                "scores are in scores.jsonl, the worst documents in report.html. " + note)
+    return [_md_table(headers, rows, [False, False] + [True] * (len(run.metrics) + 1)), "", note]
 
 
 def render_markdown(run: RunData) -> str:
@@ -224,7 +229,7 @@ def write_report(run_dir: str | Path, *, cache: bool | None = None) -> tuple[Pat
     if cache is None:
         cache = (run.run_dir / CACHE_FOLDER).is_dir()
     plots = render_plots(run, cache=True) if cache else render_plots(run)
-    page = render_html(run, plots, max_documents=MAX_DOCUMENTS)
+    page = render_html(run, plots, max_documents=limits.SHOWN_DOCUMENTS)
     write_text(md_path, render_markdown(run))
     write_text(html_path, page)
     return md_path, html_path

@@ -9,14 +9,18 @@ from __future__ import annotations
 
 import json
 import math
-from collections.abc import Mapping, Sequence
+from array import array
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import numpy as np
+
 from toolkit.errors import InputError, RunDirError
 from toolkit.io import read_text
-
+from toolkit.runs import report_limits as limits
+from toolkit.runs.doc_ids import DocIds, ScoreTable, iter_row_chunks
 from toolkit.runs.results import ComparisonResult, RunResults, read_json_object
 
 
@@ -31,14 +35,18 @@ class RunData:
         config_text: ``config.resolved.yaml`` as text, or ``None``.
         systems: system names in ``results.json`` order.
         metrics: metric names in first-seen order over the systems.
-        doc_ids: document ids in run order.
+        doc_ids: document ids in run order (a compact :class:`~toolkit.runs.doc_ids.DocIds` from :func:`load_run`).
         normalised: document id -> ``normalised.jsonl`` row (empty without a glossary).
-        summaries: system -> document id -> ``summaries/<system>.jsonl`` row.
-        scores: ``(document id, system, metric)`` -> per-document score.
+        summaries: system -> document id -> ``summaries/<system>.jsonl`` row (:func:`load_run` keeps the rows of
+            the documents the report shows, :data:`~toolkit.runs.report_limits.SHOWN_DOCUMENTS`).
+        scores: ``(document id, system, metric)`` -> per-document score (a
+            :class:`~toolkit.runs.doc_ids.ScoreTable` from :func:`load_run`).
         comparisons: the paired comparisons (typed, from ``results.json``).
         digits: metric -> decimals to print (see :func:`decimals`), over all its corpus and document scores.
         findings: system -> document id -> its unsupported spans (``faithfulness/<system>.jsonl`` rows'
             ``findings``; empty when the run has no faithfulness metric).
+        words: system -> each document's summary length in words, in ``doc_ids`` order (-1: no summary);
+            empty: counted from ``summaries``.
     """
 
     run_dir: Path
@@ -47,7 +55,7 @@ class RunData:
     config_text: str | None
     systems: tuple[str, ...]
     metrics: tuple[str, ...]
-    doc_ids: tuple[str, ...]
+    doc_ids: Sequence[str]
     normalised: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
     summaries: Mapping[str, Mapping[str, Mapping[str, Any]]] = field(default_factory=dict)
     scores: Mapping[tuple[str, str, str], float] = field(default_factory=dict)
@@ -55,6 +63,7 @@ class RunData:
     digits: Mapping[str, int] = field(default_factory=dict)
     typed: RunResults | None = None
     findings: Mapping[str, Mapping[str, Sequence[Mapping[str, Any]]]] = field(default_factory=dict)
+    words: Mapping[str, np.ndarray] = field(default_factory=dict)
 
     @property
     def run_results(self) -> RunResults:
@@ -82,7 +91,24 @@ class RunData:
 
     def doc_scores(self, system: str, metric: str) -> list[float | None]:
         """Per-document scores of a system on a metric, in ``doc_ids`` order (``None`` where missing)."""
-        return [self.scores.get((doc_id, system, metric)) for doc_id in self.doc_ids]
+        return [None if math.isnan(v) else v for v in self.score_column(system, metric).tolist()]
+
+    def score_column(self, system: str, metric: str) -> np.ndarray:
+        """Per-document scores of a system on a metric as float64, in ``doc_ids`` order (NaN where missing)."""
+        column = getattr(self.scores, "column", None)
+        if column is not None:
+            return column(system, metric)
+        found = [self.scores.get((doc_id, system, metric)) for doc_id in self.doc_ids]
+        return np.array([math.nan if v is None else v for v in found], dtype=np.float64)
+
+    def word_column(self, system: str) -> np.ndarray:
+        """Each document's summary length in words for a system, in ``doc_ids`` order (-1: no summary)."""
+        if system in self.words:
+            return self.words[system]
+        if isinstance(self.doc_ids, DocIds):  # load_run counted every summary file: this system has none
+            return np.full(len(self.doc_ids), -1, dtype=np.int32)
+        found = [self.summary_text(system, doc_id) for doc_id in self.doc_ids]
+        return np.array([-1 if t is None else len(t.split()) for t in found], dtype=np.int32)
 
     def summary_text(self, system: str, doc_id: str) -> str | None:
         """The summary a system produced for a document, if stored."""
@@ -125,11 +151,17 @@ def _number(value: Any) -> float | None:
     return float(value) if math.isfinite(value) else None
 
 
-def load_run(run_dir: str | Path) -> RunData:
-    """Read a run folder.
+def load_run(run_dir: str | Path, *, shown: int | None = None) -> RunData:
+    """Read a run folder, holding per document only numbers (see :mod:`toolkit.runs.report_limits`).
+
+    ``scores.jsonl`` is read :data:`~toolkit.runs.report_limits.SCORE_ROWS_CHUNK` rows at a time into one
+    float64 column per system and metric (:class:`~toolkit.runs.doc_ids.ScoreTable`), the summaries into word
+    counts; whole summary rows and faithfulness findings are kept only for the first ``shown`` documents
+    (:data:`~toolkit.runs.report_limits.SHOWN_DOCUMENTS` by default), the ones the HTML report shows.
 
     Args:
         run_dir: a folder written by ``toolkit run``.
+        shown: documents (in run order) whose summary rows and findings are kept.
 
     Returns:
         The run's data; optional files that are absent give empty parts.
@@ -144,6 +176,7 @@ def load_run(run_dir: str | Path) -> RunData:
         >>> run.systems, len(run.doc_ids)
         (('lead-3', 'lead-3+norm', 'smollm2-135m'), 4)
     """
+    keep = limits.SHOWN_DOCUMENTS if shown is None else shown
     folder = Path(run_dir)
     if not folder.is_dir():
         raise RunDirError(f"{folder}: not a folder; give the run folder (runs/<name>/) that `toolkit run` wrote")
@@ -160,48 +193,77 @@ def load_run(run_dir: str | Path) -> RunData:
             if metric not in metrics:
                 metrics.append(str(metric))
 
+    def rows_of(path: Path) -> Iterator[dict[str, Any]]:
+        for chunk in iter_row_chunks(path, limits.SCORE_ROWS_CHUNK):
+            yield from chunk
+
+    ids = DocIds()
     normalised: dict[str, dict[str, Any]] = {}
-    if (folder / "normalised.jsonl").exists():
+    if (folder / "normalised.jsonl").exists():  # a glossary run: the terminology sections count every row
         normalised = {str(r["id"]): r for r in read_rows(folder / "normalised.jsonl") if "id" in r}
+        for doc_id in normalised:
+            ids.add(doc_id)
     summaries: dict[str, dict[str, dict[str, Any]]] = {}
+    words: dict[str, np.ndarray] = {}
     for system in systems:
         path = folder / "summaries" / f"{system}.jsonl"
         if path.exists():
-            summaries[system] = {str(r["id"]): r for r in read_rows(path) if "id" in r}
-    findings: dict[str, dict[str, list[Any]]] = {}
-    for system in systems:  # faithfulness findings (toolkit.runs.faith_section)
-        path = folder / "faithfulness" / f"{system}.jsonl"
-        if path.exists():
-            findings[system] = {str(r["id"]): list(r.get("findings") or []) for r in read_rows(path) if "id" in r}
-    scores: dict[tuple[str, str, str], float] = {}
+            kept: dict[str, dict[str, Any]] = {}
+            counts = array("i")
+            for r in rows_of(path):
+                if "id" not in r:
+                    continue
+                doc_id = str(r["id"])
+                position = ids.add(doc_id)
+                if position >= len(counts):
+                    counts.extend([-1] * (position + 1 - len(counts)))
+                counts[position] = len(r["text"].split()) if isinstance(r.get("text"), str) else -1
+                if position < keep:
+                    kept[doc_id] = r
+            summaries[system], words[system] = kept, np.frombuffer(counts, dtype=np.int32).copy()
+    scores = ScoreTable(ids)
     metrics_from_results = bool(metrics)  # results.json names the reported metrics; scores.jsonl adds P/R columns
     if (folder / "scores.jsonl").exists():
-        for r in read_rows(folder / "scores.jsonl"):
+        for r in rows_of(folder / "scores.jsonl"):
             value = _number(r.get("score"))
             if value is not None and "id" in r and r.get("system") in systems_block:
-                scores[(str(r["id"]), str(r["system"]), str(r.get("metric")))] = value
-                if not metrics_from_results and str(r.get("metric")) not in metrics:
-                    metrics.append(str(r.get("metric")))
-
-    ordered: dict[str, None] = dict.fromkeys(normalised)
-    for rows in summaries.values():
-        ordered.update(dict.fromkeys(rows))
-    ordered.update(dict.fromkeys(doc_id for doc_id, _, _ in scores))
-    doc_ids = list(ordered)
+                metric = str(r.get("metric"))
+                if not metrics_from_results and metric not in metrics:
+                    metrics.append(metric)
+                position = ids.add(str(r["id"]))
+                if metric in metrics:  # only the report's metrics are kept (P/R columns are not shown)
+                    scores.set(position, str(r["system"]), metric, value)
+    findings: dict[str, dict[str, list[Any]]] = {}
+    for system in systems:  # faithfulness findings (toolkit.runs.faith_section), of the documents shown
+        path = folder / "faithfulness" / f"{system}.jsonl"
+        if path.exists():
+            findings[system] = {}
+            for r in rows_of(path):
+                position = ids.get(str(r["id"])) if "id" in r else None
+                if position is not None and position < keep:
+                    findings[system][str(r["id"])] = list(r.get("findings") or [])
+    words = {s: _padded(w, len(ids)) for s, w in words.items()}
     values: dict[str, list[float | None]] = {m: [] for m in metrics}
     for block in systems_block.values():
         for metric, entry in ((block.get("metrics") or {}) if isinstance(block, Mapping) else {}).items():
             if isinstance(entry, Mapping):
                 values[str(metric)].append(_number(entry.get("score")))
-    for (_, _, metric), value in scores.items():
-        if metric in values:
-            values[metric].append(value)
+    for system, metric in scores.pairs():
+        column = scores.column(system, metric)
+        known = column[~np.isnan(column)]
+        if known.size and metric in values:  # the largest magnitude decides the digits (see decimals)
+            values[metric].append(float(np.abs(known).max()))
     return RunData(
         run_dir=folder, results=results, manifest=manifest, config_text=config_text, systems=systems,
-        metrics=tuple(metrics), doc_ids=tuple(doc_ids), normalised=normalised, summaries=summaries, scores=scores,
+        metrics=tuple(metrics), doc_ids=ids, normalised=normalised, summaries=summaries, scores=scores,
         comparisons=typed.comparisons, digits={m: decimals(v) for m, v in values.items()}, typed=typed,
-        findings=findings,
+        findings=findings, words=words,
     )
+
+
+def _padded(counts: np.ndarray, n: int) -> np.ndarray:
+    """Word counts of every document (-1: no summary), as int32."""
+    return counts[:n] if len(counts) >= n else np.concatenate([counts, np.full(n - len(counts), -1, dtype=np.int32)])
 
 
 def system_labels(systems: Sequence[str]) -> dict[str, str]:
@@ -281,5 +343,9 @@ def metric_digits(run: RunData, metric: str) -> int:
 
 def summary_words(run: RunData, system: str, doc_id: str) -> int | None:
     """Length of a summary in whitespace-separated words."""
+    if system in run.words and isinstance(run.doc_ids, DocIds):
+        position = run.doc_ids.get(doc_id)
+        count = -1 if position is None else int(run.words[system][position])
+        return None if count < 0 else count
     text = run.summary_text(system, doc_id)
     return None if text is None else len(text.split())

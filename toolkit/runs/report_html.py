@@ -11,14 +11,15 @@ from collections.abc import Iterable, Mapping, Sequence
 from html import escape
 from typing import Any
 
+from toolkit.runs import report_limits as limits
 from toolkit.runs.faith_section import finding_spans
 from toolkit.runs.report_data import (
     RunData,
     best_systems,
     better_than,
+    comparison_families,
     fmt,
     fmt_p,
-    comparison_families,
     metric_digits,
     summary_words,
     system_labels,
@@ -304,9 +305,10 @@ def _references(texts: DocumentTexts, doc_id: str) -> str:
 def _documents(run: RunData, index: Mapping[str, int], max_documents: int) -> str:
     glossary = run_glossary(run.manifest)  # every glossary term marked; else the terms the edits name
     pattern, kinds = _term_regex(run) if glossary is None else (None, {})
-    texts = load_texts(run.manifest, run.config_text)
+    shown = run.doc_ids[:max_documents]
+    texts = load_texts(run.manifest, run.config_text, ids=shown)  # a streaming pass that keeps these documents
     parts = []
-    for doc_id in run.doc_ids[:max_documents]:
+    for doc_id in shown:
         i, row = index[doc_id], run.normalised.get(doc_id) or {}
         edits, suspects = row.get("edits") or [], row.get("suspects") or []
         original, normal = row.get("original"), row.get("text")
@@ -403,8 +405,9 @@ def _details(run: RunData) -> str:
     return "".join(parts)
 
 
-def render_html(run: RunData, plots: Sequence[Plot], *, max_documents: int = 200) -> str:
-    """The whole report page as one HTML string.
+def render_html(run: RunData, plots: Sequence[Plot], *, max_documents: int | None = None) -> str:
+    """The whole report page as one HTML string (``max_documents`` shown one by one: at most the ``shown``
+    documents :func:`~toolkit.runs.report_data.load_run` kept the summaries of).
 
     Example:
         >>> from toolkit.runs.report_data import load_run
@@ -412,7 +415,9 @@ def render_html(run: RunData, plots: Sequence[Plot], *, max_documents: int = 200
         >>> page.startswith("<!DOCTYPE html>") and "<table" in page
         True
     """
-    index = {doc_id: i for i, doc_id in enumerate(run.doc_ids)}
+    max_documents = limits.SHOWN_DOCUMENTS if max_documents is None else max_documents
+    positions = getattr(run.doc_ids, "positions", None)  # DocIds (load_run): a lookup, not a dict of every id
+    index = positions() if positions is not None else {doc_id: i for i, doc_id in enumerate(run.doc_ids)}
     documents = run.results.get("documents")
     n_docs = documents if isinstance(documents, int) else len(run.doc_ids)
     sig = run.results.get("run_signature") or run.manifest.get("run_signature") or "-"

@@ -14,7 +14,10 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from toolkit.runs.report_data import RunData, summary_words
+import numpy as np
+
+from toolkit.runs import report_limits as limits
+from toolkit.runs.report_data import RunData
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
@@ -98,9 +101,28 @@ def _to_svg(fig: Figure, prefix: str) -> str:
     return svg.replace("<svg ", f'<svg role="img" aria-label="{prefix}" ', 1)
 
 
-def _known(xs: Sequence[float | None], ys: Sequence[float | None]) -> tuple[list[float], list[float]]:
-    pairs = [(x, y) for x, y in zip(xs, ys) if x is not None and y is not None]
-    return [float(p[0]) for p in pairs], [float(p[1]) for p in pairs]
+def _sample(count: int, keep: Sequence[int] = ()) -> np.ndarray | None:
+    """Positions (sorted) of the points drawn out of ``count``: ``None`` (all of them) up to
+    :data:`~toolkit.runs.report_limits.PLOT_POINTS`, else a seeded random sample of that many, with ``keep``."""
+    if count <= limits.PLOT_POINTS:
+        return None
+    chosen = np.random.default_rng(limits.PLOT_SEED).choice(count, limits.PLOT_POINTS, replace=False)
+    return np.union1d(chosen, np.asarray(keep, dtype=np.int64))
+
+
+def _sampled_note(count: int, drawn: int, what: str) -> str:
+    return (f" Drawn: a seeded random sample of {drawn:,} of the {count:,} {what} (seed {limits.PLOT_SEED}, cap "
+            f"{limits.PLOT_POINTS:,} a series, toolkit.runs.report_limits)")
+
+
+def _box(values: np.ndarray) -> dict[str, float]:
+    """matplotlib's box statistics (``cbook.boxplot_stats``, whiskers at 1.5 IQR) of every value."""
+    q1, med, q3 = (float(v) for v in np.percentile(values, [25, 50, 75]))
+    iqr = q3 - q1
+    high, low = values[values <= q3 + 1.5 * iqr], values[values >= q1 - 1.5 * iqr]
+    whishi = q3 if not high.size or high.max() < q3 else float(high.max())
+    whislo = q1 if not low.size or low.min() > q1 else float(low.min())
+    return {"med": med, "q1": q1, "q3": q3, "whislo": whislo, "whishi": whishi}
 
 
 @dataclass(frozen=True)
@@ -137,13 +159,22 @@ def _figure(metrics: Sequence[str], prefix: str, panel: Callable[[Axes, str], No
 
 
 def _sketch_distributions(run: RunData) -> _Sketch | None:
-    metrics = [m for m in run.metrics if any(v is not None for s in run.systems for v in run.doc_scores(s, m))]
+    known = {m: {s: (c := run.score_column(s, m))[~np.isnan(c)] for s in run.systems} for m in run.metrics}
+    metrics = [m for m in run.metrics if any(v.size for v in known[m].values())]
     if not metrics:
         return None
-    values = {m: {s: [float(v) for v in run.doc_scores(s, m) if v is not None] for s in run.systems} for m in metrics}
-    return _Sketch("plot-dist", "Score distributions",
-                   "Per-document scores of each system, one panel per metric (box: quartiles and median).",
-                   "distributions", {"systems": list(run.systems), "metrics": metrics, "values": values})
+    largest = max(v.size for m in metrics for v in known[m].values())
+    data: dict[str, Any] = {"systems": list(run.systems), "metrics": metrics, "values": {}}
+    caption = "Per-document scores of each system, one panel per metric (box: quartiles and median)."
+    if _sample(largest) is not None:  # points: a sample; boxes: every document
+        data["boxes"] = {m: {s: _box(v) for s, v in known[m].items() if v.size} for m in metrics}
+        caption += _sampled_note(largest, limits.PLOT_POINTS, "documents a system") + "; the boxes cover all of them."
+    for m in metrics:
+        data["values"][m] = {}
+        for s, v in known[m].items():
+            chosen = _sample(v.size)
+            data["values"][m][s] = (v if chosen is None else v[chosen]).tolist()
+    return _Sketch("plot-dist", "Score distributions", caption, "distributions", data)
 
 
 def _draw_distributions(prefix: str, data: dict[str, Any]) -> str:
@@ -155,10 +186,13 @@ def _draw_distributions(prefix: str, data: dict[str, Any]) -> str:
             values = data["values"][metric][system]
             if not values:
                 continue
-            if len(values) > 1:
-                ax.boxplot([values], positions=[i], widths=0.55, showfliers=False,
-                           medianprops={"color": colours[system]}, boxprops={"color": "#666"},
-                           whiskerprops={"color": "#666"}, capprops={"color": "#666"})
+            style = {"medianprops": {"color": colours[system]}, "boxprops": {"color": "#666"},
+                     "whiskerprops": {"color": "#666"}, "capprops": {"color": "#666"}}
+            box = data.get("boxes", {}).get(metric, {}).get(system)
+            if box is not None:  # sampled points: the box of every document, computed before the sample
+                ax.bxp([{**box, "fliers": []}], positions=[i], widths=0.55, showfliers=False, **style)
+            elif len(values) > 1:
+                ax.boxplot([values], positions=[i], widths=0.55, showfliers=False, **style)
             offsets = [0.0] if len(values) == 1 else [(-0.18 + 0.36 * k / (len(values) - 1)) for k in range(len(values))]
             many = len(values) > 100
             ax.scatter([i + o for o in offsets], values, s=5 if many else 16, color=colours[system],
@@ -180,14 +214,26 @@ def _sketch_scatter(run: RunData, pair: tuple[str, str] | None, plot_id: str) ->
     if pair is None:
         return None
     a, b = pair
-    metrics = [m for m in run.metrics if _known(run.doc_scores(a, m), run.doc_scores(b, m))[0]]
-    if not metrics:
+    points: dict[str, list[list[Any]]] = {}
+    largest = 0
+    for m in run.metrics:
+        xs, ys = run.score_column(a, m), run.score_column(b, m)
+        both = np.flatnonzero(~np.isnan(xs) & ~np.isnan(ys))
+        if not both.size:
+            continue
+        largest = max(largest, both.size)
+        far = np.argsort(-np.abs(ys[both] - xs[both]), kind="stable")[:MAX_LABELLED_POINTS]  # labelled: always drawn
+        chosen = _sample(both.size, far)
+        at = both if chosen is None else both[chosen]
+        points[m] = [[str(run.doc_ids[int(i)]), x, y] for i, x, y in zip(at.tolist(), xs[at].tolist(), ys[at].tolist())]
+    if not points:
         return None
-    points = {m: [[str(d), float(x), float(y)] for d, x, y in zip(run.doc_ids, run.doc_scores(a, m), run.doc_scores(b, m))
-                  if x is not None and y is not None] for m in metrics}
-    return _Sketch(plot_id, f"Per document: {b} against {a}",
-                   f"Each point is one document; above the dashed diagonal {b} scored higher than {a}. Labels name the "
-                   f"documents where the two differ most.", "scatter", {"a": a, "b": b, "metrics": metrics, "points": points})
+    caption = (f"Each point is one document; above the dashed diagonal {b} scored higher than {a}. Labels name the "
+               f"documents where the two differ most.")
+    if largest > limits.PLOT_POINTS:
+        caption = caption[:-1] + _sampled_note(largest, limits.PLOT_POINTS, "documents") + ", with the labelled ones."
+    return _Sketch(plot_id, f"Per document: {b} against {a}", caption, "scatter",
+                   {"a": a, "b": b, "metrics": list(points), "points": points})
 
 
 def _draw_scatter(prefix: str, data: dict[str, Any]) -> str:
@@ -240,14 +286,25 @@ def plot_scatters(run: RunData) -> list[Plot]:
 
 def _sketch_length(run: RunData) -> _Sketch | None:
     points: dict[str, dict[str, list[list[float]]]] = {}
+    largest = 0
+    words = {s: run.word_column(s) for s in run.systems}
     for metric in run.metrics:
-        known = {s: _known([summary_words(run, s, d) for d in run.doc_ids], run.doc_scores(s, metric)) for s in run.systems}
+        known: dict[str, list[list[float]]] = {}
+        for s in run.systems:
+            ys = run.score_column(s, metric)
+            both = np.flatnonzero((words[s] >= 0) & ~np.isnan(ys))
+            largest = max(largest, both.size)
+            chosen = _sample(both.size)
+            at = both if chosen is None else both[chosen]
+            known[s] = [words[s][at].astype(np.float64).tolist(), ys[at].tolist()]
         if any(xs for xs, _ys in known.values()):
-            points[metric] = {s: [xs, ys] for s, (xs, ys) in known.items()}
+            points[metric] = known
     if not points:
         return None
-    return _Sketch("plot-length", "Summary length vs score",
-                   "Each point is one summary; length counts whitespace-separated words.", "length",
+    caption = "Each point is one summary; length counts whitespace-separated words."
+    if largest > limits.PLOT_POINTS:
+        caption = caption[:-1] + _sampled_note(largest, limits.PLOT_POINTS, "summaries a system") + "."
+    return _Sketch("plot-length", "Summary length vs score", caption, "length",
                    {"systems": list(run.systems), "metrics": list(points), "points": points})
 
 

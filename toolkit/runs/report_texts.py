@@ -10,7 +10,7 @@ that are not the ones the run scored. When the file has moved or changed, the re
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -37,12 +37,16 @@ class DocumentTexts:
     note: str = ""
 
 
-def load_texts(manifest: Mapping[str, Any], config_text: str | None) -> DocumentTexts:
+def load_texts(manifest: Mapping[str, Any], config_text: str | None, *, ids: Iterable[str] | None = None) -> DocumentTexts:
     """Read the documents of a run from its data file, if it is still the file the run read.
+
+    The file is read in one streaming pass (one document at a time) that fingerprints every document and keeps
+    the texts of ``ids`` only, so a report of a million documents holds the few it shows.
 
     Args:
         manifest: ``manifest.json`` of the run (its ``data`` block names the file and its sha256).
         config_text: ``config.resolved.yaml`` (its ``data`` block gives the format and field names).
+        ids: the documents whose texts are kept (default: every document).
 
     Returns:
         The texts; empty, with a ``note``, when the file is missing, changed or unreadable.
@@ -65,18 +69,22 @@ def load_texts(manifest: Mapping[str, Any], config_text: str | None) -> Document
                                   "run started in); sources and references are not shown")
     try:
         from toolkit.runs.config import DataConfig
-        from toolkit.runs.data import data_fingerprint, load_documents
+        from toolkit.runs.data import DataDigest, iter_documents
         from toolkit.runs.manifest import file_sha256
 
-        documents = load_documents(DataConfig.model_validate({**dict(section or {}), "path": path}), limit=limit)
-        same = not isinstance(sha, str) or sha == data_fingerprint(documents) or (
-            where.is_file() and sha == file_sha256(where))
+        wanted = None if ids is None else set(ids)
+        digest, sources, references = DataDigest(), {}, {}
+        for doc in iter_documents(DataConfig.model_validate({**dict(section or {}), "path": path}), limit=limit):
+            digest.update((doc,))
+            if wanted is None or doc.id in wanted:
+                sources[doc.id], references[doc.id] = doc.text, tuple(doc.references)
+        same = not isinstance(sha, str) or sha == digest.hexdigest() or (where.is_file() and sha == file_sha256(where))
     except (ToolkitError, ValueError, OSError) as exc:
         return DocumentTexts(note=f"data file {path} could not be read ({exc}); sources and references are not shown")
     if not same:
         return DocumentTexts(note=f"data file {path} changed since the run (sha256 differs); sources and "
                                   "references are not shown")
-    return DocumentTexts({d.id: d.text for d in documents}, {d.id: tuple(d.references) for d in documents})
+    return DocumentTexts(sources, references)
 
 
 def _data_section(config_text: str | None) -> tuple[Mapping[str, Any] | None, int | None]:

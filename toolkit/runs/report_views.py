@@ -11,10 +11,10 @@ import math
 from collections.abc import Mapping
 from html import escape
 
-from toolkit.runs.report_data import RunData, fmt, metric_digits
+import numpy as np
 
-#: Documents listed in the worst-documents table (all of them are sortable in the per-document tables).
-MAX_WORST = 50
+from toolkit.runs import report_limits as limits
+from toolkit.runs.report_data import RunData, fmt, metric_digits
 
 SORT_SCRIPT = """
 (function () {
@@ -69,7 +69,7 @@ def primary_metric(run: RunData) -> str | None:
     return (with_direction or list(run.metrics) or [None])[0]
 
 
-def worst_documents(run: RunData, index: Mapping[str, int], limit: int = MAX_WORST) -> str:
+def worst_documents(run: RunData, index: Mapping[str, int], limit: int | None = None) -> str:
     """A sortable table of the documents, worst first on :func:`primary_metric` (mean over the systems).
 
     Example:
@@ -79,32 +79,48 @@ def worst_documents(run: RunData, index: Mapping[str, int], limit: int = MAX_WOR
         >>> html.count("<tr>"), 'id="worst"' in html
         (5, True)
     """
+    limit = limits.MAX_WORST if limit is None else limit
     metric = primary_metric(run)
     if metric is None or not run.doc_ids:
         return ""
     lower_is_better = run.higher_is_better(metric) is False
     digits = metric_digits(run, metric)
-    rows = []
-    for doc_id in run.doc_ids:
-        values = [v for v in (run.scores.get((doc_id, s, metric)) for s in run.systems) if v is not None]
-        if values:
-            rows.append((sum(values) / len(values), doc_id))
-    if not rows:
+    total, count = np.zeros(len(run.doc_ids)), np.zeros(len(run.doc_ids), dtype=np.int64)
+    for system in run.systems:  # added system by system, left to right: the same float as sum(values)
+        column = run.score_column(system, metric)
+        known = ~np.isnan(column)
+        total = np.where(known, total + np.where(known, column, 0.0), total)
+        count += known
+    scored = np.flatnonzero(count)
+    if not scored.size:
         return ""
-    rows.sort(key=lambda r: (-r[0] if lower_is_better else r[0], r[1]))
+    means = total[scored] / count[scored]
+    keys = -means if lower_is_better else means
+    if scored.size > limit:  # the candidates: every document up to the limit-th key (ties included)
+        cut = np.partition(keys, limit - 1)[limit - 1]
+        chosen = np.flatnonzero(keys <= cut)
+    else:
+        chosen = np.arange(scored.size)
+    rows = sorted(((float(keys[k]), run.doc_ids[int(scored[k])], float(means[k])) for k in chosen), key=lambda r: r[:2])
+    values = {s: run.score_column(s, metric) for s in run.systems}
     head = "".join(f"<th{' class=num' if i else ''}>{escape(h)}</th>"
                    for i, h in enumerate(["Document", f"mean {metric}", *run.systems]))
     body = []
-    for mean, doc_id in rows[:limit]:
+    for _key, doc_id, mean in rows[:limit]:
         link = f'<a href="#doc-{index[doc_id]}">{escape(doc_id)}</a>' if doc_id in index else escape(doc_id)
         cells = [f"<td>{link}</td>", f'<td class=num data-sort="{mean!r}">{fmt(mean, digits)}</td>']
+        at = run.doc_ids.index(doc_id) if not hasattr(run.doc_ids, "get") else run.doc_ids.get(doc_id)
         for system in run.systems:
-            value = run.scores.get((doc_id, system, metric))
+            found = float(values[system][at])
+            value = None if math.isnan(found) else found
             sort = repr(value) if value is not None and math.isfinite(value) else ""
             cells.append(f'<td class=num data-sort="{sort}">{fmt(value, digits)}</td>')
         body.append("<tr>" + "".join(cells) + "</tr>")
     order = "highest" if lower_is_better else "lowest"
-    more = f" The {len(rows) - limit} others are in the per-document tables." if len(rows) > limit else ""
+    more = ""
+    if scored.size > limit:
+        where = "the per-document tables" if len(run.doc_ids) <= limits.TABLE_DOCUMENTS else "scores.jsonl"
+        more = f" The {scored.size - limit} others are in {where}."
     return (f'<h3 id="worst">Worst documents first ({escape(metric)})</h3><table class="worst"><thead><tr>{head}</tr></thead>'
             f'<tbody>{"".join(body)}</tbody></table><p class="note">Documents by their mean {escape(metric)} over '
             f"the systems, {order} first; click a column header to sort by it, a document to open it.{more}</p>")
