@@ -15,6 +15,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import numpy as np
+
 from toolkit.errors import InputError
 from toolkit.runs.config import DataConfig
 from toolkit.runs.executors import chunks
@@ -60,10 +62,41 @@ def _id_hash(doc_id: str) -> int:
     return int.from_bytes(hashlib.blake2b(doc_id.encode("utf-8", "surrogatepass"), digest_size=8).digest(), "little")
 
 
+class _HashSet:
+    """64-bit hashes in a sorted numpy array (8 bytes each; a set of ints takes some 60), the newest in a small
+    set merged into it now and then.
+
+    Example:
+        >>> seen = _HashSet()
+        >>> for h in (5, 2**64 - 1, 7):
+        ...     seen.add(h)
+        >>> 7 in seen, 2**64 - 1 in seen, 6 in seen
+        (True, True, False)
+    """
+
+    MERGE_AT = 8192
+
+    def __init__(self) -> None:
+        self.sorted = np.zeros(0, dtype=np.uint64)
+        self.pending: set[int] = set()
+
+    def __contains__(self, h: int) -> bool:
+        if h in self.pending:
+            return True
+        at = int(np.searchsorted(self.sorted, np.uint64(h)))
+        return at < len(self.sorted) and int(self.sorted[at]) == h
+
+    def add(self, h: int) -> None:
+        self.pending.add(h)
+        if len(self.pending) >= self.MERGE_AT:
+            new = np.fromiter(self.pending, dtype=np.uint64, count=len(self.pending))
+            self.sorted, self.pending = np.sort(np.concatenate([self.sorted, new])), set()
+
+
 def _checked(rows: Callable[[], Iterable[tuple[str, dict[str, Any]]]], cfg: DataConfig) -> Iterator[RunDocument]:
     """Checked documents of ``rows()``; a repeated id hash is confirmed (and its first place found) by reading
     the rows again from the start, so only 8 bytes an id are held."""
-    seen: set[int] = set()
+    seen = _HashSet()
     for where, row in rows():
         doc = _document(where, row, cfg)
         digest = _id_hash(doc.id)

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import json
 from array import array
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any, overload
 
@@ -22,24 +22,20 @@ from toolkit.errors import InputError
 _MERGE_AT = 8192  # ids hashed into a dict before they are merged into the sorted arrays
 
 
-class DocIds(Sequence[str]):
-    """Document ids in the order they were first added, each with its position.
+class IdList(Sequence[str]):
+    """Document ids in one UTF-8 buffer with their end offsets: ``8 + len(id)`` bytes an id, against some 65
+    for a list of strings (a streamed run keeps the ids of its documents in one).
 
     Example:
-        >>> ids = DocIds()
-        >>> [ids.add(d) for d in ("b", "a", "b", "c")]
-        [0, 1, 0, 2]
-        >>> len(ids), ids[1], ids[1:], ids.get("c"), ids.get("z"), "a" in ids
-        (3, 'a', ['a', 'c'], 2, None, True)
+        >>> ids = IdList()
+        >>> ids.extend(["d1", "d2"]); ids.append("ü")
+        >>> len(ids), ids[-1], list(ids), ids[:2]
+        (3, 'ü', ['d1', 'd2', 'ü'], ['d1', 'd2'])
     """
 
     def __init__(self) -> None:
         self._blob = bytearray()
         self._ends = array("q")
-        self._hashes = np.zeros(0, dtype=np.int64)
-        self._positions = np.zeros(0, dtype=np.int64)
-        self._pending: dict[int, int] = {}
-        self._collided: dict[str, int] = {}  # ids whose hash another id has (checked first)
 
     def __len__(self) -> int:
         return len(self._ends)
@@ -63,6 +59,35 @@ class DocIds(Sequence[str]):
     def __iter__(self) -> Iterator[str]:
         return (self._at(i) for i in range(len(self)))
 
+    def append(self, doc_id: str) -> None:
+        """Add an id at the end."""
+        self._blob += doc_id.encode("utf-8", "surrogatepass")
+        self._ends.append(len(self._blob))
+
+    def extend(self, ids: Iterable[str]) -> None:
+        """Add ids at the end, in order."""
+        for doc_id in ids:
+            self.append(doc_id)
+
+
+class DocIds(IdList):
+    """Document ids in the order they were first added, each with its position.
+
+    Example:
+        >>> ids = DocIds()
+        >>> [ids.add(d) for d in ("b", "a", "b", "c")]
+        [0, 1, 0, 2]
+        >>> len(ids), ids[1], ids[1:], ids.get("c"), ids.get("z"), "a" in ids
+        (3, 'a', ['a', 'c'], 2, None, True)
+    """
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._hashes = np.zeros(0, dtype=np.int64)
+        self._positions = np.zeros(0, dtype=np.int64)
+        self._pending: dict[int, int] = {}
+        self._collided: dict[str, int] = {}  # ids whose hash another id has (checked first)
+
     def __contains__(self, doc_id: object) -> bool:
         return isinstance(doc_id, str) and self.get(doc_id) is not None
 
@@ -72,6 +97,10 @@ class DocIds(Sequence[str]):
             return found
         at = int(np.searchsorted(self._hashes, h))
         return int(self._positions[at]) if at < len(self._hashes) and int(self._hashes[at]) == h else None
+
+    def append(self, doc_id: str) -> None:
+        """Add an id at the end unless it is there already."""
+        self.add(doc_id)
 
     def get(self, doc_id: str) -> int | None:
         """The position of ``doc_id``, or ``None``."""
@@ -86,8 +115,7 @@ class DocIds(Sequence[str]):
         if found is not None:
             return found
         position = len(self)
-        self._blob += doc_id.encode("utf-8", "surrogatepass")
-        self._ends.append(len(self._blob))
+        IdList.append(self, doc_id)
         h = hash(doc_id)
         if self._lookup(h) is not None:  # another id has this hash
             self._collided[doc_id] = position
@@ -229,4 +257,4 @@ def iter_row_chunks(path: Path, chunk: int) -> Iterator[list[dict[str, Any]]]:
         yield rows
 
 
-__all__ = ["DocIds", "ScoreTable", "iter_row_chunks"]
+__all__ = ["DocIds", "IdList", "ScoreTable", "iter_row_chunks"]

@@ -14,7 +14,7 @@ checks every one against ``score()``.
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 import numpy as np
@@ -103,7 +103,8 @@ class SystemStats:
         self.nrefs |= {len([r for r in refs if r is not None]) for refs in references}
         for name in self.metrics:
             seg = stats[name]
-            self.rows.setdefault(name, _Column(self.capacity)).append(np.asarray(seg.stats))
+            if name in SACREBLEU:  # ROUGE's rows are rebuilt from its segment scores (mean_stats in _merged)
+                self.rows.setdefault(name, _Column(self.capacity)).append(_compact(np.asarray(seg.stats)))
             self.scores.setdefault(name, _Column(self.capacity)).append(np.asarray(seg.segment_scores, dtype=np.float64))
             for column, values in seg.segment_extra.items():
                 self.extra[name].setdefault(column, _Column(self.capacity)).append(np.asarray(values, dtype=np.float64))
@@ -126,6 +127,14 @@ class SystemStats:
                 corpus_extra = {"precision": float(p.mean()) if p.size else math.nan,
                                 "recall": float(r.mean()) if r.size else math.nan}
         return mean_stats(scores, self.signatures[name], segment_extra=extra, corpus_extra=corpus_extra)
+
+
+def _compact(rows: np.ndarray) -> np.ndarray:
+    """Integer rows as int32 when every value fits (sacreBLEU's counts: exact, half the bytes of int64); the
+    sums stay exact (numpy adds int32 in the platform's int64) and every resample reads them as float32."""
+    if rows.dtype.kind in "iu" and rows.size and np.iinfo(np.int32).min <= rows.min() and rows.max() <= np.iinfo(np.int32).max:
+        return rows.astype(np.int32)
+    return rows
 
 
 class _Column:
@@ -194,12 +203,42 @@ def corpus_results(
     from toolkit.scoring.registry import get_metric
     from toolkit.scoring.stats import bootstrap_cis, resample_order
 
-    order = resample_order(ids)
+    order = None if _in_resample_order(ids) else resample_order(list(ids))
     segs = list(merged.values())
-    cis = bootstrap_cis([_in_id_order(seg, order) for seg in segs], resamples=settings.ci_resamples,
+    ordered = segs if order is None else [_in_id_order(seg, order) for seg in segs]  # no copy when in order already
+    cis = bootstrap_cis(ordered, resamples=settings.ci_resamples,
                         seed=settings.seed, float32_parity=settings.p_value == "sacrebleu") if settings.ci_resamples > 0 else [
         None] * len(segs)
     return {name: MetricResult(name=name, score=seg.corpus_score, ci=ci, signature=_full_signature(seg.signature, settings.ci_tag()),
                                higher_is_better=get_metric(name).info.higher_is_better, n_segments=len(ids),
                                extra=seg.corpus_extra)
             for (name, seg), ci in zip(merged.items(), cis)}
+
+
+def _in_resample_order(ids: Iterable[str]) -> bool:
+    """Whether ``ids`` already stand in :func:`toolkit.scoring.stats.resample_order` (numerically when every
+    id is an integer, else as strings), read one id at a time: then the rows need no reordered copy.
+
+    Example:
+        >>> _in_resample_order(["1", "2", "10"]), _in_resample_order(["a", "b", "10"]), _in_resample_order(["b", "a"])
+        (True, False, False)
+    """
+    as_text = as_number = True
+    numbers = True
+    previous: str | None = None
+    previous_number = 0
+    for doc_id in ids:
+        key = str(doc_id)
+        if numbers:
+            try:
+                number = int(key)
+            except ValueError:
+                numbers = False
+            else:
+                as_number = as_number and (previous is None or previous_number <= number)
+                previous_number = number
+        as_text = as_text and (previous is None or previous <= key)
+        previous = key
+        if not as_text and (not numbers or not as_number):
+            return False
+    return as_number if numbers else as_text

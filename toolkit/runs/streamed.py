@@ -12,8 +12,9 @@ killed run resumes document by document. At the end the stores are rewritten in 
 corpus scores, intervals and paired tests are computed from the gathered statistics; ``results.json`` is
 the one the in-memory path writes (tests/test_streamed.py).
 
-Driver memory: the index (28 bytes a document a store), the ids (for the resampling order) and the
-statistics arrays (~250 bytes a document for ROUGE-1/2/L + BLEU), plus one shard.
+Driver memory: the index (28 bytes a document a store), the ids (one buffer, ``8 + len(id)`` bytes each, for
+the resampling order) and the statistics arrays (~120 bytes a document for ROUGE-1/2/L + BLEU), plus one
+shard.
 """
 
 from __future__ import annotations
@@ -31,6 +32,7 @@ from toolkit.runs.cache import cached_results, results_key
 from toolkit.runs.collect import artefacts
 from toolkit.runs.config import RunConfig
 from toolkit.runs.data import DataDigest, iter_document_shards, scan_documents
+from toolkit.runs.doc_ids import IdList
 from toolkit.runs.executors import Executor
 from toolkit.runs.pipeline import by_system, execute
 from toolkit.runs.results import RunResults, SystemResults
@@ -116,7 +118,7 @@ def run_streamed(
     advance_summaries = {s.name: bar(f"summarise {s.name}", scan.documents, 0) for s in runs}
     advance_score = bar("score", scan.documents * len(runs), 0)
     collected = {s.name: SystemStats(metrics, capacity=scan.documents) for s in runs}
-    ids: list[str] = []
+    ids = IdList()  # every document's id, in one buffer (resampling order, the stores' final order)
     digest = DataDigest()
     parts = {s.name: run_dir / f".scores.{s.name}.part" for s in runs}
     handles = {name: open(path, "w", encoding="utf-8") for name, path in parts.items()}  # noqa: SIM115
@@ -125,7 +127,7 @@ def run_streamed(
         for shard in iter_document_shards(config.data, SHARD_DOCUMENTS, limit=config.limit):
             digest.update(shard)
             shard_ids = [d.id for d in shard]
-            ids += shard_ids
+            ids.extend(shard_ids)
             predictions: dict[str, list[str]] = {}
             for system in runs:
                 texts = {system.name: {d.id: d.text for d in shard}}
