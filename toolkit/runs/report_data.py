@@ -193,9 +193,9 @@ def load_run(run_dir: str | Path, *, shown: int | None = None) -> RunData:
             if metric not in metrics:
                 metrics.append(str(metric))
 
-    def rows_of(path: Path) -> Iterator[dict[str, Any]]:
-        for chunk in iter_row_chunks(path, limits.SCORE_ROWS_CHUNK):
-            yield from chunk
+    def rows_of(path: Path, chunk: int) -> Iterator[dict[str, Any]]:
+        for rows in iter_row_chunks(path, chunk):
+            yield from rows
 
     ids = DocIds()
     normalised: dict[str, dict[str, Any]] = {}
@@ -210,7 +210,7 @@ def load_run(run_dir: str | Path, *, shown: int | None = None) -> RunData:
         if path.exists():
             kept: dict[str, dict[str, Any]] = {}
             counts = array("i")
-            for r in rows_of(path):
+            for r in rows_of(path, limits.TEXT_ROWS_CHUNK):
                 if "id" not in r:
                     continue
                 doc_id = str(r["id"])
@@ -224,13 +224,17 @@ def load_run(run_dir: str | Path, *, shown: int | None = None) -> RunData:
     scores = ScoreTable(ids)
     metrics_from_results = bool(metrics)  # results.json names the reported metrics; scores.jsonl adds P/R columns
     if (folder / "scores.jsonl").exists():
-        for r in rows_of(folder / "scores.jsonl"):
+        last: tuple[str, int] = ("", -1)  # a document's rows come one after another: one lookup for them
+        for r in rows_of(folder / "scores.jsonl", limits.SCORE_ROWS_CHUNK):
             value = _number(r.get("score"))
             if value is not None and "id" in r and r.get("system") in systems_block:
                 metric = str(r.get("metric"))
                 if not metrics_from_results and metric not in metrics:
                     metrics.append(metric)
-                position = ids.add(str(r["id"]))
+                doc_id = str(r["id"])
+                if doc_id != last[0] or last[1] < 0:
+                    last = (doc_id, ids.add(doc_id))
+                position = last[1]
                 if metric in metrics:  # only the report's metrics are kept (P/R columns are not shown)
                     scores.set(position, str(r["system"]), metric, value)
     findings: dict[str, dict[str, list[Any]]] = {}
@@ -238,7 +242,7 @@ def load_run(run_dir: str | Path, *, shown: int | None = None) -> RunData:
         path = folder / "faithfulness" / f"{system}.jsonl"
         if path.exists():
             findings[system] = {}
-            for r in rows_of(path):
+            for r in rows_of(path, limits.TEXT_ROWS_CHUNK):
                 position = ids.get(str(r["id"])) if "id" in r else None
                 if position is not None and position < keep:
                     findings[system][str(r["id"])] = list(r.get("findings") or [])
