@@ -51,6 +51,7 @@ def test_summaries_are_the_same_with_and_without_it(tiny: dict[str, Path], monke
     s = load_summarizer(str(tiny["llama"]), settings={"max_new_tokens": 12}, device="cpu")
     calls: list[Any] = []
     real = base.cache_kwargs
+    monkeypatch.setattr(base, "prefilled_batch", lambda *a: None)  # the growing cache alone (prefix: test_summarization_prefix)
     monkeypatch.setattr(base, "cache_kwargs", lambda *a: calls.append(a) or real(*a))
     used = [r.text for r in s.summarize(DOCS, batch_size=3)]
     assert len(calls) == -(-len(DOCS) // 3)  # one fresh cache per batch

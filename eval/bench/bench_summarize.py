@@ -13,7 +13,10 @@ Variants, each in its own subprocess (so peak RSS is its own):
 - ``exact-b<N>``: ``load_summarizer(..., precision="exact")`` (float32), batches of N (issue 18).
 - ``fast``: ``precision="fast"`` (float32 on this CPU, batches of at least 16); ``fast-b<N>`` for batches of N >= 16.
 - ``<variant>-dyncache``: the same with transformers' own key/value cache (``torch.cat`` every step) instead of
-  ``toolkit.summarization.kvcache`` (issue 18: what the growing cache gains, texts identical).
+  ``toolkit.summarization.kvcache`` (issue 18: what the growing cache gains, texts identical); it also pads the
+  whole prompt (no shared-prefix prefill), i.e. the path before both changes.
+- ``<variant>-noprefix``: the same with every prompt padded whole instead of its shared prefix prefilled once
+  (``toolkit.summarization.prefix``; issue 18: what it gains, texts identical).
 
 The load average (``uptime``) is recorded before and after the run and per variant: the dev machine is
 shared, so absolute numbers move with it; ratios measured in one run are what to compare.
@@ -94,7 +97,7 @@ def parse_variant(variant: str) -> tuple[str, str, int]:
     ``exact-b8`` -> ("exact", "auto", 8); ``fast`` -> ("fast", "auto", 16). A ``-dyncache`` suffix (run by
     :func:`run_variant`) keeps transformers' own key/value cache instead of ``summarization.kvcache``.
     """
-    variant = variant.removesuffix("-dyncache")
+    variant = variant.removesuffix("-dyncache").removesuffix("-noprefix")
     if variant == "naive":
         return "exact", "float32", 1
     if variant.startswith(("exact", "fast")):
@@ -111,10 +114,12 @@ def run_variant(variant: str, docs_path: str, threads: int, limit: int | None = 
 
     torch.set_num_threads(threads)
     os.environ["TOOLKIT_NUM_THREADS"] = str(threads)
-    if variant.endswith("-dyncache"):  # the path before summarization.kvcache (torch.cat every step)
+    if variant.endswith(("-dyncache", "-noprefix")):  # the path before summarization.prefix: whole prompts padded
         from toolkit.summarization import base
 
-        base.cache_kwargs = lambda *args: {}
+        base.prefilled_batch = lambda *args: None
+        if variant.endswith("-dyncache"):  # and before summarization.kvcache (torch.cat every step)
+            base.cache_kwargs = lambda *args: {}
     docs = json.loads(Path(docs_path).read_text())[:limit]
     precision, dtype, batch_size = parse_variant(variant)
     s = load_summarizer("smollm2-135m", settings={"max_new_tokens": NEW_TOKENS, "dtype": dtype}, device="cpu",

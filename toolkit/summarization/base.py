@@ -20,6 +20,7 @@ from toolkit.summarization.batching import (
 )
 from toolkit.summarization.chunking import split_text
 from toolkit.summarization.kvcache import cache_kwargs
+from toolkit.summarization.prefix import prefilled_batch
 from toolkit.summarization.records import GenerationSettings, Summary
 
 ENGINE = "summarize-engine.v1"
@@ -246,7 +247,14 @@ class GenerativeSummarizer(Summarizer):
         with torch.inference_mode(), torch_threads(choose_threads(self.n_params) if self.device == "cpu" else None):
             for batch in length_sorted_batches([len(p) for p in prompts], batch_size):
                 start = time.perf_counter()
-                ids, mask = pad_batch([prompts[i] for i in batch], self.pad_id, left=self.left_pad)
+                chosen = [prompts[i] for i in batch]
+                # the shared prompt prefix prefilled once (same tokens), else left/right padding as before
+                prepared = prefilled_batch(self.model, chosen, self.pad_id, self.settings.num_beams) if self.left_pad else None
+                if prepared is not None:
+                    ids, mask, cache = prepared
+                else:
+                    ids, mask = pad_batch(chosen, self.pad_id, left=self.left_pad)
+                    cache = cache_kwargs(self.model, self.settings.num_beams)  # no per-step cat: same tokens
                 finished: set[int] = set()
 
                 def finish(row: int, batch: list[int] = batch, finished: set[int] = finished) -> None:
@@ -258,7 +266,7 @@ class GenerativeSummarizer(Summarizer):
                     from transformers import StoppingCriteriaList
 
                     extra["stopping_criteria"] = StoppingCriteriaList([_FinishWatcher(self.eos_ids, finish)])
-                extra.update(cache_kwargs(self.model, self.settings.num_beams))  # no per-step cat: same tokens
+                extra.update(cache)
                 torch.manual_seed(self.settings.seed)
                 generated = self.model.generate(
                     input_ids=ids.to(self.device),

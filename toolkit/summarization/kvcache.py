@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from typing import Any
 
-__all__ = ["cache_kwargs", "growing_cache"]
+__all__ = ["cache_keyword", "cache_kwargs", "growing_cache"]
 
 _MIN_CAPACITY = 64  # positions allocated at least, per layer
 MODEL_TYPES = frozenset({"llama"})  # config.model_type values whose tokens were checked identical
@@ -111,17 +111,26 @@ def growing_cache(model: Any, num_beams: int) -> Any | None:
     return classes[1]() if classes is not None else None
 
 
+def cache_keyword() -> str:
+    """The keyword that hands ``generate`` and a model's forward a cache: ``cache`` since transformers 5.x,
+    ``past_key_values`` before.
+
+    Example:
+        >>> cache_keyword() in ("cache", "past_key_values")
+        True
+    """
+    from transformers.generation import utils
+
+    return "cache" if "cache" in getattr(utils, "ALL_CACHE_NAMES", ()) else "past_key_values"
+
+
 def cache_kwargs(model: Any, num_beams: int) -> dict[str, Any]:
-    """The ``generate`` keyword that hands it a :func:`growing_cache` (``cache`` since transformers 5.x,
-    ``past_key_values`` before), or ``{}`` to keep transformers' own cache.
+    """The ``generate`` keyword (:func:`cache_keyword`) that hands it a :func:`growing_cache`, or ``{}`` to
+    keep transformers' own cache.
 
     Example:
         >>> cache_kwargs(type("M", (), {"config": type("C", (), {"model_type": "t5"})()})(), 1)
         {}
     """
     cache = growing_cache(model, num_beams)
-    if cache is None:
-        return {}
-    from transformers.generation import utils
-
-    return {"cache" if "cache" in getattr(utils, "ALL_CACHE_NAMES", ()) else "past_key_values": cache}
+    return {} if cache is None else {cache_keyword(): cache}
