@@ -347,9 +347,16 @@ def metric_digits(run: RunData, metric: str) -> int:
 
 def summary_words(run: RunData, system: str, doc_id: str) -> int | None:
     """Length of a summary in whitespace-separated words."""
-    if system in run.words and isinstance(run.doc_ids, DocIds):
-        position = run.doc_ids.get(doc_id)
-        count = -1 if position is None else int(run.words[system][position])
+    if system in run.words:
+        at = position(run, doc_id)
+        count = -1 if at is None else int(run.words[system][at])
         return None if count < 0 else count
     text = run.summary_text(system, doc_id)
     return None if text is None else len(text.split())
+
+
+def position(run: RunData, doc_id: str) -> int | None:
+    """Where a document stands in ``run.doc_ids`` (``None``: not in the run); a hash lookup for :func:`load_run`'s ids."""
+    if isinstance(run.doc_ids, DocIds):
+        return run.doc_ids.get(doc_id)
+    return run.doc_ids.index(doc_id) if doc_id in run.doc_ids else None

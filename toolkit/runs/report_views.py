@@ -14,7 +14,7 @@ from html import escape
 import numpy as np
 
 from toolkit.runs import report_limits as limits
-from toolkit.runs.report_data import RunData, fmt, metric_digits
+from toolkit.runs.report_data import RunData, fmt, metric_digits, position
 
 SORT_SCRIPT = """
 (function () {
@@ -109,7 +109,7 @@ def worst_documents(run: RunData, index: Mapping[str, int], limit: int | None = 
     for _key, doc_id, mean in rows[:limit]:
         link = f'<a href="#doc-{index[doc_id]}">{escape(doc_id)}</a>' if doc_id in index else escape(doc_id)
         cells = [f"<td>{link}</td>", f'<td class=num data-sort="{mean!r}">{fmt(mean, digits)}</td>']
-        at = run.doc_ids.index(doc_id) if not hasattr(run.doc_ids, "get") else run.doc_ids.get(doc_id)
+        at = position(run, doc_id)
         for system in run.systems:
             found = float(values[system][at])
             value = None if math.isnan(found) else found
