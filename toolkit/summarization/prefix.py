@@ -7,7 +7,7 @@ copies their keys and values into each row of a :class:`~toolkit.summarization.k
 lays the batch out as ``[shared prefix | padding | rest of the prompt]``. ``generate`` then prefills only the
 rest. Positions come from the attention mask (``cumsum - 1``), so every token keeps the position it had with
 left padding, and each row attends to the same unmasked keys; the generated tokens were checked identical to
-the left-padded path (tiny Llama in ``tests/test_summarization_prefix.py``; SmolLM2 on the benchmark windows,
+the left-padded path (tiny Llama in ``tests/test_summarization_kvcache.py``; SmolLM2 on the benchmark windows,
 ``eval/bench/bench_summarize.py`` variants ``-noprefix``).
 
 Used where the growing cache is (Llama-architecture decoders, ``num_beams == 1``), for batches of two or more
