@@ -10,18 +10,17 @@ from __future__ import annotations
 
 import warnings
 from collections.abc import Mapping, Sequence
+from dataclasses import replace
 from typing import Any
 
-from toolkit._version import __version__
 from toolkit.errors import ConfigError, InputError, InputLengthError
-from dataclasses import replace
-
 from toolkit.scoring.base import ScoringContext, SegmentStats
-from toolkit.scoring.records import Comparison, MetricResult, ScoreReport, SystemComparison
+from toolkit.scoring.paired import _full_signature, paired_tests
+from toolkit.scoring.records import Comparison, MetricResult, ScoreReport
 from toolkit.scoring.registry import DEFAULT_METRICS, get_metric, resolve_metrics
-from toolkit.scoring.term_metrics import glossary_optional
 from toolkit.scoring.settings import DEFAULT_RESAMPLES, TEST_METHODS, ScoringSettings
-from toolkit.scoring.stats import approximate_randomization, bootstrap_cis, holm, paired_bootstrap, resample_order
+from toolkit.scoring.stats import bootstrap_cis, resample_order
+from toolkit.scoring.term_metrics import glossary_optional
 
 METHODS = TEST_METHODS
 __all__ = ["DEFAULT_RESAMPLES", "METHODS", "ScoringSettings", "compare", "score", "segment_units"]
@@ -167,10 +166,6 @@ def _context(
 def _compute_all(ctx: ScoringContext, metrics: Sequence[str]) -> dict[str, SegmentStats]:
     ctx.cache["rouge_variants"] = tuple(dict.fromkeys(m.split("_")[0] for m in metrics if m.startswith("rouge")))
     return {name: get_metric(name).compute(ctx) for name in metrics}
-
-
-def _full_signature(base: str, tail: str) -> str:
-    return f"{base}|{tail}toolkit:{__version__}"
 
 
 def score(
@@ -388,8 +383,6 @@ def compare(
                                rouge_mode=rouge_mode, stem=stem, multi_ref=multi_ref, lsum_split=lsum_split,
                                target_lang=target_lang, term_protocol=term_protocol, method=method,
                                resamples=resamples, seed=seed, p_value=p_value)
-    n_samples = settings.samples()
-
     per_system: dict[str, dict[str, SegmentStats]] = {}
     order = None
     for system, predictions in systems.items():
@@ -400,38 +393,4 @@ def compare(
         order = resample_order(seg_ids) if order is None else order
         per_system[system] = {name: _in_id_order(seg, order) for name, seg in _compute_all(ctx, names).items()}
 
-    system_names = list(systems)
-    baseline_name = system_names[0]
-    rows: dict[str, list[SystemComparison]] = {}
-    signatures: dict[str, str] = {}
-    for name in names:
-        direction = get_metric(name).info.higher_is_better
-        base = per_system[baseline_name][name]
-        results = {}
-        for system in system_names[1:]:
-            seg = per_system[system][name]
-            if settings.method == "bootstrap":
-                results[system] = paired_bootstrap(base, seg, resamples=n_samples, seed=settings.seed,
-                                                   p_value=settings.p_value)
-            else:
-                results[system] = approximate_randomization(base, seg, trials=n_samples, seed=settings.seed,
-                                                            p_value=settings.p_value)
-        raw = [results[s].p_value for s in system_names[1:]]
-        adjusted = holm(raw)
-        first = results[system_names[1]]
-        metric_rows = [
-            SystemComparison(name, baseline_name, base.corpus_score, first.baseline_ci, 0.0, None, None, baseline=True,
-                             higher_is_better=direction)
-        ]
-        for system, p_adj in zip(system_names[1:], adjusted):
-            res = results[system]
-            metric_rows.append(
-                SystemComparison(
-                    name, system, per_system[system][name].corpus_score, res.system_ci, res.delta, res.p_value, p_adj,
-                    higher_is_better=direction,
-                )
-            )
-        rows[name] = metric_rows
-        signatures[name] = _full_signature(base.signature, settings.test_tag())
-    return Comparison(method=settings.method, resamples=n_samples, seed=settings.seed, rows=rows, signatures=signatures,
-                      p_value_rule=settings.p_value)
+    return paired_tests(per_system, names, settings)
