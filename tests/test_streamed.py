@@ -106,3 +106,73 @@ def test_merged_shard_stats_equal_score(monkeypatch: pytest.MonkeyPatch) -> None
         assert {m: r.to_dict() for m, r in merged.items()} == {m: r.to_dict() for m, r in whole.corpus.items()}
         assert segments == whole.segment_rows()
 
+
+
+def _many_docs(path: Path, n: int = 300) -> Path:
+    """``n`` documents cut from the dev news (each a different window of sentences), ids not in string order."""
+    rows = [json.loads(line) for line in (ROOT / "eval" / "dev" / "news.jsonl").read_text(encoding="utf-8").splitlines()]
+    with path.open("w", encoding="utf-8") as handle:
+        for i in range(n):
+            row = rows[i % len(rows)]
+            sentences = row["text"].split(". ")
+            start = (i // len(rows)) % max(1, len(sentences) - 3)
+            handle.write(json.dumps({"id": f"d{i}", "text": ". ".join(sentences[start:]),
+                                     "references": row["references"][: 1 + i % 2]}) + "\n")
+    return path
+
+
+SYSTEMS = ["lead-3", "lead-1", "lead-2"]
+
+
+def _systems_config(tmp_path: Path, out: str, systems: list[str]) -> Any:
+    return config_from_dict({
+        "name": "m", "data": {"path": str(_many_docs(tmp_path / "many.jsonl"))}, "batch_size": 16,
+        "systems": [{"name": s, "model": s} for s in systems], "metrics": ["rouge1", "rougeL", "bleu", "chrf"],
+        "bootstrap": {"resamples": 200, "seed": 11}, "output_dir": str(tmp_path / out),
+    })
+
+
+def _system_files(run_dir: Path, systems: list[str]) -> dict[str, Any]:
+    out: dict[str, Any] = {name: (run_dir / name).read_text(encoding="utf-8") for name in ("results.json", "scores.jsonl")}
+    for s in systems:
+        out[f"scored/{s}"] = (run_dir / "scored" / f"{s}.jsonl").read_text(encoding="utf-8")
+        out[f"summaries/{s}"] = [{k: v for k, v in json.loads(line).items() if k not in ("seconds", "elapsed")}
+                                 for line in (run_dir / "summaries" / f"{s}.jsonl").read_text(encoding="utf-8").splitlines()]
+    return out
+
+
+@pytest.mark.parametrize("systems", [SYSTEMS[:2], SYSTEMS], ids=["two", "three-holm"])
+def test_streamed_systems_compare_as_the_in_memory_run(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                       systems: list[str]) -> None:
+    """Several model systems stream; their paired tests (from the gathered statistics) are the in-memory ones."""
+    from toolkit.runs import engine, streamed
+    from toolkit.runs.engine import run
+
+    monkeypatch.setattr(streamed, "SHARD_DOCUMENTS", 64)  # 300 documents: 5 shards, the last of 44
+    used: list[bool] = []
+    real = engine.can_stream
+    monkeypatch.setattr(engine, "can_stream", lambda c, r: used.append(real(c, r)) or used[-1])
+    first = run(_systems_config(tmp_path, "streamed", systems), progress=False)
+    assert used == [True]
+    assert first.recomputed == {**{f"summarise:{s}": 300 for s in systems}, "score": 300 * len(systems)}
+    monkeypatch.setattr(engine, "can_stream", lambda c, r: False)
+    whole = run(_systems_config(tmp_path, "memory", systems), progress=False)
+    assert _system_files(first.run_dir, systems) == _system_files(whole.run_dir, systems)
+    assert first.results == whole.results and first.signature == whole.signature
+    comparisons = first.results["comparisons"]
+    assert len(comparisons) == 4 * (len(systems) - 1)  # every directed metric, every system against the first
+    assert {(c["family"], c["a"], c["b"]) for c in comparisons} == {("against-first", "lead-3", s) for s in systems[1:]}
+    assert {c["correction"] for c in comparisons} == {"holm" if len(systems) > 2 else "none"}
+    assert all(0 < c["p_value"] <= 1 and c["delta"] != 0 for c in comparisons)
+
+    # interrupted: the second system's stores hold 70 documents (in reverse order), no results; resumed, streamed
+    monkeypatch.setattr(engine, "can_stream", real)
+    for name in (f"summaries/{systems[1]}.jsonl", f"scored/{systems[1]}.jsonl"):
+        path = first.run_dir / name
+        lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
+        path.write_text("".join(lines[100:170][::-1]), encoding="utf-8")
+    (first.run_dir / "results.json").unlink()
+    resumed = run(_systems_config(tmp_path, "streamed", systems), progress=False)
+    assert resumed.recomputed == {**{f"summarise:{s}": 0 for s in systems}, f"summarise:{systems[1]}": 230,
+                                  "score": 230}
+    assert _system_files(resumed.run_dir, systems) == _system_files(whole.run_dir, systems)

@@ -199,13 +199,12 @@ def corpus_results(
     merged: Mapping[str, SegmentStats], ids: Sequence[str], settings: ScoringSettings,
 ) -> dict[str, MetricResult]:
     """Each metric's corpus result with its bootstrap interval, as ``score()`` builds it."""
-    from toolkit.scoring.api import _full_signature, _in_id_order
+    from toolkit.scoring.api import _full_signature
     from toolkit.scoring.registry import get_metric
-    from toolkit.scoring.stats import bootstrap_cis, resample_order
+    from toolkit.scoring.stats import bootstrap_cis
 
-    order = None if _in_resample_order(ids) else resample_order(list(ids))
     segs = list(merged.values())
-    ordered = segs if order is None else [_in_id_order(seg, order) for seg in segs]  # no copy when in order already
+    ordered = list(in_resample_order(merged, ids).values())
     cis = bootstrap_cis(ordered, resamples=settings.ci_resamples,
                         seed=settings.seed, float32_parity=settings.p_value == "sacrebleu") if settings.ci_resamples > 0 else [
         None] * len(segs)
@@ -213,6 +212,24 @@ def corpus_results(
                                higher_is_better=get_metric(name).info.higher_is_better, n_segments=len(ids),
                                extra=seg.corpus_extra)
             for (name, seg), ci in zip(merged.items(), cis)}
+
+
+def in_resample_order(merged: Mapping[str, SegmentStats], ids: Sequence[str]) -> dict[str, SegmentStats]:
+    """Each metric's statistics with their rows in resampling order (:func:`toolkit.scoring.stats.resample_order`
+    of ``ids``), as ``score()`` and ``compare()`` resample them; no copy when the ids stand in that order already.
+
+    Example:
+        >>> from toolkit.scoring.base import mean_stats
+        >>> in_resample_order({"m": mean_stats([1.0, 2.0, 3.0], "m|v")}, ["b", "c", "a"])["m"].stats[:, 0].tolist()
+        [3.0, 1.0, 2.0]
+    """
+    from toolkit.scoring.api import _in_id_order
+    from toolkit.scoring.stats import resample_order
+
+    if _in_resample_order(ids):
+        return dict(merged)
+    order = resample_order(list(ids))
+    return {name: _in_id_order(seg, order) for name, seg in merged.items()}
 
 
 def _in_resample_order(ids: Iterable[str]) -> bool:

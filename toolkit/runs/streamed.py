@@ -1,7 +1,7 @@
 """A run streamed shard by shard: the driver never holds the corpus, a stage, or every scoring unit.
 
-For a config whose every step can be computed shard by shard (:func:`can_stream`: model systems on the
-original text, no glossary, QA or faithfulness findings, metrics whose corpus value :mod:`.shard_stats`
+For a config whose every step can be computed shard by shard (:func:`can_stream`: one or more model systems on
+the original text, no glossary, QA or faithfulness findings, metrics whose corpus value :mod:`.shard_stats`
 rebuilds exactly), the run reads :data:`SHARD_DOCUMENTS` documents at a time
 (:func:`toolkit.runs.data.iter_document_shards`) and takes each shard through the same plans as the
 in-memory engine (:func:`.summarise_stage.plan_model`, :func:`.score_stage.plan_scores`, executed by
@@ -9,8 +9,9 @@ in-memory engine (:func:`.summarise_stage.plan_model`, :func:`.score_stage.plan_
 statistics as numpy arrays (:class:`.shard_stats.SystemStats`) and append its ``scores.jsonl`` rows. The
 stores are :class:`toolkit.runs.store_index.IndexedStore` (the same JSONL files, an index in memory), so a
 killed run resumes document by document. At the end the stores are rewritten in document order and the
-corpus scores, intervals and paired tests are computed from the gathered statistics; ``results.json`` is
-the one the in-memory path writes (tests/test_streamed.py).
+corpus scores, intervals and paired tests (every system against the first, Holm-corrected:
+:func:`toolkit.scoring.paired.paired_tests`, the code ``compare()`` runs) are computed from the gathered
+statistics; ``results.json`` is the one the in-memory path writes (tests/test_streamed.py).
 
 Driver memory: the index (28 bytes a document a store), the ids (one buffer, ``8 + len(id)`` bytes each, for
 the resampling order) and the statistics arrays (~120 bytes a document for ROUGE-1/2/L + BLEU), plus one
@@ -39,6 +40,7 @@ from toolkit.runs.results import RunResults, SystemResults
 from toolkit.runs.shard_stats import (
     SystemStats,
     corpus_results,
+    in_resample_order,
     shard_stats,
     streamable,
 )
@@ -55,17 +57,23 @@ Bar = Callable[[str, int, int], Callable[[float], None]]
 def can_stream(config: RunConfig, runs: Sequence[SystemRun]) -> bool:
     """Whether a run can be streamed shard by shard (else the in-memory engine runs it).
 
+    Streamable: one or more model systems, every one on the original text (a glossary's normalised runs stay
+    in memory), no QA, and metrics whose corpus value :func:`.shard_stats.streamable` rebuilds from shards.
+
     Example:
         >>> from toolkit import config_from_dict
         >>> from toolkit.runs.systems import system_runs
         >>> c = config_from_dict({"name": "d", "data": {"path": "d.jsonl"}, "systems": [{"name": "l", "model": "lead-3"}],
         ...                       "metrics": ["rouge1", "bleu"]})
-        >>> can_stream(c, system_runs(c)), can_stream(c.model_copy(update={"metrics": ["terms"]}), system_runs(c))
-        (True, False)
+        >>> two = c.model_copy(update={"systems": [*c.systems, c.systems[0].model_copy(update={"name": "l2"})]})
+        >>> can_stream(c, system_runs(c)), can_stream(two, system_runs(two))
+        (True, True)
+        >>> can_stream(c.model_copy(update={"metrics": ["terms"]}), system_runs(c))
+        False
     """
     from toolkit.scoring import resolve_metrics
 
-    return (config.glossary is None and (config.qa is None or not config.qa.enabled) and len(runs) == 1
+    return (config.glossary is None and (config.qa is None or not config.qa.enabled) and len(runs) >= 1
             and all(s.input == "original" for s in runs)
             and streamable(resolve_metrics(config.metrics), config.scoring_settings()))
 
@@ -228,15 +236,27 @@ def _results(
     config: RunConfig, runs: Sequence[SystemRun], collected: dict[str, SystemStats], ids: Sequence[str],
     settings: Any, fingerprints: dict[str, str], data_sha: str,
 ) -> RunResults:
+    from toolkit.runs.results import comparison_results
+    from toolkit.scoring import metric_info
+    from toolkit.scoring.paired import paired_tests
+
     systems: dict[str, SystemResults] = {}
     metric_signatures: dict[str, str] = {}
+    tested = [m for m in collected[runs[0].name].metrics if metric_info(m).higher_is_better is not None]
+    ordered: dict[str, dict[str, Any]] = {}  # per system, the tested metrics' statistics in resampling order
     for system in runs:
-        corpus = corpus_results(collected[system.name].merged(settings), ids, settings)
+        merged = collected[system.name].merged(settings)
+        corpus = corpus_results(merged, ids, settings)
         systems[system.name] = SystemResults(system.name, system.input, system.base, corpus)
         metric_signatures.update({name: result.signature for name, result in corpus.items()})
+        if len(runs) > 1 and tested:
+            ordered[system.name] = in_resample_order({m: merged[m] for m in tested}, ids)
+    # every system against the first, as runs.sections.paired_comparisons (model systems on the original text only:
+    # no normalisation pairs)
+    comparisons = comparison_results(paired_tests(ordered, tested, settings), "against-first") if ordered else []
     signature = mf.run_signature(data_sha=data_sha, glossary_sha=None, systems=fingerprints,
                                  metric_signatures=metric_signatures, resamples=settings.ci_resamples, seed=settings.seed)
-    return RunResults(name=config.name, run_signature=signature, documents=len(ids), systems=systems, comparisons=(),
+    return RunResults(name=config.name, run_signature=signature, documents=len(ids), systems=systems, comparisons=tuple(comparisons),
                       terminology=None, metric_signatures=metric_signatures, settings=settings.to_dict(), sections={})
 
 
