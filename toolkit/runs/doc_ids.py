@@ -4,7 +4,8 @@
 position through a sorted array of 64-bit hashes (about 30 bytes an id, against some 130 for a Python dict
 of strings). :class:`ScoreTable` is the report's ``(document id, system, metric) -> score`` mapping, held as
 one float64 column (NaN: no score) per system and metric. :func:`iter_row_chunks` reads a run's JSONL file a
-chunk of rows at a time, with :func:`toolkit.runs.report_data.read_rows`'s rules for a torn last line.
+chunk of rows at a time, a torn last line skipped (:func:`toolkit.runs.report_data.read_rows` reads a file
+whole with it).
 """
 
 from __future__ import annotations
@@ -218,7 +219,7 @@ class ScoreTable(Mapping[tuple[str, str, str], float]):
 
 def iter_row_chunks(path: Path, chunk: int) -> Iterator[list[dict[str, Any]]]:
     """The JSON objects of a run's JSONL file, ``chunk`` at a time; a torn last line (a crash mid-write) is
-    skipped, as :func:`toolkit.runs.report_data.read_rows` skips it.
+    skipped.
 
     Raises:
         InputError: a line other than the last is not a JSON object, or the file is not UTF-8.

@@ -7,7 +7,6 @@ every other part is optional and its absence just leaves a section of the report
 
 from __future__ import annotations
 
-import json
 import math
 from array import array
 from collections.abc import Iterator, Mapping, Sequence
@@ -17,7 +16,7 @@ from typing import Any
 
 import numpy as np
 
-from toolkit.errors import InputError, RunDirError
+from toolkit.errors import RunDirError
 from toolkit.io import read_text
 from toolkit.runs import report_limits as limits
 from toolkit.runs.doc_ids import DocIds, ScoreTable, iter_row_chunks
@@ -117,28 +116,13 @@ class RunData:
 
 
 def read_rows(path: Path) -> list[dict[str, Any]]:
-    """Read a run's JSONL file; a torn last line (a crash mid-write) is skipped, later rows win by position.
+    """Read a run's JSONL file whole; a torn last line (a crash mid-write) is skipped, later rows win by
+    position (the rules of :func:`toolkit.runs.doc_ids.iter_row_chunks`, which reads it a chunk at a time).
 
     Raises:
-        InputError: a line other than the last is not a JSON object.
+        InputError: a line other than the last is not a JSON object, or the file is not UTF-8.
     """
-    lines = read_text(path).split("\n")
-    rows: list[dict[str, Any]] = []
-    last = max((i for i, line in enumerate(lines) if line.strip()), default=-1)
-    for number, line in enumerate(lines):
-        if not line.strip():
-            continue
-        try:
-            obj = json.loads(line)
-        except json.JSONDecodeError as exc:
-            if number == last:
-                break
-            raise InputError(f"{path}:{number + 1}: broken JSON ({exc.msg}); the run folder is damaged, "
-                             "re-run with --fresh") from None
-        if not isinstance(obj, dict):
-            raise InputError(f"{path}:{number + 1}: expected a JSON object; the run folder is damaged")
-        rows.append(obj)
-    return rows
+    return [row for rows in iter_row_chunks(path, 1 << 16) for row in rows]
 
 
 def _read_json(path: Path, required: bool) -> dict[str, Any]:
