@@ -141,6 +141,7 @@ def _timeless(path: Path) -> str:
 
 def test_a_warm_run_reads_results_and_plots_back(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     import toolkit.scoring
+    from toolkit.runs import streamed
     from toolkit.runs.engine import run
 
     first = run(_config(tmp_path), progress=False)
@@ -153,6 +154,7 @@ def test_a_warm_run_reads_results_and_plots_back(tmp_path: Path, monkeypatch: py
 
     monkeypatch.setattr(toolkit.scoring, "score", refuse)  # corpus scores, intervals ...
     monkeypatch.setattr(toolkit.scoring, "compare", refuse)  # ... and paired tests
+    monkeypatch.setattr(streamed, "corpus_results", refuse)  # the same for a streamed run (this config streams)
     refuse_drawing(monkeypatch)
     second = run(_config(tmp_path), progress=False)
     assert (second.run_dir / "results.json").read_bytes() == results
