@@ -57,8 +57,8 @@ class LocalExecutor:
 
 
 def batched(items: Sequence[Any], size: int) -> list[list[Any]]:
-    """Split ``items`` into lists of at most ``size``."""
-    return [list(items[i : i + size]) for i in range(0, len(items), size)]
+    """Split ``items`` into lists of at most ``size`` (:func:`chunks`, all at once)."""
+    return list(chunks(items, size))
 
 
 def chunks(items: Iterable[Any], size: int) -> Iterator[list[Any]]:

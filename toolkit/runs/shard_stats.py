@@ -21,7 +21,7 @@ import numpy as np
 
 from toolkit.scoring.base import SegmentStats, mean_stats
 from toolkit.scoring.records import MetricResult, ScoreReport
-from toolkit.scoring.settings import ScoringSettings
+from toolkit.scoring.settings import ScoringSettings, full_signature
 
 SACREBLEU = ("bleu", "chrf", "chrf++", "ter")
 
@@ -197,18 +197,19 @@ def _sacrebleu_merged(name: str, rows: np.ndarray, scores: np.ndarray, nrefs: se
 
 def corpus_results(
     merged: Mapping[str, SegmentStats], ids: Sequence[str], settings: ScoringSettings,
+    ordered: Mapping[str, SegmentStats] | None = None,
 ) -> dict[str, MetricResult]:
-    """Each metric's corpus result with its bootstrap interval, as ``score()`` builds it."""
-    from toolkit.scoring.api import _full_signature
+    """Each metric's corpus result with its bootstrap interval, as ``score()`` builds it; ``ordered`` is
+    :func:`in_resample_order` of ``merged`` where the caller has it already (else it is made here)."""
     from toolkit.scoring.registry import get_metric
     from toolkit.scoring.stats import bootstrap_cis
 
     segs = list(merged.values())
-    ordered = list(in_resample_order(merged, ids).values())
+    ordered = list((in_resample_order(merged, ids) if ordered is None else ordered).values())
     cis = bootstrap_cis(ordered, resamples=settings.ci_resamples,
                         seed=settings.seed, float32_parity=settings.p_value == "sacrebleu") if settings.ci_resamples > 0 else [
         None] * len(segs)
-    return {name: MetricResult(name=name, score=seg.corpus_score, ci=ci, signature=_full_signature(seg.signature, settings.ci_tag()),
+    return {name: MetricResult(name=name, score=seg.corpus_score, ci=ci, signature=full_signature(seg.signature, settings.ci_tag()),
                                higher_is_better=get_metric(name).info.higher_is_better, n_segments=len(ids),
                                extra=seg.corpus_extra)
             for (name, seg), ci in zip(merged.items(), cis)}

@@ -246,11 +246,12 @@ def _results(
     ordered: dict[str, dict[str, Any]] = {}  # per system, the tested metrics' statistics in resampling order
     for system in runs:
         merged = collected[system.name].merged(settings)
-        corpus = corpus_results(merged, ids, settings)
+        in_order = in_resample_order(merged, ids)  # once: the intervals and the paired tests resample it
+        corpus = corpus_results(merged, ids, settings, in_order)
         systems[system.name] = SystemResults(system.name, system.input, system.base, corpus)
         metric_signatures.update({name: result.signature for name, result in corpus.items()})
         if len(runs) > 1 and tested:
-            ordered[system.name] = in_resample_order({m: merged[m] for m in tested}, ids)
+            ordered[system.name] = {m: in_order[m] for m in tested}
     # every system against the first, as runs.sections.paired_comparisons (model systems on the original text only:
     # no normalisation pairs)
     comparisons = comparison_results(paired_tests(ordered, tested, settings), "against-first") if ordered else []

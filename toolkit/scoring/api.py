@@ -15,10 +15,10 @@ from typing import Any
 
 from toolkit.errors import ConfigError, InputError, InputLengthError
 from toolkit.scoring.base import ScoringContext, SegmentStats
-from toolkit.scoring.paired import _full_signature, paired_tests
+from toolkit.scoring.paired import paired_tests
 from toolkit.scoring.records import Comparison, MetricResult, ScoreReport
 from toolkit.scoring.registry import DEFAULT_METRICS, get_metric, resolve_metrics
-from toolkit.scoring.settings import DEFAULT_RESAMPLES, TEST_METHODS, ScoringSettings
+from toolkit.scoring.settings import DEFAULT_RESAMPLES, TEST_METHODS, ScoringSettings, full_signature
 from toolkit.scoring.stats import bootstrap_cis, resample_order
 from toolkit.scoring.term_metrics import glossary_optional
 
@@ -251,7 +251,7 @@ def score(
             name=name,
             score=seg.corpus_score,
             ci=ci,
-            signature=_full_signature(seg.signature, tail),
+            signature=full_signature(seg.signature, tail),
             higher_is_better=info.higher_is_better,
             n_segments=len(preds),
             extra=seg.corpus_extra,

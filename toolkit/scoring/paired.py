@@ -10,19 +10,14 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 
-from toolkit._version import __version__
 from toolkit.errors import ConfigError
 from toolkit.scoring.base import SegmentStats
 from toolkit.scoring.records import Comparison, SystemComparison
 from toolkit.scoring.registry import get_metric
-from toolkit.scoring.settings import ScoringSettings
+from toolkit.scoring.settings import ScoringSettings, full_signature
 from toolkit.scoring.stats import approximate_randomization, holm, paired_bootstrap
 
 __all__ = ["paired_tests"]
-
-
-def _full_signature(base: str, tail: str) -> str:
-    return f"{base}|{tail}toolkit:{__version__}"
 
 
 def paired_tests(
@@ -84,6 +79,6 @@ def paired_tests(
                 )
             )
         rows[name] = metric_rows
-        signatures[name] = _full_signature(base.signature, settings.test_tag())
+        signatures[name] = full_signature(base.signature, settings.test_tag())
     return Comparison(method=settings.method, resamples=n_samples, seed=settings.seed, rows=rows, signatures=signatures,
                       p_value_rule=settings.p_value)

@@ -17,6 +17,8 @@ from collections.abc import Mapping
 from dataclasses import asdict, dataclass, fields, replace
 from typing import Any
 
+from toolkit._version import __version__
+
 ROUGE_MODES = ("rouge-score", "rouge155", "unicode")
 MULTI_REF_RULES = ("best", "average")
 LSUM_SPLITS = ("newline", "builtin")
@@ -240,3 +242,14 @@ def default_of(name: str) -> Any:
         if f.name == name:
             return f.default
     raise KeyError(name)
+
+
+def full_signature(base: str, tail: str) -> str:
+    """A metric's signature: its own part, then the resampling tail (:meth:`ScoringSettings.ci_tag` or
+    :meth:`ScoringSettings.test_tag`), then the toolkit version.
+
+    Example:
+        >>> full_signature("bleu|tok:13a", ScoringSettings().ci_tag()).startswith("bleu|tok:13a|bs:1000|rs:12345|toolkit:")
+        True
+    """
+    return f"{base}|{tail}toolkit:{__version__}"
