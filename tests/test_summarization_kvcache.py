@@ -50,6 +50,13 @@ def test_growing_cache_gives_the_same_tokens_through_its_growth(tiny: dict[str, 
     assert layer.keys.shape[-2] == ids.shape[1] + new - 1 and layer._buffers[0].shape[-2] >= layer.keys.shape[-2]
 
 
+@pytest.fixture
+def generate_path(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Greedy search through ``model.generate`` (where these caches are used), not ``summarization.greedy``."""
+    monkeypatch.setattr(base, "greedy_applies", lambda *args: False)
+
+
+@pytest.mark.usefixtures("generate_path")
 def test_summaries_are_the_same_with_and_without_it(tiny: dict[str, Path], monkeypatch: pytest.MonkeyPatch) -> None:
     s = load_summarizer(str(tiny["llama"]), settings={"max_new_tokens": 12}, device="cpu")
     calls: list[Any] = []
@@ -97,6 +104,7 @@ def test_same_tokens_as_left_padding(tiny: dict[str, Path]) -> None:
     assert torch.equal(prefixed[:, pids.shape[1]:], padded[:, ids.shape[1]:])
 
 
+@pytest.mark.usefixtures("generate_path")
 def test_summaries_are_the_same_and_fewer_tokens_are_prefilled(
     tiny: dict[str, Path], monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -83,13 +83,14 @@ def test_document_three_times_the_context_is_chunked_not_truncated(tmp_path: Pat
     budget = s.info["document_budget"]
     assert budget == context - 8 - s._overhead()
     seen: list[int] = []
-    real_generate = s.model.generate
+    real_prompt = s._prompt_ids
 
-    def spy(**kwargs):
-        seen.append(kwargs["input_ids"].shape[1])
-        return real_generate(**kwargs)
+    def spy(text: str) -> list[int]:  # every prompt the model is fed (generate's or summarization.greedy's)
+        ids = real_prompt(text)
+        seen.append(len(ids))
+        return ids
 
-    monkeypatch.setattr(s.model, "generate", spy)
+    monkeypatch.setattr(s, "_prompt_ids", spy)
     doc = long_document(3 * context)
     n_tokens = s.count(doc)
     assert n_tokens >= 3 * context

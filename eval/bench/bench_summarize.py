@@ -11,12 +11,16 @@ Variants, each in its own subprocess (so peak RSS is its own):
 - ``ours-fp32-b8``: ``Summarizer.summarize`` (length-sorted batches of 8, left padding), float32.
 - ``ours-bf16-b8``: the same in bfloat16; ``ours-<dtype>-b<N>`` for other batch sizes.
 - ``exact-b<N>``: ``load_summarizer(..., precision="exact")`` (float32), batches of N (issue 18).
-- ``fast``: ``precision="fast"`` (float32 on this CPU, batches of at least 16); ``fast-b<N>`` for batches of N >= 16.
+- ``fast``: ``precision="fast"`` (float32 on this CPU, batches of at least ``FAST_MIN_BATCH``); ``fast-b<N>`` for
+  batches of N (at least ``FAST_MIN_BATCH``).
 - ``<variant>-dyncache``: the same with transformers' own key/value cache (``torch.cat`` every step) instead of
   ``toolkit.summarization.kvcache`` (issue 18: what the growing cache gains, texts identical); it also pads the
   whole prompt (no shared-prefix prefill), i.e. the path before both changes.
 - ``<variant>-noprefix``: the same with every prompt padded whole instead of its shared prefix prefilled once
   (``toolkit.summarization.prefix``; issue 18: what it gains, texts identical).
+- ``<variant>-generate``: greedy search through ``model.generate`` (shared prefix and growing cache kept)
+  instead of ``toolkit.summarization.greedy`` (prefill 4 rows at a time, decode the batch together): what
+  that gains, texts identical. ``-noprefix`` and ``-dyncache`` imply it (the paths before it).
 
 The load average (``uptime``) is recorded before and after the run and per variant: the dev machine is
 shared, so absolute numbers move with it; ratios measured in one run are what to compare.
@@ -94,15 +98,17 @@ def parse_variant(variant: str) -> tuple[str, str, int]:
     """``(precision, dtype setting, batch size)`` of a variant name.
 
     ``ours-bf16-b32`` -> ("exact", "bfloat16", 32); ``naive`` -> ("exact", "float32", 1);
-    ``exact-b8`` -> ("exact", "auto", 8); ``fast`` -> ("fast", "auto", 16). A ``-dyncache`` suffix (run by
-    :func:`run_variant`) keeps transformers' own key/value cache instead of ``summarization.kvcache``.
+    ``exact-b8`` -> ("exact", "auto", 8); ``fast`` -> ("fast", "auto", FAST_MIN_BATCH). Suffixes ``-generate``,
+    ``-noprefix`` and ``-dyncache`` (run by :func:`run_variant`) pick the paths before issue 18's changes.
     """
-    variant = variant.removesuffix("-dyncache").removesuffix("-noprefix")
+    variant = variant.removesuffix("-dyncache").removesuffix("-noprefix").removesuffix("-generate")
     if variant == "naive":
         return "exact", "float32", 1
     if variant.startswith(("exact", "fast")):
         precision, _, batch = variant.partition("-")
-        return precision, "auto", int(batch.removeprefix("b")) if batch else 16
+        from toolkit.summarization.batching import FAST_MIN_BATCH
+
+        return precision, "auto", int(batch.removeprefix("b")) if batch else (FAST_MIN_BATCH if precision == "fast" else 16)
     _, dtype, batch = variant.split("-")
     return "exact", {"fp32": "float32", "bf16": "bfloat16"}[dtype], int(batch.removeprefix("b"))
 
@@ -114,9 +120,11 @@ def run_variant(variant: str, docs_path: str, threads: int, limit: int | None = 
 
     torch.set_num_threads(threads)
     os.environ["TOOLKIT_NUM_THREADS"] = str(threads)
-    if variant.endswith(("-dyncache", "-noprefix")):  # the path before summarization.prefix: whole prompts padded
+    if variant.endswith(("-dyncache", "-noprefix", "-generate")):  # the path before summarization.greedy
         from toolkit.summarization import base
 
+        base.greedy_applies = lambda *args: False
+    if variant.endswith(("-dyncache", "-noprefix")):  # the path before summarization.prefix: whole prompts padded
         base.prefilled_batch = lambda *args: None
         if variant.endswith("-dyncache"):  # and before summarization.kvcache (torch.cat every step)
             base.cache_kwargs = lambda *args: {}

@@ -19,6 +19,8 @@ from toolkit.summarization.batching import (
     torch_threads,
 )
 from toolkit.summarization.chunking import split_text
+from toolkit.summarization.greedy import applies as greedy_applies
+from toolkit.summarization.greedy import greedy_generate
 from toolkit.summarization.kvcache import cache_kwargs
 from toolkit.summarization.prefix import prefilled_batch
 from toolkit.summarization.records import GenerationSettings, Summary
@@ -244,48 +246,63 @@ class GenerativeSummarizer(Summarizer):
         elif (self.model.generation_config.min_length or 0) > 0:
             kwargs["min_length"] = 0
         watch = self.settings.num_beams == 1 and bool(self.eos_ids)
+        own_loop = self.left_pad and greedy_applies(self.model, self.settings)
         with torch.inference_mode(), torch_threads(choose_threads(self.n_params) if self.device == "cpu" else None):
-            for batch in length_sorted_batches([len(p) for p in prompts], batch_size):
+            for batch in length_sorted_batches([len(p) for p in prompts], batch_size, balanced=own_loop):
                 start = time.perf_counter()
                 chosen = [prompts[i] for i in batch]
-                # the shared prompt prefix prefilled once (same tokens), else left/right padding as before
-                prepared = prefilled_batch(self.model, chosen, self.pad_id, self.settings.num_beams) if self.left_pad else None
-                if prepared is not None:
-                    ids, mask, cache = prepared
-                else:
-                    ids, mask = pad_batch(chosen, self.pad_id, left=self.left_pad)
-                    cache = cache_kwargs(self.model, self.settings.num_beams)  # no per-step cat: same tokens
                 finished: set[int] = set()
 
                 def finish(row: int, batch: list[int] = batch, finished: set[int] = finished) -> None:
                     finished.add(row)
                     on_done(batch[row])
 
-                extra = {}
-                if watch:
-                    from transformers import StoppingCriteriaList
-
-                    extra["stopping_criteria"] = StoppingCriteriaList([_FinishWatcher(self.eos_ids, finish)])
-                extra.update(cache)
-                torch.manual_seed(self.settings.seed)
-                generated = self.model.generate(
-                    input_ids=ids.to(self.device),
-                    attention_mask=mask.to(self.device),
-                    pad_token_id=self.pad_id,
-                    **kwargs,
-                    **extra,
-                )
-                new = generated[:, ids.shape[1] :] if not self.model.config.is_encoder_decoder else generated[:, 1:]
-                rows = new.tolist()
-                share = (time.perf_counter() - start) / len(batch)
-                for i, row in zip(batch, rows):
-                    n_out = self._count_new(row)
-                    text = self.tokenizer.decode(row[:n_out], skip_special_tokens=True)
-                    out[i] = (self._clean(text), n_out, share)
+                if own_loop:  # prefill in small groups, decode the batch together: the same tokens as generate
+                    rows = greedy_generate(
+                        self.model, chosen, pad_id=self.pad_id, eos_ids=self.eos_ids,
+                        max_new_tokens=self.settings.max_new_tokens, min_new_tokens=self.settings.min_new_tokens,
+                        on_finish=finish,
+                    )
+                else:
+                    rows = self._generate_batch(chosen, kwargs, finish if watch else None)
+                self._collect(out, batch, rows, start)
                 for row in range(len(batch)):
                     if row not in finished:
                         finish(row)
         return out
+
+    def _generate_batch(
+        self, chosen: list[list[int]], kwargs: dict[str, Any], finish: Callable[[int], None] | None
+    ) -> list[list[int]]:
+        """Generated ids of one batch through ``model.generate``; ``finish(row)`` as a row emits end-of-sequence."""
+        import torch
+
+        # the shared prompt prefix prefilled once (same tokens), else left/right padding as before
+        prepared = prefilled_batch(self.model, chosen, self.pad_id, self.settings.num_beams) if self.left_pad else None
+        if prepared is not None:
+            ids, mask, cache = prepared
+        else:
+            ids, mask = pad_batch(chosen, self.pad_id, left=self.left_pad)
+            cache = cache_kwargs(self.model, self.settings.num_beams)  # no per-step cat: same tokens
+        extra = dict(cache)
+        if finish is not None:
+            from transformers import StoppingCriteriaList
+
+            extra["stopping_criteria"] = StoppingCriteriaList([_FinishWatcher(self.eos_ids, finish)])
+        torch.manual_seed(self.settings.seed)
+        generated = self.model.generate(
+            input_ids=ids.to(self.device), attention_mask=mask.to(self.device), pad_token_id=self.pad_id,
+            **kwargs, **extra,
+        )
+        new = generated[:, ids.shape[1] :] if not self.model.config.is_encoder_decoder else generated[:, 1:]
+        return new.tolist()
+
+    def _collect(self, out: list[tuple[str, int, float]], batch: list[int], rows: list[list[int]], start: float) -> None:
+        """Decode a batch's generated ids into ``out[i] = (text, new tokens, seconds)``, the batch's time shared."""
+        share = (time.perf_counter() - start) / len(batch)
+        for i, row in zip(batch, rows):
+            n_out = self._count_new(row)
+            out[i] = (self._clean(self.tokenizer.decode(row[:n_out], skip_special_tokens=True)), n_out, share)
 
     def summarize(
         self, texts: Sequence[str], *, batch_size: int | None = None, progress: Progress | None = None,
@@ -295,9 +312,10 @@ class GenerativeSummarizer(Summarizer):
 
         Args:
             texts: Documents.
-            batch_size: Texts generated together (default ``settings.batch_size``); does not change
-                greedy or beam outputs in ``exact`` precision. ``fast`` uses at least
-                :data:`~toolkit.summarization.batching.FAST_MIN_BATCH`.
+            batch_size: Texts generated together (default ``settings.batch_size``; greedy search of a
+                Llama-architecture model on the CPU prefills them a few at a time and decodes them together,
+                :mod:`~toolkit.summarization.greedy`); does not change greedy or beam outputs in ``exact``
+                precision. ``fast`` uses at least :data:`~toolkit.summarization.batching.FAST_MIN_BATCH`.
             progress: Called with 1 as each document finishes (as its row ends, not when its batch does).
             on_document: Called with ``(index, share)`` as a document (share 1.0) or a chunk of a long
                 document (a fraction; a document's shares add up to 1.0) finishes.

@@ -25,11 +25,14 @@ CUDA_AUTO_DTYPE = "float32"
 # The bfloat16 candidate FAILED its quality proof (eval/fast_quality.md, 20 dev documents: ROUGE-1 -1.65,
 # p=0.027; ROUGE-L -1.15, p=0.019; mean |delta| 1.36 > 0.5), and on an AVX2-only CPU it is also slower
 # (a bfloat16 linear layer 0.14-0.36x float32, eval/bench/results/summarize_fast.md), so FAST_BF16 is off:
-# "fast" is float32 with batches of at least FAST_MIN_BATCH, the same texts as "exact" (batch invariance).
+# "fast" is float32 with batches of at least FAST_MIN_BATCH, the same texts as "exact" (batch invariance):
+# 32 since greedy decoding prefills a few rows at a time and decodes the batch together (summarization.greedy),
+# the fastest batch of eval/bench/results/summarize_greedy.md (4.5x the naive loop, against 4.2x at 64 and
+# 3.2x at 16).
 # It would take bfloat16 only on CPUs with native bfloat16 (AVX512-BF16, AMX), where SmolLM2 ran 2.2x faster
 # (eval/bench/results/summarize.md, 2026-11-27), once a path passes the proof. On CUDA float32 stayed the
 # faster dtype for SmolLM2 (note above).
-FAST_MIN_BATCH = 16
+FAST_MIN_BATCH = 32
 FAST_BF16 = False
 _NATIVE_BF16_FLAGS = ("avx512_bf16", "amx_bf16")
 
@@ -194,12 +197,15 @@ def torch_threads(n: int | None = None) -> Iterator[None]:
         torch.set_num_threads(before)
 
 
-def length_sorted_batches(lengths: Sequence[int], batch_size: int) -> list[list[int]]:
+def length_sorted_batches(lengths: Sequence[int], batch_size: int, *, balanced: bool = False) -> list[list[int]]:
     """Indices grouped into batches of similar length, longest first (stable for ties).
 
     Args:
         lengths: Token count of each item.
-        batch_size: Items per batch (>= 1).
+        batch_size: Items per batch at most (>= 1).
+        balanced: Spread the items evenly over the fewest batches of at most ``batch_size`` (50 items at 48:
+            25 + 25, not 48 + 2, whose last batch would decode 2 rows for as many steps as 48). Only for
+            outputs that do not depend on which items share a batch (greedy search, not seeded sampling).
 
     Returns:
         Batches of indices into ``lengths``.
@@ -207,8 +213,18 @@ def length_sorted_batches(lengths: Sequence[int], batch_size: int) -> list[list[
     Example:
         >>> length_sorted_batches([5, 1, 9, 3], 2)
         [[2, 0], [3, 1]]
+        >>> [len(b) for b in length_sorted_batches(range(50), 48)]
+        [48, 2]
+        >>> [len(b) for b in length_sorted_batches(range(50), 48, balanced=True)]
+        [25, 25]
     """
     order = sorted(range(len(lengths)), key=lambda i: (-lengths[i], i))
+    if balanced and order:
+        count = -(-len(order) // batch_size)
+        base, extra = divmod(len(order), count)
+        sizes = [base + (i < extra) for i in range(count)]
+        starts = [sum(sizes[:i]) for i in range(count)]
+        return [order[start : start + size] for start, size in zip(starts, sizes)]
     return [order[start : start + batch_size] for start in range(0, len(order), batch_size)]
 
 

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from typing import Any
 
-__all__ = ["cache_keyword", "cache_kwargs", "growing_cache"]
+__all__ = ["cache_from_buffers", "cache_keyword", "cache_kwargs", "growing_cache"]
 
 _MIN_CAPACITY = 64  # positions allocated at least, per layer
 MODEL_TYPES = frozenset({"llama"})  # config.model_type values whose tokens were checked identical
@@ -63,6 +63,12 @@ def _classes() -> tuple[type, type] | None:
             self.keys, self.values = self.keys.contiguous(), self.values.contiguous()
             self._buffers, self._filled = (self.keys, self.values), self.keys.shape[-2]
 
+        def take(self, keys: Any, values: Any, filled: int) -> None:
+            """Use ``keys``/``values`` (``[batch, heads, capacity, dim]``) as the buffers, ``filled`` positions in."""
+            self.lazy_initialization(keys, values)
+            self._buffers, self._filled = (keys, values), filled
+            self.keys, self.values = keys[..., :filled, :], values[..., :filled, :]
+
         def crop(self, tokens_to_remove: int) -> None:
             super().crop(tokens_to_remove)
             self._adopt()
@@ -109,6 +115,29 @@ def growing_cache(model: Any, num_beams: int) -> Any | None:
         _CLASSES.append(_classes())
     classes = _CLASSES[0]
     return classes[1]() if classes is not None else None
+
+
+def cache_from_buffers(model: Any, buffers: list[tuple[Any, Any]], filled: int) -> Any:
+    """A :func:`growing_cache` whose layer ``i`` keeps its keys and values in ``buffers[i]`` (filled
+    ``filled`` positions in; it grows in place up to their capacity, then by doubling as usual).
+
+    Example:
+        >>> import torch
+        >>> model = type("M", (), {"config": type("C", (), {"model_type": "llama"})()})()
+        >>> keys = torch.zeros(2, 1, 10, 4)
+        >>> cache = cache_from_buffers(model, [(keys, keys.clone())], 3)
+        >>> cache.get_seq_length(), cache.layers[0].keys.shape[-2]
+        (3, 3)
+    """
+    cache = growing_cache(model, 1)
+    if cache is None:
+        raise ValueError(f"no growing cache for model type {getattr(model.config, 'model_type', None)!r}")
+    layer_class = _CLASSES[0][0]  # type: ignore[index]
+    for keys, values in buffers:
+        layer = layer_class()
+        layer.take(keys, values, filled)
+        cache.layers.append(layer)
+    return cache
 
 
 def cache_keyword() -> str:
