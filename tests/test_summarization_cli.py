@@ -83,3 +83,23 @@ def test_summarize_with_a_tiny_model_folder(tmp_path: Path, capsys) -> None:
     rows = read_rows(out)
     assert [r["id"] for r in rows] == ["0", "1", "2"]
     assert all(0 < r["tokens_out"] <= 6 and r["settings"]["max_new_tokens"] == 6 for r in rows)
+
+
+def test_summarize_option_defaults_are_the_generation_settings_defaults() -> None:
+    """One source of truth: every generation option of ``toolkit summarize`` defaults to GenerationSettings'."""
+    import dataclasses
+    import inspect
+
+    from toolkit.cli.summarize_cmds import summarize_command
+    from toolkit.summarization import DEFAULT_MODEL, GenerationSettings
+
+    defaults = GenerationSettings()
+    options = {name: p.default.default for name, p in inspect.signature(summarize_command).parameters.items()}
+    shared = [f.name for f in dataclasses.fields(GenerationSettings) if f.name in options]
+    assert len(shared) >= 15
+    for name in shared:
+        if name == "max_input_tokens":  # the CLI spells "unset" as 0
+            assert options[name] == 0 and defaults.max_input_tokens is None
+            continue
+        assert options[name] == getattr(defaults, name), name
+    assert options["model"] == DEFAULT_MODEL

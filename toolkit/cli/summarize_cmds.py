@@ -13,6 +13,11 @@ from typing import Any
 
 import typer
 
+from toolkit.summarization.batching import FAST_MIN_BATCH
+from toolkit.summarization.records import GenerationSettings
+from toolkit.summarization.registry import DEFAULT_MODEL
+
+_D = GenerationSettings()  # the defaults: declared once, in GenerationSettings
 _EPILOG = (
     "Examples:  toolkit summarize docs.jsonl --model smollm2-135m -o summaries.jsonl\n\n"
     "toolkit summarize article.txt --model lead-3 -o -\n\n"
@@ -23,28 +28,28 @@ _EPILOG = (
 
 def summarize_command(
     input_path: str = typer.Argument(..., metavar="INPUT", help="JSONL of {\"id\", \"text\"} objects, a text file, or - for stdin."),
-    model: str = typer.Option("smollm2-135m", "--model", "-m", help="Built-in name (see `toolkit models`), lead-K, folder, .gguf file or hub id owner/name."),
+    model: str = typer.Option(DEFAULT_MODEL, "--model", "-m", help="Built-in name (see `toolkit models`), lead-K, folder, .gguf file or hub id owner/name."),
     output: str = typer.Option(..., "--output", "-o", help="Output JSONL (- for stdout)."),
     text_field: str = typer.Option("text", "--text-field", help="JSONL field holding the document."),
     id_field: str = typer.Option("id", "--id-field", help="JSONL field holding the id."),
-    max_new_tokens: int = typer.Option(96, "--max-new-tokens", help="Longest summary in model tokens."),
-    min_new_tokens: int = typer.Option(0, "--min-new-tokens", help="Shortest summary in model tokens."),
-    num_beams: int = typer.Option(1, "--num-beams", help="1 = greedy; more = beam search."),
-    length_penalty: float = typer.Option(1.0, "--length-penalty", help="Beam-search length penalty."),
-    no_repeat_ngram_size: int = typer.Option(0, "--no-repeat-ngram-size", help="Block repeated n-grams of this size; 0 = off."),
-    repetition_penalty: float = typer.Option(1.0, "--repetition-penalty", help="1.0 = off."),
-    do_sample: bool = typer.Option(False, "--do-sample", help="Sample instead of greedy/beam search (reproducible with --seed)."),
-    temperature: float = typer.Option(1.0, "--temperature", help="Sampling temperature."),
-    top_p: float = typer.Option(1.0, "--top-p", help="Nucleus sampling mass."),
-    seed: int = typer.Option(0, "--seed", help="Seed set before each generation batch."),
-    batch_size: int = typer.Option(8, "--batch-size", help="Documents generated together; does not change outputs (precision exact)."),
-    dtype: str = typer.Option("auto", "--dtype", help="auto, float32 or bfloat16. auto = float32."),
-    prompt: str = typer.Option("summarize-short.v1", "--prompt", help="Prompt template name or text with {document} (chat models)."),
+    max_new_tokens: int = typer.Option(_D.max_new_tokens, "--max-new-tokens", help="Longest summary in model tokens."),
+    min_new_tokens: int = typer.Option(_D.min_new_tokens, "--min-new-tokens", help="Shortest summary in model tokens."),
+    num_beams: int = typer.Option(_D.num_beams, "--num-beams", help="1 = greedy; more = beam search."),
+    length_penalty: float = typer.Option(_D.length_penalty, "--length-penalty", help="Beam-search length penalty."),
+    no_repeat_ngram_size: int = typer.Option(_D.no_repeat_ngram_size, "--no-repeat-ngram-size", help="Block repeated n-grams of this size; 0 = off."),
+    repetition_penalty: float = typer.Option(_D.repetition_penalty, "--repetition-penalty", help="1.0 = off."),
+    do_sample: bool = typer.Option(_D.do_sample, "--do-sample", help="Sample instead of greedy/beam search (reproducible with --seed)."),
+    temperature: float = typer.Option(_D.temperature, "--temperature", help="Sampling temperature."),
+    top_p: float = typer.Option(_D.top_p, "--top-p", help="Nucleus sampling mass."),
+    seed: int = typer.Option(_D.seed, "--seed", help="Seed set before each generation batch."),
+    batch_size: int = typer.Option(_D.batch_size, "--batch-size", help="Documents generated together; does not change outputs (precision exact); greedy SmolLM2 on a CPU runs fastest at 32."),
+    dtype: str = typer.Option(_D.dtype, "--dtype", help="auto, float32 or bfloat16. auto = float32."),
+    prompt: str = typer.Option(_D.prompt, "--prompt", help="Prompt template name or text with {document} (chat models)."),
     max_input_tokens: int = typer.Option(0, "--max-input-tokens", help="Input context override; longer documents are chunked. 0 = the model's own."),
-    k: int = typer.Option(3, "--k", help="Sentences kept by extractive models."),
-    redundancy: float = typer.Option(0.3, "--redundancy", help="Redundancy penalty of minilm-centrality, in [0, 1)."),
+    k: int = typer.Option(_D.k, "--k", help="Sentences kept by extractive models."),
+    redundancy: float = typer.Option(_D.redundancy, "--redundancy", help="Redundancy penalty of minilm-centrality, in [0, 1)."),
     device: str = typer.Option("", "--device", help="cpu, cuda, cuda:1... Empty = cuda when available, else cpu."),
-    precision: str = typer.Option("exact", "--precision", help="exact (float32, outputs independent of batch size) or fast (the fastest path that passed its quality proof, eval/fast_quality.md: today float32 with batches of >= 16)."),
+    precision: str = typer.Option("exact", "--precision", help="exact (float32, outputs independent of batch size) or fast (the fastest path that passed its quality proof, eval/fast_quality.md: today float32 with batches of >= " f"{FAST_MIN_BATCH})."),
     trust_remote_code: bool = typer.Option(False, "--trust-remote-code", help="Let a model run its own code (off by default)."),
     allow_pickle: bool = typer.Option(False, "--allow-pickle", help="Accept pickle (*.bin) weights (off by default)."),
     progress: bool = typer.Option(True, "--progress/--no-progress", help="Show a progress bar on stderr."),
