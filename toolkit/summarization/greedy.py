@@ -28,7 +28,7 @@ from typing import Any
 
 from toolkit.summarization.batching import pad_batch
 from toolkit.summarization.kvcache import cache_from_buffers, cache_keyword, growing_cache
-from toolkit.summarization.prefix import MIN_SHARED, shared_prefix_length
+from toolkit.summarization.prefix import expanded, prefill_prefix, worth_sharing
 from toolkit.summarization.records import GenerationSettings
 
 __all__ = ["PREFILL_ROWS", "applies", "greedy_generate"]
@@ -75,15 +75,9 @@ def greedy_generate(
     import torch
 
     rows, device = len(prompts), model.device
-    shared = shared_prefix_length(prompts)
-    if rows < 2 or shared < MIN_SHARED:
-        shared = 0
+    shared = worth_sharing(prompts)
     keyword = cache_keyword()
-    prefix_cache = None
-    if shared:
-        prefix_cache = growing_cache(model, 1)
-        model(input_ids=torch.tensor([list(prompts[0][:shared])], device=device), use_cache=True,
-              **{keyword: prefix_cache})
+    prefix_cache = prefill_prefix(model, prompts[0][:shared]) if shared else None
     rests = [list(p[shared:]) for p in prompts]
     length = shared + max(len(r) for r in rests)
     mask = torch.zeros(rows, length, dtype=torch.long, device=device)
@@ -93,10 +87,7 @@ def greedy_generate(
     for lo in range(0, rows, PREFILL_ROWS):
         group = rests[lo:lo + PREFILL_ROWS]
         hi = lo + len(group)
-        cache = growing_cache(model, 1)
-        if prefix_cache is not None:
-            for index, layer in enumerate(prefix_cache.layers):
-                cache.update(layer.keys.expand(len(group), -1, -1, -1), layer.values.expand(len(group), -1, -1, -1), index)
+        cache = expanded(model, prefix_cache, len(group)) if prefix_cache is not None else growing_cache(model, 1)
         ids, group_mask = pad_batch(group, pad_id, left=True)
         ids, group_mask = ids.to(device), group_mask.to(device)
         full_mask = torch.cat([mask[lo:hi, :shared], group_mask], dim=1)
@@ -107,15 +98,14 @@ def greedy_generate(
         first[lo:hi] = _pick(out.logits, eos_ids, 0, min_new_tokens)
         own = ids.shape[1]
         for index, layer in enumerate(cache.layers):
-            if len(buffers) <= index:
+            if len(buffers) <= index:  # first group: the buffers for every row, the shared prefix in place
                 shape = (rows, layer.keys.shape[1], length + max_new_tokens, layer.keys.shape[-1])
                 buffers.append((layer.keys.new_zeros(shape), layer.values.new_zeros(shape)))
+                buffers[index][0][:, :, :shared] = layer.keys[:1, :, :shared]
+                buffers[index][1][:, :, :shared] = layer.values[:1, :, :shared]
             keys, values = buffers[index]
             keys[lo:hi, :, length - own:length] = layer.keys[:, :, shared:]
             values[lo:hi, :, length - own:length] = layer.values[:, :, shared:]
-            if prefix_cache is not None and lo == 0:
-                keys[:, :, :shared] = prefix_cache.layers[index].keys
-                values[:, :, :shared] = prefix_cache.layers[index].values
         mask[lo:hi, length - own:] = group_mask
         del cache, out
     cache = cache_from_buffers(model, buffers, length)

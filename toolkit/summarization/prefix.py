@@ -22,7 +22,7 @@ from typing import Any
 from toolkit.summarization.batching import pad_batch
 from toolkit.summarization.kvcache import cache_keyword, growing_cache
 
-__all__ = ["MIN_SHARED", "prefilled_batch", "shared_prefix_length"]
+__all__ = ["MIN_SHARED", "expanded", "prefill_prefix", "prefilled_batch", "shared_prefix_length", "worth_sharing"]
 
 MIN_SHARED = 8  # tokens: below this a separate prefill pass costs more than it saves
 
@@ -45,6 +45,35 @@ def shared_prefix_length(prompts: Sequence[Sequence[int]]) -> int:
     return n
 
 
+def worth_sharing(prompts: Sequence[Sequence[int]]) -> int:
+    """Tokens of the shared prefix to prefill once: :func:`shared_prefix_length` for two or more prompts
+    sharing at least :data:`MIN_SHARED` tokens, else 0.
+
+    Example:
+        >>> worth_sharing([list(range(20)) + [1], list(range(20)) + [2]]), worth_sharing([list(range(20)) + [1]])
+        (20, 0)
+    """
+    shared = shared_prefix_length(prompts)
+    return shared if len(prompts) >= 2 and shared >= MIN_SHARED else 0
+
+
+def prefill_prefix(model: Any, tokens: Sequence[int]) -> Any:
+    """A :func:`~toolkit.summarization.kvcache.growing_cache` holding the keys and values of ``tokens`` (one row)."""
+    import torch
+
+    cache = growing_cache(model, 1)
+    model(input_ids=torch.tensor([list(tokens)], device=model.device), use_cache=True, **{cache_keyword(): cache})
+    return cache
+
+
+def expanded(model: Any, prefix_cache: Any, rows: int) -> Any:
+    """A fresh growing cache with the one-row ``prefix_cache`` copied into each of ``rows`` rows."""
+    cache = growing_cache(model, 1)
+    for index, layer in enumerate(prefix_cache.layers):
+        cache.update(layer.keys.expand(rows, -1, -1, -1), layer.values.expand(rows, -1, -1, -1), index)
+    return cache
+
+
 def prefilled_batch(
     model: Any, prompts: Sequence[Sequence[int]], pad_id: int, num_beams: int
 ) -> tuple[Any, Any, dict[str, Any]] | None:
@@ -54,21 +83,14 @@ def prefilled_batch(
     Example:
         >>> prefilled_batch(type("M", (), {"config": type("C", (), {"model_type": "t5"})()})(), [[1], [1]], 0, 1)
     """
-    shared = shared_prefix_length(prompts)
-    if len(prompts) < 2 or shared < MIN_SHARED:
-        return None
-    cache = growing_cache(model, num_beams)
-    prefix_cache = growing_cache(model, num_beams)
-    if cache is None or prefix_cache is None:
+    shared = worth_sharing(prompts)
+    if not shared or growing_cache(model, num_beams) is None:
         return None
     import torch
 
-    prefix = torch.tensor([list(prompts[0][:shared])], device=model.device)
-    model(input_ids=prefix, use_cache=True, **{cache_keyword(): prefix_cache})
     rows = len(prompts)
-    for index, layer in enumerate(prefix_cache.layers):
-        cache.update(layer.keys.expand(rows, -1, -1, -1), layer.values.expand(rows, -1, -1, -1), index)
+    cache = expanded(model, prefill_prefix(model, prompts[0][:shared]), rows)
     rest, rest_mask = pad_batch([p[shared:] for p in prompts], pad_id, left=True)
-    ids = torch.cat([prefix.cpu().expand(rows, shared), rest], dim=1)
+    ids = torch.cat([torch.tensor([list(prompts[0][:shared])]).expand(rows, shared), rest], dim=1)
     mask = torch.cat([torch.ones(rows, shared, dtype=rest_mask.dtype), rest_mask], dim=1)
     return ids, mask, {cache_keyword(): cache}
